@@ -1,0 +1,216 @@
+/**
+ * The REDCap API as a `fetch`-style function over a {@linkcode RedcapStore}.
+ *
+ * @module
+ */
+import {
+  type ApiContext,
+  ApiError,
+  errorResponse,
+  type Format,
+  Params,
+  readFormat,
+  type UploadedFile,
+} from "./_http.ts";
+import { ROUTES } from "./_routes.ts";
+import type { RedcapStore } from "./store.ts";
+
+/** Options for {@linkcode createRedcapHandler}. */
+export interface RedcapHandlerOptions {
+  /** Largest request body accepted, in bytes; larger bodies get 413.
+   * @default {268435456}
+   */
+  maxBodyBytes?: number;
+}
+
+/** REDCap's message when a token is unknown, malformed or lacks API rights. */
+export const NO_API_PERMISSION = "You do not have permissions to use the API";
+
+/**
+ * Creates the REDCap API handler: `(Request) => Promise<Response>`. Inject it as `fetch` in
+ * tests, or serve it with `Deno.serve` ({@linkcode serveRedcap} does).
+ *
+ * @example Answer a version request in-process
+ * ```ts
+ * import { createRedcapHandler, RedcapStore, loadProject } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo");
+ * const handler = createRedcapHandler(store);
+ * const body = new URLSearchParams({ token: tokens[0], content: "version" });
+ * const response = await handler(new Request("http://localhost/api/", { method: "POST", body }));
+ * strictEqual(response.status, 200);
+ * ```
+ *
+ * @param store The store holding the projects and tokens.
+ * @param options Body size limit.
+ * @returns A function answering REDCap API requests.
+ */
+export function createRedcapHandler(
+  store: RedcapStore,
+  options: RedcapHandlerOptions = {},
+): (request: Request) => Promise<Response> {
+  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024 * 1024;
+  return async (request: Request): Promise<Response> => {
+    let returnFormat: Format = "xml";
+    try {
+      const url = new URL(request.url);
+      if (!/\/api\/?$/.test(url.pathname)) return notFound(url.pathname);
+      if (request.method !== "POST") {
+        throw new ApiError(501, "The requested method is not implemented.");
+      }
+      const { params, file } = await readBody(request, maxBodyBytes);
+      returnFormat = readReturnFormat(params);
+      return await dispatch(store, params, file, returnFormat);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error.status, error.message, returnFormat);
+      console.error("denocap server: unexpected error", error);
+      return errorResponse(500, "The server encountered an unexpected error.", returnFormat);
+    }
+  };
+}
+
+function notFound(path: string): Response {
+  return new Response(
+    `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found` +
+      `</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this ` +
+      `server.</p>\n</body></html>\n`,
+    { status: 404, headers: { "Content-Type": "text/html; charset=iso-8859-1", "X-Path": path } },
+  );
+}
+
+function readReturnFormat(params: Params): Format {
+  const explicit = params.get("returnFormat");
+  if (explicit && ["csv", "json", "xml"].includes(explicit.toLowerCase())) {
+    return explicit.toLowerCase() as Format;
+  }
+  const format = readFormat(params.get("format"));
+  return format === "odm" ? "xml" : format;
+}
+
+async function readBody(
+  request: Request,
+  maxBodyBytes: number,
+): Promise<{ params: Params; file?: UploadedFile }> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBodyBytes) {
+    throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+  }
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const params = new Params();
+  let file: UploadedFile | undefined;
+  if (type.startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw new ApiError(400, "The multipart request body could not be parsed");
+    }
+    for (const [name, value] of form.entries()) {
+      if (typeof value === "string") params.add(name, value);
+      else if (name === "file") {
+        file = {
+          name: value.name,
+          type: value.type || "application/octet-stream",
+          content: new Uint8Array(await value.arrayBuffer()),
+        };
+      }
+    }
+    return { params, file };
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > maxBodyBytes) {
+    throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "The request body is not valid UTF-8");
+  }
+  let search: URLSearchParams;
+  try {
+    search = new URLSearchParams(text);
+  } catch {
+    throw new ApiError(400, "The request body is not form-urlencoded");
+  }
+  for (const [name, value] of search) params.add(name, value);
+  return { params };
+}
+
+async function dispatch(
+  store: RedcapStore,
+  params: Params,
+  file: UploadedFile | undefined,
+  returnFormat: Format,
+): Promise<Response> {
+  const token = (params.get("token") ?? "").trim();
+  if (!/^[A-Za-z0-9]+$/.test(token) || (token.length !== 32 && token.length !== 64)) {
+    throw new ApiError(403, NO_API_PERMISSION);
+  }
+  const grant = store.token(token);
+  if (!grant) throw new ApiError(403, NO_API_PERMISSION);
+  const content = params.get("content") ?? "";
+  const routes = ROUTES[content];
+  if (!routes) throw new ApiError(400, 'The value of the parameter "content" is not valid');
+  const action = inferAction(content, params);
+  const route = routes[action];
+  if (!route) throw new ApiError(400, 'The value of the parameter "action" is not valid');
+  if (grant.projectId === undefined) {
+    // Super tokens only reach the routes that accept them (see _routes.ts).
+    if (!("super" in routes)) throw new ApiError(403, NO_API_PERMISSION);
+    return await routes.super!({
+      params,
+      file,
+      store,
+      grant,
+      projectId: 0,
+      get project(): never {
+        throw new ApiError(400, "This request needs a project token");
+      },
+      format: readFormat(params.get("format"), true),
+      returnFormat,
+    } as ApiContext);
+  }
+  const ctx: ApiContext = {
+    params,
+    file,
+    store,
+    grant,
+    projectId: grant.projectId,
+    project: store.project(grant.projectId),
+    format: readFormat(params.get("format"), true),
+    returnFormat,
+  };
+  return await route(ctx);
+}
+
+/**
+ * REDCap's action inference: explicit `action` for some contents; otherwise import when `data`
+ * is present, else export.
+ */
+function inferAction(content: string, params: Params): string {
+  const action = params.get("action")?.trim();
+  const explicit = [
+    "file",
+    "fileRepository",
+    "event",
+    "arm",
+    "dag",
+    "user",
+    "userRole",
+    "userDagMapping",
+    "userRoleMapping",
+    "repeatingFormsEvents",
+    "formEventMapping",
+    "metadata",
+    "project",
+    "project_settings",
+  ];
+  if (content === "record" && action && ["delete", "rename", "randomize"].includes(action)) {
+    return action;
+  }
+  if (explicit.includes(content) && action) return action;
+  return params.has("data") ? "import" : "export";
+}

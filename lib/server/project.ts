@@ -1,0 +1,212 @@
+/**
+ * The in-memory description of one REDCap project: what a Project XML, a folder of API exports or
+ * the built-in demo turn into, and what the store is seeded from.
+ *
+ * Every shape mirrors what REDCap's own API exports for it, with REDCap's column names, so a
+ * definition can be written back out unchanged.
+ *
+ * @module
+ */
+
+/** One row of the data dictionary, with the 18 columns of `content=metadata` (all strings). */
+export interface FieldMetadata {
+  field_name: string;
+  form_name: string;
+  section_header: string;
+  field_type: string;
+  field_label: string;
+  select_choices_or_calculations: string;
+  field_note: string;
+  text_validation_type_or_show_slider_number: string;
+  text_validation_min: string;
+  text_validation_max: string;
+  identifier: string;
+  branching_logic: string;
+  required_field: string;
+  custom_alignment: string;
+  question_number: string;
+  matrix_group_name: string;
+  matrix_ranking: string;
+  field_annotation: string;
+}
+
+/** The 18 metadata column names in REDCap's export order. */
+export const METADATA_COLUMNS: readonly (keyof FieldMetadata)[] = [
+  "field_name",
+  "form_name",
+  "section_header",
+  "field_type",
+  "field_label",
+  "select_choices_or_calculations",
+  "field_note",
+  "text_validation_type_or_show_slider_number",
+  "text_validation_min",
+  "text_validation_max",
+  "identifier",
+  "branching_logic",
+  "required_field",
+  "custom_alignment",
+  "question_number",
+  "matrix_group_name",
+  "matrix_ranking",
+  "field_annotation",
+];
+
+/** An instrument (`content=instrument`). */
+export interface Instrument {
+  instrument_name: string;
+  instrument_label: string;
+}
+
+/** An arm (`content=arm`). */
+export interface Arm {
+  arm_num: number;
+  name: string;
+}
+
+/** An event (`content=event`). */
+export interface EventDefinition {
+  event_name: string;
+  arm_num: number;
+  unique_event_name: string;
+  custom_event_label: string;
+  event_id: number;
+  day_offset: number;
+  offset_min: number;
+  offset_max: number;
+}
+
+/** One designation of a form for an event (`content=formEventMapping`). */
+export interface FormEventMapping {
+  arm_num: number;
+  unique_event_name: string;
+  form: string;
+}
+
+/**
+ * A repeating instrument or event (`content=repeatingFormsEvents`). `event_name` is the unique
+ * event name (blank in classic projects); a blank `form_name` means the whole event repeats.
+ */
+export interface RepeatingFormEvent {
+  event_name: string;
+  form_name: string;
+  custom_form_label: string;
+}
+
+/** A data access group (`content=dag`). */
+export interface DataAccessGroup {
+  data_access_group_name: string;
+  unique_group_name: string;
+  data_access_group_id: number;
+}
+
+/** A survey-enabled instrument. */
+export interface SurveySettings {
+  form_name: string;
+  title: string;
+}
+
+/**
+ * Rights of one API user. The names follow `content=user`; values are REDCap's (0/1, export level
+ * 0 = no access, 1 = full, 2 = de-identified, 3 = remove identifiers).
+ */
+export interface UserRights {
+  username: string;
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+  /** Unique name of the user's data access group; blank for none. */
+  data_access_group?: string;
+  api_export: 0 | 1;
+  api_import: 0 | 1;
+  /** Legacy data export level: 0 none, 1 full, 2 de-identified, 3 remove identifiers. */
+  data_export: 0 | 1 | 2 | 3;
+  record_create: 0 | 1;
+  record_delete: 0 | 1;
+  record_rename: 0 | 1;
+  design: 0 | 1;
+  user_rights: 0 | 1;
+  data_access_groups: 0 | 1;
+  file_repository: 0 | 1;
+  logging: 0 | 1;
+}
+
+/** A token declared for a project, with the user it acts as. */
+export interface TokenDefinition {
+  /** 32 hex characters, upper-case as REDCap issues them. */
+  token: string;
+  username: string;
+}
+
+/** One stored value: REDCap's `redcap_data` row. Checkbox options are one row per checked code. */
+export interface DataPoint {
+  record: string;
+  /** The event's numeric id (the project's only event in classic projects). */
+  event_id: number;
+  /** Repeat instance, 1 for non-repeating data. */
+  instance: number;
+  field_name: string;
+  value: string;
+}
+
+/** A file attached to a file-upload field. */
+export interface StoredFile {
+  record: string;
+  event_id: number;
+  instance: number;
+  field_name: string;
+  name: string;
+  mime_type: string;
+  content: Uint8Array;
+}
+
+/** Everything the store needs to create one project. */
+export interface ProjectDefinition {
+  /** `content=project` keys (project_title, purpose, missing_data_codes, ...). */
+  info: Record<string, string | number>;
+  metadata: FieldMetadata[];
+  instruments: Instrument[];
+  /** Empty for classic projects; classic projects still get one implicit arm and event. */
+  arms: Arm[];
+  events: EventDefinition[];
+  formEventMapping: FormEventMapping[];
+  repeating: RepeatingFormEvent[];
+  dags: DataAccessGroup[];
+  surveys: SurveySettings[];
+  users: UserRights[];
+  /** Records as flat raw rows (REDCap's import shape), loaded through the import code path. */
+  records: Record<string, string>[];
+  /** Record DAG assignments: record name to unique group name. */
+  recordDags?: Record<string, string>;
+  files?: StoredFile[];
+  /** Fixed tokens; otherwise one full-rights token is generated for the first user. */
+  tokens?: TokenDefinition[];
+  /** Whether the project is longitudinal (has events defined by the designer). */
+  longitudinal: boolean;
+}
+
+/** A blank metadata row, handy for building definitions in code. */
+export function fieldMetadata(
+  fields: Partial<FieldMetadata> & Pick<FieldMetadata, "field_name" | "form_name" | "field_type">,
+): FieldMetadata {
+  const row = Object.fromEntries(METADATA_COLUMNS.map((c) => [c, ""])) as unknown as FieldMetadata;
+  return Object.assign(row, fields);
+}
+
+/** Full rights for a user, as the project creator has them. */
+export function fullRights(username: string): UserRights {
+  return {
+    username,
+    api_export: 1,
+    api_import: 1,
+    data_export: 1,
+    record_create: 1,
+    record_delete: 1,
+    record_rename: 1,
+    design: 1,
+    user_rights: 1,
+    data_access_groups: 1,
+    file_repository: 1,
+    logging: 1,
+  };
+}

@@ -1,0 +1,545 @@
+/**
+ * The local server's storage: projects, tokens, record data, files and the change log, in one
+ * SQLite database (`node:sqlite`), a file or `:memory:`.
+ *
+ * Data is kept as REDCap keeps it: one row per record, event, repeat instance, field and value
+ * (a checkbox has one row per checked code; a file field stores its doc id). A blank is no row.
+ * Every write goes through {@linkcode RedcapStore.transaction}, so a request lands whole or not
+ * at all, also if the process dies half-way (SQLite's journal).
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { ProjectModel } from "./model.ts";
+import type { DataPoint, ProjectDefinition, UserRights } from "./project.ts";
+import { fullRights } from "./project.ts";
+
+/** What a token gives access to. */
+export interface TokenGrant {
+  /** `undefined` for a super token. */
+  projectId?: number;
+  username: string;
+  rights: UserRights;
+}
+
+/** One record of a project, with its arm and data access group. */
+export interface RecordEntry {
+  record: string;
+  arm_num: number;
+  /** Unique group name, or `""`. */
+  dag: string;
+}
+
+/** One change-log entry (`content=log`). */
+export interface LogEntry {
+  log_id: number;
+  project_id: number;
+  ts: string;
+  username: string;
+  /** REDCap's log type: `INSERT`, `UPDATE`, `DELETE`, `DOC_UPLOAD`, `DOC_DELETE`, `EXPORT`, `MANAGE`. */
+  action: string;
+  record: string;
+  event_id: number | null;
+  details: string;
+  description: string;
+}
+
+/** A stored file. */
+export interface FileEntry {
+  doc_id: number;
+  name: string;
+  mime_type: string;
+  content: Uint8Array;
+}
+
+/** Options for {@linkcode RedcapStore.open}. */
+export interface StoreOptions {
+  /** Clock used for log timestamps (tests fix it).
+   * @default {() => new Date()}
+   */
+  now?: () => Date;
+}
+
+const SCHEMA = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS projects (
+  project_id INTEGER PRIMARY KEY,
+  definition TEXT NOT NULL,
+  created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  token TEXT PRIMARY KEY,
+  project_id INTEGER,
+  username TEXT NOT NULL,
+  rights TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+  project_id INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  arm_num INTEGER NOT NULL,
+  dag TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (project_id, record, arm_num)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS data (
+  project_id INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  instance INTEGER NOT NULL,
+  field_name TEXT NOT NULL,
+  value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS data_key ON data (project_id, record, event_id, field_name, instance);
+CREATE TABLE IF NOT EXISTS files (
+  doc_id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  content BLOB NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS log (
+  log_id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL,
+  ts TEXT NOT NULL,
+  username TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record TEXT NOT NULL DEFAULT '',
+  event_id INTEGER,
+  details TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS log_record ON log (project_id, ts, record);
+`;
+
+/** Formats a date as REDCap's server time `YYYY-MM-DD HH:MM:SS` (local time). */
+export function formatTimestamp(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ` +
+    `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+}
+
+/**
+ * REDCap's record order: numeric names first by value, then the rest by text (its SQL orders
+ * `record regexp '^[A-Z]', abs(record), ..., record`). DAG-prefixed names (`12-3`) sort by
+ * their prefix, then by their suffix.
+ */
+export function compareRecordNames(a: string, b: string): number {
+  const na = /^\d/.test(a), nb = /^\d/.test(b);
+  if (na !== nb) return na ? -1 : 1;
+  if (na) {
+    const ia = parseFloat(a), ib = parseFloat(b);
+    if (ia !== ib) return ia - ib;
+    const sa = Number(a.split("-").pop()), sb = Number(b.split("-").pop());
+    if (!Number.isNaN(sa) && !Number.isNaN(sb) && sa !== sb) return sa - sb;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The SQLite-backed store behind the local server. */
+export class RedcapStore {
+  readonly db: DatabaseSync;
+  readonly now: () => Date;
+  #models = new Map<number, ProjectModel>();
+  #statements = new Map<string, StatementSync>();
+  #depth = 0;
+
+  private constructor(db: DatabaseSync, options: StoreOptions) {
+    this.db = db;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens (or creates) a store in a SQLite file, or in memory with `":memory:"`. */
+  static open(path = ":memory:", options: StoreOptions = {}): RedcapStore {
+    const db = new DatabaseSync(path);
+    db.exec(SCHEMA);
+    return new RedcapStore(db, options);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db.close();
+  }
+
+  /** A cached prepared statement. */
+  sql(text: string): StatementSync {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `fn` in one transaction: everything it writes lands, or nothing does if it throws.
+   * Nested calls join the outer transaction.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.#depth > 0) {
+      this.#depth++;
+      try {
+        return fn();
+      } finally {
+        this.#depth--;
+      }
+    }
+    this.db.exec("BEGIN IMMEDIATE");
+    this.#depth = 1;
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      this.#depth = 0;
+    }
+  }
+
+  /** Current server time as REDCap formats it. */
+  timestamp(): string {
+    return formatTimestamp(this.now());
+  }
+
+  // --- projects and tokens -------------------------------------------------------------------
+
+  /** Stores a project definition (without its records) and returns its id. */
+  createProject(definition: ProjectDefinition): number {
+    const { records: _records, files: _files, ...rest } = definition;
+    const stored = { ...rest, records: [], files: [] };
+    const result = this.sql("INSERT INTO projects (definition, created) VALUES (?, ?)")
+      .run(JSON.stringify(stored), this.timestamp());
+    const id = Number(result.lastInsertRowid);
+    if (!("project_id" in definition.info)) stored.info = { ...stored.info, project_id: id };
+    stored.info.project_id = id;
+    this.sql("UPDATE projects SET definition = ? WHERE project_id = ?").run(
+      JSON.stringify(stored),
+      id,
+    );
+    return id;
+  }
+
+  /** Replaces a project's definition (metadata import, structure import). */
+  updateProject(projectId: number, definition: ProjectDefinition): void {
+    const { records: _records, files: _files, ...rest } = definition;
+    this.sql("UPDATE projects SET definition = ? WHERE project_id = ?")
+      .run(JSON.stringify({ ...rest, records: [], files: [] }), projectId);
+    this.#models.delete(projectId);
+  }
+
+  /** Ids of every project. */
+  projectIds(): number[] {
+    return this.sql("SELECT project_id FROM projects ORDER BY project_id").all()
+      .map((row) => Number(row.project_id));
+  }
+
+  /** The project's lookups (cached until its definition changes). */
+  project(projectId: number): ProjectModel {
+    let model = this.#models.get(projectId);
+    if (!model) {
+      const row = this.sql("SELECT definition FROM projects WHERE project_id = ?").get(projectId);
+      if (!row) throw new RangeError(`Cannot find project ${projectId}`);
+      model = new ProjectModel(JSON.parse(String(row.definition)));
+      this.#models.set(projectId, model);
+    }
+    return model;
+  }
+
+  /** Registers a token. `projectId` undefined makes a super token. */
+  addToken(token: string, projectId: number | undefined, rights: UserRights): void {
+    this.sql("INSERT OR REPLACE INTO tokens (token, project_id, username, rights) VALUES (?,?,?,?)")
+      .run(token, projectId ?? null, rights.username, JSON.stringify(rights));
+  }
+
+  /** Looks a token up (case-sensitively, as REDCap does). */
+  token(token: string): TokenGrant | undefined {
+    const row = this.sql("SELECT project_id, username, rights FROM tokens WHERE token = ?")
+      .get(token);
+    if (!row) return undefined;
+    return {
+      projectId: row.project_id === null ? undefined : Number(row.project_id),
+      username: String(row.username),
+      rights: { ...fullRights(String(row.username)), ...JSON.parse(String(row.rights)) },
+    };
+  }
+
+  /** Every token, for the `serve` banner. */
+  tokens(): { token: string; projectId?: number; username: string }[] {
+    return this.sql("SELECT token, project_id, username FROM tokens ORDER BY rowid").all().map((
+      r,
+    ) => ({
+      token: String(r.token),
+      projectId: r.project_id === null ? undefined : Number(r.project_id),
+      username: String(r.username),
+    }));
+  }
+
+  // --- records ---------------------------------------------------------------------------------
+
+  /** Records of a project in REDCap's order, optionally only those of one DAG. */
+  records(projectId: number, options: { dag?: string } = {}): RecordEntry[] {
+    const rows = options.dag === undefined
+      ? this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?").all(projectId)
+      : this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ? AND dag = ?")
+        .all(projectId, options.dag);
+    const entries = rows.map((r) => ({
+      record: String(r.record),
+      arm_num: Number(r.arm_num),
+      dag: String(r.dag),
+    }));
+    return entries.sort((a, b) => compareRecordNames(a.record, b.record) || a.arm_num - b.arm_num);
+  }
+
+  /** The arms a record exists in (empty when it does not exist). */
+  recordArms(projectId: number, record: string): number[] {
+    return this.sql("SELECT arm_num FROM records WHERE project_id = ? AND record = ? ORDER BY 1")
+      .all(projectId, record).map((r) => Number(r.arm_num));
+  }
+
+  /** The record's DAG (`""` for none), or `undefined` if it does not exist. */
+  recordDag(projectId: number, record: string): string | undefined {
+    const row = this.sql("SELECT dag FROM records WHERE project_id = ? AND record = ? LIMIT 1")
+      .get(projectId, record);
+    return row ? String(row.dag) : undefined;
+  }
+
+  /** Creates a record in an arm if it is not there yet. Returns whether it was created. */
+  ensureRecord(projectId: number, record: string, armNum: number, dag = ""): boolean {
+    const result = this.sql(
+      "INSERT OR IGNORE INTO records (project_id, record, arm_num, dag) VALUES (?,?,?,?)",
+    ).run(projectId, record, armNum, dag);
+    return Number(result.changes) > 0;
+  }
+
+  /** Assigns a record (in every arm) to a DAG, `""` for none. */
+  setRecordDag(projectId: number, record: string, dag: string): void {
+    this.sql("UPDATE records SET dag = ? WHERE project_id = ? AND record = ?")
+      .run(dag, projectId, record);
+  }
+
+  /** Removes a record from one arm (or every arm) with all its data there. */
+  deleteRecord(projectId: number, record: string, eventIds?: number[]): void {
+    if (eventIds) {
+      const del = this.sql("DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ?");
+      for (const id of eventIds) del.run(projectId, record, id);
+    } else {
+      this.sql("DELETE FROM data WHERE project_id = ? AND record = ?").run(projectId, record);
+    }
+  }
+
+  /** Removes a record's row in `records` (one arm, or all). */
+  dropRecordEntry(projectId: number, record: string, armNum?: number): void {
+    if (armNum === undefined) {
+      this.sql("DELETE FROM records WHERE project_id = ? AND record = ?").run(projectId, record);
+    } else {
+      this.sql("DELETE FROM records WHERE project_id = ? AND record = ? AND arm_num = ?")
+        .run(projectId, record, armNum);
+    }
+  }
+
+  /** Renames a record everywhere (records, data, log untouched). */
+  renameRecord(projectId: number, record: string, newName: string, armNum?: number): void {
+    const armClause = armNum === undefined ? "" : " AND arm_num = ?";
+    const args = armNum === undefined ? [] : [armNum];
+    this.sql(`UPDATE records SET record = ? WHERE project_id = ? AND record = ?${armClause}`)
+      .run(newName, projectId, record, ...args);
+    this.sql("UPDATE data SET record = ? WHERE project_id = ? AND record = ?")
+      .run(newName, projectId, record);
+    const idField = this.project(projectId).recordIdField;
+    this.sql("UPDATE data SET value = ? WHERE project_id = ? AND record = ? AND field_name = ?")
+      .run(newName, projectId, newName, idField);
+  }
+
+  /**
+   * Reads the stored values of records, a chunk at a time, in the order given. Yields each
+   * record's data points ordered by event, instance and field.
+   */
+  *readRecords(
+    projectId: number,
+    records: readonly string[],
+    chunkSize = 500,
+  ): Generator<{ record: string; points: DataPoint[] }> {
+    for (let start = 0; start < records.length; start += chunkSize) {
+      const chunk = records.slice(start, start + chunkSize);
+      const byRecord = new Map<string, DataPoint[]>(chunk.map((r) => [r, []]));
+      const statement = this.sql(
+        "SELECT record, event_id, instance, field_name, value FROM data " +
+          "WHERE project_id = ? AND record IN (SELECT value FROM json_each(?)) " +
+          "ORDER BY rowid",
+      );
+      for (const row of statement.iterate(projectId, JSON.stringify(chunk))) {
+        byRecord.get(String(row.record))!.push({
+          record: String(row.record),
+          event_id: Number(row.event_id),
+          instance: Number(row.instance),
+          field_name: String(row.field_name),
+          value: String(row.value),
+        });
+      }
+      for (const record of chunk) yield { record, points: byRecord.get(record)! };
+    }
+  }
+
+  /** The stored values of one field of one record-event-instance (several for a checkbox). */
+  values(
+    projectId: number,
+    record: string,
+    eventId: number,
+    instance: number,
+    field: string,
+  ): string[] {
+    return this.sql(
+      "SELECT value FROM data WHERE project_id = ? AND record = ? AND event_id = ? " +
+        "AND field_name = ? AND instance = ? ORDER BY rowid",
+    ).all(projectId, record, eventId, field, instance).map((r) => String(r.value));
+  }
+
+  /**
+   * Sets the values of one field of one record-event-instance, replacing what was there
+   * (`[]` erases it). Returns whether anything changed.
+   */
+  setValues(
+    projectId: number,
+    record: string,
+    eventId: number,
+    instance: number,
+    field: string,
+    values: readonly string[],
+  ): boolean {
+    const old = this.values(projectId, record, eventId, instance, field);
+    if (old.length === values.length && old.every((v, i) => v === values[i])) return false;
+    this.sql(
+      "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
+        "AND instance = ?",
+    ).run(projectId, record, eventId, field, instance);
+    const insert = this.sql(
+      "INSERT INTO data (project_id, record, event_id, instance, field_name, value) " +
+        "VALUES (?,?,?,?,?,?)",
+    );
+    for (const value of values) insert.run(projectId, record, eventId, instance, field, value);
+    return true;
+  }
+
+  /** Deletes every value of a record in one event (optionally one form's fields, one instance). */
+  deleteValues(
+    projectId: number,
+    record: string,
+    eventId: number,
+    fields?: readonly string[],
+    instance?: number,
+  ): number {
+    let sql = "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ?";
+    const args: (string | number)[] = [projectId, record, eventId];
+    if (fields) {
+      sql += " AND field_name IN (SELECT value FROM json_each(?))";
+      args.push(JSON.stringify(fields));
+    }
+    if (instance !== undefined) {
+      sql += " AND instance = ?";
+      args.push(instance);
+    }
+    return Number(this.sql(sql).run(...args).changes);
+  }
+
+  /** The highest instance stored for a record-event among `fields` (0 when none). */
+  maxInstance(projectId: number, record: string, eventId: number, fields: readonly string[]): number {
+    const row = this.sql(
+      "SELECT MAX(instance) AS m FROM data WHERE project_id = ? AND record = ? AND event_id = ? " +
+        "AND field_name IN (SELECT value FROM json_each(?))",
+    ).get(projectId, record, eventId, JSON.stringify(fields));
+    return row?.m == null ? 0 : Number(row.m);
+  }
+
+  // --- files -----------------------------------------------------------------------------------
+
+  /** Stores a file and returns its doc id. */
+  addFile(projectId: number, name: string, mimeType: string, content: Uint8Array): number {
+    const result = this.sql(
+      "INSERT INTO files (project_id, name, mime_type, content) VALUES (?,?,?,?)",
+    ).run(projectId, name, mimeType, content);
+    return Number(result.lastInsertRowid);
+  }
+
+  /** A stored file by doc id. */
+  file(projectId: number, docId: number): FileEntry | undefined {
+    const row = this.sql(
+      "SELECT doc_id, name, mime_type, content FROM files WHERE project_id = ? AND doc_id = ? " +
+        "AND deleted = 0",
+    ).get(projectId, docId);
+    if (!row) return undefined;
+    return {
+      doc_id: Number(row.doc_id),
+      name: String(row.name),
+      mime_type: String(row.mime_type),
+      content: row.content as Uint8Array,
+    };
+  }
+
+  /** File names by doc id, for flat exports. */
+  fileNames(projectId: number): Map<string, string> {
+    const names = new Map<string, string>();
+    for (
+      const row of this.sql("SELECT doc_id, name FROM files WHERE project_id = ?").iterate(
+        projectId,
+      )
+    ) names.set(String(row.doc_id), String(row.name));
+    return names;
+  }
+
+  /** Marks a file deleted (REDCap keeps deleted files for a while). */
+  deleteFile(projectId: number, docId: number): void {
+    this.sql("UPDATE files SET deleted = 1 WHERE project_id = ? AND doc_id = ?").run(
+      projectId,
+      docId,
+    );
+  }
+
+  // --- log -------------------------------------------------------------------------------------
+
+  /** Appends a log entry. */
+  log(entry: Omit<LogEntry, "log_id" | "ts"> & { ts?: string }): void {
+    this.sql(
+      "INSERT INTO log (project_id, ts, username, action, record, event_id, details, description) " +
+        "VALUES (?,?,?,?,?,?,?,?)",
+    ).run(
+      entry.project_id,
+      entry.ts ?? this.timestamp(),
+      entry.username,
+      entry.action,
+      entry.record,
+      entry.event_id,
+      entry.details,
+      entry.description,
+    );
+  }
+
+  /** Log entries of a project in time order. */
+  logEntries(projectId: number): LogEntry[] {
+    return this.sql("SELECT * FROM log WHERE project_id = ? ORDER BY log_id").all(projectId)
+      .map((r) => ({
+        log_id: Number(r.log_id),
+        project_id: Number(r.project_id),
+        ts: String(r.ts),
+        username: String(r.username),
+        action: String(r.action),
+        record: String(r.record),
+        event_id: r.event_id === null ? null : Number(r.event_id),
+        details: String(r.details),
+        description: String(r.description),
+      }));
+  }
+
+  /**
+   * Records created or changed between two server times (inclusive), from the log, as
+   * `dateRangeBegin`/`dateRangeEnd` select them.
+   */
+  recordsChangedBetween(projectId: number, begin: string, end: string): Set<string> {
+    const rows = this.sql(
+      "SELECT DISTINCT record FROM log WHERE project_id = ? AND ts >= ? AND ts <= ? " +
+        "AND action IN ('INSERT','UPDATE','DOC_UPLOAD','DOC_DELETE') AND record <> ''",
+    ).all(projectId, begin, end);
+    return new Set(rows.map((r) => String(r.record)));
+  }
+}
