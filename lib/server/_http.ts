@@ -98,6 +98,8 @@ export interface ApiContext {
   format: Format | "odm";
   /** Format of error messages: `returnFormat`, else `format`, else xml. */
   returnFormat: Format;
+  /** The request's URL (the API endpoint), for links such as survey URLs. */
+  url?: string;
 }
 
 /** A route: answers one `content` (and `action`). */

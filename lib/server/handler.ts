@@ -62,9 +62,11 @@ export function createRedcapHandler(
       }
       const { params, file } = await readBody(request, maxBodyBytes);
       returnFormat = readReturnFormat(params);
-      return await dispatch(store, params, file, returnFormat);
+      return await dispatch(store, params, file, returnFormat, request.url);
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error.status, error.message, returnFormat);
+      if (error instanceof ApiError) {
+        return errorResponse(error.status, error.message, returnFormat);
+      }
       console.error("denocap server: unexpected error", error);
       return errorResponse(500, "The server encountered an unexpected error.", returnFormat);
     }
@@ -144,6 +146,7 @@ async function dispatch(
   params: Params,
   file: UploadedFile | undefined,
   returnFormat: Format,
+  url?: string,
 ): Promise<Response> {
   const token = (params.get("token") ?? "").trim();
   if (!/^[A-Za-z0-9]+$/.test(token) || (token.length !== 32 && token.length !== 64)) {
@@ -171,6 +174,7 @@ async function dispatch(
       },
       format: readFormat(params.get("format"), true),
       returnFormat,
+      url,
     } as ApiContext);
   }
   const ctx: ApiContext = {
@@ -182,6 +186,7 @@ async function dispatch(
     project: store.project(grant.projectId),
     format: readFormat(params.get("format"), true),
     returnFormat,
+    url,
   };
   return await route(ctx);
 }

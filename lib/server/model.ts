@@ -103,7 +103,9 @@ export class ProjectModel {
     }
     this.recordIdField = definition.metadata[0].field_name;
     const surveyForms = new Set(definition.surveys.map((s) => s.form_name));
-    const labels = new Map(definition.instruments.map((i) => [i.instrument_name, i.instrument_label]));
+    const labels = new Map(
+      definition.instruments.map((i) => [i.instrument_name, i.instrument_label]),
+    );
     const forms: FormModel[] = [];
     const formByName = new Map<string, FormModel>();
     for (const field of definition.metadata) {

@@ -129,6 +129,42 @@ export interface UserRights {
   data_access_groups: 0 | 1;
   file_repository: 0 | 1;
   logging: 0 | 1;
+  /** Access expiry date (`YYYY-MM-DD`), blank for none. */
+  expiration?: string;
+  /** Unique name of the user's role (`content=userRoleMapping`); blank or absent for none. */
+  role?: string;
+  /** Form-level data entry rights by form (REDCap 15.6+: 128 none, 129 read only, 130 edit). */
+  forms?: Record<string, number>;
+  /** Form-level export rights by form (0 none, 1 full, 2 de-identified, 3 remove identifiers). */
+  forms_export?: Record<string, number>;
+  alerts?: number;
+  reports?: number;
+  stats_and_charts?: number;
+  manage_survey_participants?: number;
+  calendar?: number;
+  data_import_tool?: number;
+  data_comparison_tool?: number;
+  email_logging?: number;
+  data_quality_create?: number;
+  data_quality_execute?: number;
+  api_modules?: number;
+  mobile_app?: number;
+  mobile_app_download_data?: number;
+  lock_records_all_forms?: number;
+  lock_records?: number;
+  lock_records_customization?: number;
+}
+
+/**
+ * A user role (`content=userRole`): a named set of rights. A user assigned to a role has the
+ * role's rights instead of their own.
+ */
+export interface UserRole {
+  /** REDCap's generated name, `U-` and ten upper-case letters or digits. */
+  unique_role_name: string;
+  role_label: string;
+  /** The role's rights (without `username`, e-mail, names or DAG). */
+  rights: Partial<UserRights>;
 }
 
 /** A token declared for a project, with the user it acts as. */
@@ -174,6 +210,8 @@ export interface ProjectDefinition {
   dags: DataAccessGroup[];
   surveys: SurveySettings[];
   users: UserRights[];
+  /** User roles (`content=userRole`); absent means none. */
+  roles?: UserRole[];
   /** Records as flat raw rows (REDCap's import shape), loaded through the import code path. */
   records: Record<string, string>[];
   /** Record DAG assignments: record name to unique group name. */

@@ -110,6 +110,32 @@ CREATE TABLE IF NOT EXISTS log (
   description TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS log_record ON log (project_id, ts, record);
+CREATE TABLE IF NOT EXISTS repo_folders (
+  folder_id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL,
+  parent_id INTEGER,
+  name TEXT NOT NULL,
+  dag_id INTEGER,
+  role_id TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS repo_files (
+  doc_id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL,
+  folder_id INTEGER,
+  deleted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS survey_codes (
+  project_id INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  form TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  instance INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  access_code TEXT NOT NULL,
+  return_code TEXT NOT NULL,
+  PRIMARY KEY (project_id, record, form, event_id, instance)
+);
 `;
 
 /** Formats a date as REDCap's server time `YYYY-MM-DD HH:MM:SS` (local time). */
@@ -276,6 +302,43 @@ export class RedcapStore {
     }));
   }
 
+  /**
+   * Replaces the rights of every token a project's user holds (user rights, role or DAG
+   * changed). Returns the number of tokens updated.
+   */
+  updateUserTokens(projectId: number, username: string, rights: UserRights): number {
+    return Number(
+      this.sql("UPDATE tokens SET rights = ? WHERE project_id = ? AND username = ?")
+        .run(JSON.stringify({ ...rights, username }), projectId, username).changes,
+    );
+  }
+
+  /** Revokes every token a project's user holds (the user left the project). */
+  deleteUserTokens(projectId: number, username: string): number {
+    return Number(
+      this.sql("DELETE FROM tokens WHERE project_id = ? AND username = ?")
+        .run(projectId, username).changes,
+    );
+  }
+
+  /** Deletes a project with everything it holds (records, files, log, tokens). */
+  deleteProject(projectId: number): void {
+    for (
+      const table of [
+        "records",
+        "data",
+        "files",
+        "log",
+        "tokens",
+        "repo_folders",
+        "repo_files",
+        "survey_codes",
+        "projects",
+      ]
+    ) this.sql(`DELETE FROM ${table} WHERE project_id = ?`).run(projectId);
+    this.#models.delete(projectId);
+  }
+
   // --- records ---------------------------------------------------------------------------------
 
   /** Records of a project in REDCap's order, optionally only those of one DAG. */
@@ -369,14 +432,14 @@ export class RedcapStore {
           "WHERE project_id = ? AND record IN (SELECT value FROM json_each(?)) " +
           "ORDER BY rowid",
       );
-      for (const row of statement.iterate(projectId, JSON.stringify(chunk))) {
-        byRecord.get(String(row.record))!.push({
-          record: String(row.record),
-          event_id: Number(row.event_id),
-          instance: Number(row.instance),
-          field_name: String(row.field_name),
-          value: String(row.value),
-        });
+      // Rows as arrays: no per-row object with column names (the bulk export reads millions).
+      // The columns' TEXT/INTEGER affinities already give strings and numbers.
+      (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
+      const rows = statement.iterate(projectId, JSON.stringify(chunk)) as unknown as Iterable<
+        [string, number, number, string, string]
+      >;
+      for (const [record, event_id, instance, field_name, value] of rows) {
+        byRecord.get(record)!.push({ record, event_id, instance, field_name, value });
       }
       for (const record of chunk) yield { record, points: byRecord.get(record)! };
     }
@@ -444,7 +507,12 @@ export class RedcapStore {
   }
 
   /** The highest instance stored for a record-event among `fields` (0 when none). */
-  maxInstance(projectId: number, record: string, eventId: number, fields: readonly string[]): number {
+  maxInstance(
+    projectId: number,
+    record: string,
+    eventId: number,
+    fields: readonly string[],
+  ): number {
     const row = this.sql(
       "SELECT MAX(instance) AS m FROM data WHERE project_id = ? AND record = ? AND event_id = ? " +
         "AND field_name IN (SELECT value FROM json_each(?))",
@@ -486,6 +554,19 @@ export class RedcapStore {
       )
     ) names.set(String(row.doc_id), String(row.name));
     return names;
+  }
+
+  /** Replaces a stored file's name, type and content (loading a project's embedded files). */
+  replaceFile(
+    projectId: number,
+    docId: number,
+    name: string,
+    mimeType: string,
+    content: Uint8Array,
+  ): void {
+    this.sql(
+      "UPDATE files SET name = ?, mime_type = ?, content = ? WHERE project_id = ? AND doc_id = ?",
+    ).run(name, mimeType, content, projectId, docId);
   }
 
   /** Marks a file deleted (REDCap keeps deleted files for a while). */

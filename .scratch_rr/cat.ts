@@ -1,0 +1,14 @@
+import pl from "nodejs-polars";
+const levels = ["Zeta", "Medium", "Alpha"];
+const s = pl.Series("x", ["Alpha", "Medium", null, "Alpha"]);
+const c = pl.Series("x", levels).concat(s).cast(pl.Categorical).slice(levels.length, s.length);
+console.log(c.toArray(), c.sort().toArray(), c.cast(pl.UInt32).toArray());
+const plain = s.cast(pl.Categorical);
+console.log(plain.sort().toArray(), plain.cast(pl.UInt32).toArray());
+const df = pl.DataFrame({ x: ["Alpha", "Medium", null, "Alpha"] });
+const e = df.select(pl.lit(pl.Series(levels)).append(pl.col("x")).cast(pl.Categorical).slice(levels.length, 4).alias("x"));
+console.log(e.getColumn("x").toArray(), e.getColumn("x").cast(pl.UInt32).toArray(), e.sort("x").getColumn("x").toArray());
+const e2 = df.select(pl.col("x").cast(pl.Categorical));
+console.log(e2.getColumn("x").cast(pl.UInt32).toArray());
+const both = pl.concat([e, e2]); console.log(both.getColumn("x").toArray(), both.getColumn("x").cast(pl.UInt32).toArray());
+console.log(e.frameEqual(df.select(pl.col("x").cast(pl.Categorical))));

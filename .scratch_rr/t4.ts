@@ -1,0 +1,10 @@
+import pl from "nodejs-polars";
+import { createDemoClient } from "../lib/server/demo_client.ts";
+import { readRecords } from "../lib/read_records.ts";
+const client = createDemoClient({ records: 30 });
+const raw = await client.exportRecords();
+console.log(raw.filter(pl.col("ethnicity").eq(pl.lit("UNK"))).height, raw.getColumn("ethnicity").valueCounts().toString());
+const { data } = await readRecords(client);
+console.log(data.getColumn("race___5").valueCounts().toString(), data.getColumn("race___5").dtype);
+const e = await readRecords(client, { records: ["nobody"] });
+console.log(e.data.shape, e.data.columns.slice(0,5));

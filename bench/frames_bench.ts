@@ -1,0 +1,193 @@
+/**
+ * Analysis-ready frames at scale: `readRecords()` (one flat CSV export, typed and labelled) and
+ * `readEavRecords()` (EAV JSON export pivoted to the same typed frame) against the baseline of
+ * fetching the same flat CSV body and reading it with `pl.readCSV` (all strings), on the demo
+ * design at 10,000 and 100,000 records. Targets: readRecords ≤ 2x the baseline's time and
+ * ≤ 1.5x its peak memory; EAV ≤ 5x the time and < 1 GiB peak at 100,000 records.
+ *
+ * Every response is produced once by our server (in-process handler) during setup and kept on
+ * disk, then replayed byte for byte, so the cases measure the client side rather than the
+ * server's export time. Each case runs in its own process (peak memory is `VmHWM` of
+ * `/proc/self/status`); each is run `BENCH_ROUNDS` times (default 3), interleaved, and the
+ * median time and the median peak are reported. Stores and bodies are kept in
+ * `$TMPDIR/denocap-frames-<records>/` between runs.
+ *
+ * Run: `deno run -A bench/frames_bench.ts [10000 100000]`
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import { RedcapClient } from "../lib/client.ts";
+import { readEavRecords, readRecords } from "../lib/read_records.ts";
+import { createRedcapHandler } from "../lib/server/handler.ts";
+import { loadProject } from "../lib/server/load.ts";
+import { RedcapStore } from "../lib/server/store.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { frameColumns, frameHeight } from "../lib/api/_frame.ts";
+
+type Case = "baseline" | "read_records" | "read_eav";
+const CASES: Case[] = ["baseline", "read_records", "read_eav"];
+const URL_ = "http://redcap.test/api/";
+
+function peakRssMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+function dirOf(n: number): string {
+  return `${Deno.env.get("TMPDIR") ?? "/tmp"}/denocap-frames-${n}`;
+}
+
+async function keyOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
+    .slice(0, 32);
+}
+
+/** A fetch that answers from `dir` (recorded bodies), or records the handler's answer there. */
+function diskFetch(dir: string, handler?: (request: Request) => Promise<Response>) {
+  return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const key = await keyOf(await request.clone().text());
+    const path = `${dir}/${key}`;
+    try {
+      const headers = JSON.parse(Deno.readTextFileSync(`${path}.headers`));
+      return new Response(await Deno.readFile(`${path}.body`), { status: 200, headers });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || !handler) throw error;
+    }
+    const response = await handler(request);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.status !== 200) {
+      throw new Error(`setup request failed: ${response.status} ${new TextDecoder().decode(bytes)}`);
+    }
+    Deno.writeFileSync(`${path}.body`, bytes);
+    Deno.writeTextFileSync(`${path}.headers`, JSON.stringify([...response.headers]));
+    return new Response(bytes, { status: 200, headers: response.headers });
+  };
+}
+
+function clientFor(fetch: ReturnType<typeof diskFetch>): RedcapClient {
+  return new RedcapClient(URL_, DEMO_TOKEN, { fetch, progressBar: false, retry: 1 });
+}
+
+/** The baseline: the same flat CSV body, read by Polars as all strings. */
+async function baseline(fetch: ReturnType<typeof diskFetch>): Promise<pl.DataFrame> {
+  const body = new URLSearchParams({
+    token: DEMO_TOKEN,
+    content: "record",
+    format: "csv",
+    type: "flat",
+    rawOrLabel: "raw",
+    returnFormat: "json",
+  });
+  const response = await fetch(URL_, { method: "POST", body });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    inferSchemaLength: 0,
+  });
+}
+
+function run(kind: Case, fetch: ReturnType<typeof diskFetch>): Promise<pl.DataFrame> {
+  if (kind === "baseline") return baseline(fetch);
+  const client = clientFor(fetch);
+  const read = kind === "read_records" ? readRecords : readEavRecords;
+  return read(client, { batchSize: Infinity }).then((r) => r.data);
+}
+
+/** One case in this process: prints `{seconds, peakMiB, rows, columns}` as JSON. */
+async function runCase(kind: Case, n: number): Promise<void> {
+  const fetch = diskFetch(dirOf(n));
+  const start = performance.now();
+  const df = await run(kind, fetch);
+  const seconds = (performance.now() - start) / 1000;
+  console.log(JSON.stringify({
+    seconds,
+    peakMiB: peakRssMiB(),
+    rows: frameHeight(df),
+    columns: frameColumns(df).length,
+  }));
+}
+
+interface Result {
+  seconds: number;
+  peakMiB: number;
+  rows: number;
+  columns: number;
+}
+
+async function child(kind: Case, n: number): Promise<Result> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, "--case", kind, String(n)],
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`case ${kind} at ${n} records failed`);
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** Builds the store and records every response the cases ask for. */
+async function setup(n: number): Promise<void> {
+  const dir = dirOf(n);
+  Deno.mkdirSync(dir, { recursive: true });
+  const started = performance.now();
+  const store = RedcapStore.open(`${dir}/store.sqlite`);
+  if (!store.token(DEMO_TOKEN)) {
+    loadProject(store, demoProject({ records: n }), { token: DEMO_TOKEN });
+  }
+  const fetch = diskFetch(dir, createRedcapHandler(store));
+  for (const kind of CASES) await run(kind, fetch);
+  store.close();
+  console.error(
+    `set up ${n} records in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`,
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(sizes: number[]): Promise<void> {
+  const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? 3);
+  const table = [
+    "| records | rows × cols | case | seconds | peak MiB | time vs baseline | peak vs baseline | target |",
+    "|---:|---|---|---:|---:|---:|---:|---|",
+  ];
+  for (const n of sizes) {
+    await setup(n);
+    const results: Record<string, Result[]> = {};
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of CASES) (results[kind] ??= []).push(await child(kind, n));
+    }
+    const summary = Object.fromEntries(
+      CASES.map((kind) => [kind, {
+        seconds: median(results[kind].map((r) => r.seconds)),
+        peakMiB: median(results[kind].map((r) => r.peakMiB)),
+        shape: `${results[kind][0].rows} × ${results[kind][0].columns}`,
+      }]),
+    );
+    const base = summary.baseline;
+    const targets: Record<Case, string> = {
+      baseline: "",
+      read_records: "≤ 2x time, ≤ 1.5x peak",
+      read_eav: n >= 100_000 ? "≤ 5x time, < 1024 MiB" : "≤ 5x time",
+    };
+    for (const kind of CASES) {
+      const s = summary[kind];
+      table.push(
+        `| ${n} | ${s.shape} | ${kind} | ${s.seconds.toFixed(2)} | ${s.peakMiB.toFixed(0)} | ` +
+          `${(s.seconds / base.seconds).toFixed(2)}x | ${(s.peakMiB / base.peakMiB).toFixed(2)}x | ` +
+          `${targets[kind]} |`,
+      );
+    }
+    console.error(table.slice(-CASES.length).join("\n"));
+  }
+  console.log(table.join("\n"));
+}
+
+if (import.meta.main) {
+  if (Deno.args[0] === "--case") {
+    await runCase(Deno.args[1] as Case, Number(Deno.args[2]));
+  } else {
+    await main(Deno.args.length ? Deno.args.map(Number) : [10_000, 100_000]);
+  }
+}

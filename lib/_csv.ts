@@ -1,0 +1,117 @@
+/**
+ * RFC 4180 CSV reading for the small, string-typed tables REDCap exchanges (dictionaries,
+ * structural exports, import bodies). Record frames go through Polars' reader instead.
+ *
+ * @module
+ */
+
+/** Thrown for CSV that cannot be read (an unterminated quote). */
+export class CsvSyntaxError extends SyntaxError {
+  override name = "CsvSyntaxError";
+  /** 1-based line where the problem starts. */
+  readonly line: number;
+  constructor(message: string, line: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+/**
+ * Parses CSV text into rows of cells. Accepts a UTF-8 BOM, LF or CRLF line ends, quoted cells
+ * with doubled quotes and embedded line breaks. A final line break does not add a row; blank
+ * lines are dropped.
+ *
+ * @param text The CSV text.
+ * @param delimiter The cell delimiter.
+ * @returns Rows of cells.
+ */
+export function parseCsv(text: string, delimiter = ","): string[][] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  const d = delimiter.charCodeAt(0);
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */ && cell === "") {
+      const start = line;
+      i++;
+      let chunkStart = i;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          throw new CsvSyntaxError(`Cannot parse CSV: unterminated quote on line ${start}`, start);
+        }
+        for (let k = i; k < q; k++) if (text.charCodeAt(k) === 10) line++;
+        if (text.charCodeAt(q + 1) === 34) {
+          cell += text.slice(chunkStart, q + 1);
+          i = q + 2;
+          chunkStart = i;
+          continue;
+        }
+        cell += text.slice(chunkStart, q);
+        i = q + 1;
+        break;
+      }
+      // Text after a closing quote belongs to the same cell (lenient, like PHP's str_getcsv).
+      while (i < n) {
+        const k = text.charCodeAt(i);
+        if (k === d || k === 10 || k === 13) break;
+        cell += text[i++];
+      }
+      continue;
+    }
+    if (c === d) {
+      row.push(cell);
+      cell = "";
+      i++;
+    } else if (c === 10 || c === 13) {
+      row.push(cell);
+      cell = "";
+      if (!(row.length === 1 && row[0] === "")) rows.push(row);
+      row = [];
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+    } else {
+      let j = i;
+      while (j < n) {
+        const k = text.charCodeAt(j);
+        if (k === d || k === 10 || k === 13) break;
+        j++;
+      }
+      cell += text.slice(i, j);
+      i = j;
+    }
+  }
+  if (cell !== "" || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Parses CSV with a header line into objects keyed by the header. Missing trailing cells are
+ * `""`; surplus cells are an error naming the line.
+ */
+export function parseCsvObjects(text: string, delimiter = ","): Record<string, string>[] {
+  const rows = parseCsv(text, delimiter);
+  if (rows.length === 0) return [];
+  const header = rows[0].map((h) => h.trim());
+  return rows.slice(1).map((row, index) => {
+    if (row.length > header.length) {
+      throw new CsvSyntaxError(
+        `Cannot parse CSV: row ${
+          index + 1
+        } has ${row.length} cells but the header has ${header.length}`,
+        index + 2,
+      );
+    }
+    const object: Record<string, string> = {};
+    for (let k = 0; k < header.length; k++) object[header[k]] = row[k] ?? "";
+    return object;
+  });
+}

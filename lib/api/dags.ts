@@ -1,0 +1,43 @@
+/**
+ * `content=dag`: data access groups.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { RedcapClient } from "../client.ts";
+import { requestJson } from "./_call.ts";
+import { optionalNum, text } from "./_schema.ts";
+
+const DagSchema = z.looseObject({
+  data_access_group_name: text,
+  unique_group_name: z.string(),
+  data_access_group_id: optionalNum.optional(),
+});
+
+/** One data access group. */
+export type Dag = z.output<typeof DagSchema>;
+
+/**
+ * Exports the data access groups (`content=dag`).
+ *
+ * @example List DAGs
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * ok(Array.isArray(await client.exportDags()));
+ * ```
+ *
+ * @param client The client.
+ * @returns One row per group.
+ */
+export async function exportDags(client: RedcapClient): Promise<Dag[]> {
+  return await requestJson(client, { content: "dag", action: "export" }, z.array(DagSchema));
+}

@@ -1,0 +1,100 @@
+/**
+ * `content=event` and `content=formEventMapping`: events and which instruments they hold.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { RedcapClient } from "../client.ts";
+import { requestJson } from "./_call.ts";
+import { num, optionalNum, text } from "./_schema.ts";
+import { type ArmsOptions, checkArms } from "./arms.ts";
+
+const EventSchema = z.looseObject({
+  event_name: text,
+  arm_num: num,
+  unique_event_name: z.string(),
+  custom_event_label: text.optional(),
+  event_id: optionalNum.optional(),
+  day_offset: optionalNum.optional(),
+  offset_min: optionalNum.optional(),
+  offset_max: optionalNum.optional(),
+});
+
+/** One event. */
+export type Event = z.output<typeof EventSchema>;
+
+const MappingSchema = z.looseObject({
+  arm_num: num,
+  unique_event_name: z.string(),
+  form: z.string(),
+});
+
+/** One instrument designated for one event. */
+export type InstrumentEventMapping = z.output<typeof MappingSchema>;
+
+/**
+ * Exports the events (`content=event`) of a longitudinal project; REDCap answers 400 for
+ * classic projects. Cached per client.
+ *
+ * @example List events
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const events = await client.exportEvents();
+ * ok(events.every((e) => e.unique_event_name.length > 0));
+ * ```
+ *
+ * @param client The client.
+ * @param options Which arms.
+ * @returns One row per event.
+ */
+export async function exportEvents(
+  client: RedcapClient,
+  options: ArmsOptions = {},
+): Promise<Event[]> {
+  const { arms, key } = checkArms("export events", options);
+  return await requestJson(client, { content: "event", arms }, z.array(EventSchema), {
+    cacheKey: `event:${key}`,
+  });
+}
+
+/**
+ * Exports which instruments each event holds (`content=formEventMapping`). Cached per client.
+ *
+ * @example List mappings
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const mappings = await client.exportInstrumentEventMappings();
+ * ok(mappings.every((m) => m.form.length > 0));
+ * ```
+ *
+ * @param client The client.
+ * @param options Which arms.
+ * @returns One row per (event, instrument).
+ */
+export async function exportInstrumentEventMappings(
+  client: RedcapClient,
+  options: ArmsOptions = {},
+): Promise<InstrumentEventMapping[]> {
+  const { arms, key } = checkArms("export instrument-event mappings", options);
+  return await requestJson(client, { content: "formEventMapping", arms }, z.array(MappingSchema), {
+    cacheKey: `formEventMapping:${key}`,
+  });
+}

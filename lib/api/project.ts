@@ -1,0 +1,63 @@
+/**
+ * `content=project`: project settings.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { RedcapClient } from "../client.ts";
+import { requestJson } from "./_call.ts";
+import { num, text } from "./_schema.ts";
+
+const ProjectInfoSchema = z.looseObject({
+  project_id: num,
+  project_title: text,
+  creation_time: text.optional(),
+  production_time: text.optional(),
+  in_production: num.optional(),
+  project_language: text.optional(),
+  purpose: num.optional(),
+  is_longitudinal: num,
+  has_repeating_instruments_or_events: num.optional(),
+  surveys_enabled: num.optional(),
+  record_autonumbering_enabled: num.optional(),
+  secondary_unique_field: text.optional(),
+  missing_data_codes: text.optional(),
+});
+
+/** Project settings (REDCap's `0`/`1` flags as numbers; other keys pass through). */
+export type ProjectInfo = z.output<typeof ProjectInfoSchema>;
+
+/**
+ * Exports the project settings (`content=project`). Cached per client.
+ *
+ * @example Read the title
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const info = await client.exportProjectInfo();
+ * ok(info.project_title.length > 0);
+ * ```
+ *
+ * @param client The client.
+ * @returns The settings.
+ */
+export async function exportProjectInfo(client: RedcapClient): Promise<ProjectInfo> {
+  // Some REDCap versions wrap the object in a one-element array.
+  const schema = z.union([ProjectInfoSchema, z.array(ProjectInfoSchema)]).transform((v, ctx) => {
+    if (!Array.isArray(v)) return v;
+    if (v.length !== 1) {
+      ctx.addIssue({ code: "custom", message: `expected one project, got ${v.length}` });
+      return z.NEVER;
+    }
+    return v[0];
+  });
+  return await requestJson(client, { content: "project" }, schema, { cacheKey: "project" });
+}

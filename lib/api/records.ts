@@ -1,0 +1,763 @@
+/**
+ * `content=record`: export (one-shot or batched by record id), import, delete, rename, and
+ * `generateNextRecordName`.
+ *
+ * @module
+ */
+import { frameColumns, frameHeight } from "./_frame.ts";
+import pl from "nodejs-polars";
+import type { RedcapClient } from "../client.ts";
+import { RedcapResponseError } from "../errors.ts";
+import { ProgressTracker } from "../_progress.ts";
+import { parseCsv } from "../_csv.ts";
+import type {
+  DecimalCharacter,
+  Format,
+  OverwriteBehavior,
+  RawOrLabel,
+  RecordType,
+  ReturnContent,
+} from "../types.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkKeys,
+  checkList,
+  checkOneOf,
+  checkString,
+  checkTimestamp,
+  requireString,
+} from "./_check.ts";
+import { internals, requestFrame as requestTableFrame } from "./_call.ts";
+import { encodeStringRows, toRows } from "./_encode.ts";
+import { readCount, recordIdField } from "./metadata.ts";
+import { parseRedcapJson } from "../parse/json.ts";
+import { parseRedcapXml } from "../parse/xml.ts";
+
+/** Above this many records, `batchSize: "auto"` exports in batches of this many. */
+export const AUTO_BATCH_SIZE = 10_000;
+
+/** Options for {@linkcode exportRecords}. */
+export interface ExportRecordsOptions {
+  /** Only these records. By default, every record. */
+  records?: readonly (string | number)[];
+  /** Only these fields (checkbox fields by base name). By default, every field. REDCap leaves
+   * out the record id and `redcap_event_name` unless the record-id field is listed. */
+  fields?: readonly string[];
+  /** Only the fields of these instruments. */
+  forms?: readonly string[];
+  /** Only these events (unique event names; longitudinal projects). */
+  events?: readonly string[];
+  /** One row per record-event-instance (*flat*) or one per stored value (*eav*).
+   * @default {"flat"}
+   */
+  type?: RecordType;
+  /** Coded values (*raw*) or their labels (*label*).
+   * @default {"raw"}
+   */
+  rawOrLabel?: RawOrLabel;
+  /** Field names (*raw*) or labels (*label*) as column names; flat CSV only. Labels repeat
+   * (e.g. `Complete?`); Polars renames repeats `<label>_duplicated_<n>`.
+   * @default {"raw"}
+   */
+  rawOrLabelHeaders?: RawOrLabel;
+  /** With `rawOrLabel: "label"`: a checked option as its label, unchecked blank.
+   * @default {false}
+   */
+  exportCheckboxLabel?: boolean;
+  /** Add `redcap_survey_identifier` and `{form}_timestamp` columns.
+   * @default {false}
+   */
+  exportSurveyFields?: boolean;
+  /** Add `redcap_data_access_group`.
+   * @default {false}
+   */
+  exportDataAccessGroups?: boolean;
+  /** REDCap logic, e.g. `[age] >= 18`. */
+  filterLogic?: string;
+  /** Only records changed since (`YYYY-MM-DD HH:MM:SS` or a Date, server time). */
+  dateRangeBegin?: string | Date;
+  /** Only records changed before (`YYYY-MM-DD HH:MM:SS` or a Date, server time). */
+  dateRangeEnd?: string | Date;
+  /** Decimal mark of number fields. By default, each field's own. */
+  decimalCharacter?: DecimalCharacter;
+  /** Blank instead of `0` for forms never saved.
+   * @default {false}
+   */
+  exportBlankForGrayFormStatus?: boolean;
+  /** One column per checkbox field, checked codes comma-joined.
+   * @default {false}
+   */
+  combineCheckboxOptions?: boolean;
+  /** Wire format; the frame is the same in each (except that an empty JSON/XML export has no
+   * columns). Flat exports default to csv, EAV to json (EAV CSV is injection-escaped).
+   * @default {"csv" for flat, "json" for eav}
+   */
+  format?: Format;
+  /**
+   * Records per request. *auto*: export the record ids first, then everything in one request
+   * up to {@linkcode AUTO_BATCH_SIZE} records, else in batches of that size; `Infinity`: one
+   * request, no id check. Batches run `concurrency` at a time, every exported id must come
+   * back, and the batches are stacked in id order.
+   * @default {"auto"}
+   */
+  batchSize?: number | "auto";
+  /** Cancels the export. */
+  signal?: AbortSignal;
+}
+
+const EXPORT_KEYS = [
+  "records",
+  "fields",
+  "forms",
+  "events",
+  "type",
+  "rawOrLabel",
+  "rawOrLabelHeaders",
+  "exportCheckboxLabel",
+  "exportSurveyFields",
+  "exportDataAccessGroups",
+  "filterLogic",
+  "dateRangeBegin",
+  "dateRangeEnd",
+  "decimalCharacter",
+  "exportBlankForGrayFormStatus",
+  "combineCheckboxOptions",
+  "format",
+  "batchSize",
+  "signal",
+];
+
+/**
+ * Exports records (`content=record`) as a DataFrame whose columns are all strings (Utf8),
+ * exactly as REDCap sent them: record ids keep leading zeros, blank values are `null`. Large
+ * exports are split by record id (see **batchSize**).
+ *
+ * @example Export two fields
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const df = await client.exportRecords({ fields: ["record_id"] });
+ * strictEqual(df.columns[0], "record_id");
+ * ```
+ *
+ * @param client The client.
+ * @param options Which records and fields, and how to encode them.
+ * @returns One row per record-event-instance (flat) or per value (eav).
+ * @throws {RangeError} For an option value REDCap would silently replace.
+ * @throws {RedcapResponseError} When a batch misses ids the id export listed.
+ */
+export async function exportRecords(
+  client: RedcapClient,
+  options: ExportRecordsOptions = {},
+): Promise<pl.DataFrame> {
+  const action = "export records";
+  checkKeys(action, options, EXPORT_KEYS);
+  const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
+  const format = checkOneOf(action, "format", options.format, ["csv", "json", "xml"]) ??
+    (type === "flat" ? "csv" : "json");
+  const rawOrLabelHeaders = checkOneOf(action, "rawOrLabelHeaders", options.rawOrLabelHeaders, [
+    "raw",
+    "label",
+  ]);
+  if (rawOrLabelHeaders === "label" && (format !== "csv" || type !== "flat")) {
+    throw new RangeError(
+      `Cannot ${action}: "rawOrLabelHeaders" "label" needs format "csv" and type "flat"`,
+    );
+  }
+  const rawOrLabel = checkOneOf(action, "rawOrLabel", options.rawOrLabel, ["raw", "label"]);
+  const exportCheckboxLabel = checkBoolean(
+    action,
+    "exportCheckboxLabel",
+    options.exportCheckboxLabel,
+  );
+  if (exportCheckboxLabel && rawOrLabel !== "label") {
+    throw new RangeError(`Cannot ${action}: "exportCheckboxLabel" needs "rawOrLabel" "label"`);
+  }
+  const records = checkList(action, "records", options.records);
+  const base = {
+    content: "record",
+    format,
+    type,
+    fields: checkList(action, "fields", options.fields),
+    forms: checkList(action, "forms", options.forms),
+    events: checkList(action, "events", options.events),
+    rawOrLabel,
+    rawOrLabelHeaders,
+    exportCheckboxLabel,
+    exportSurveyFields: checkBoolean(action, "exportSurveyFields", options.exportSurveyFields),
+    exportDataAccessGroups: checkBoolean(
+      action,
+      "exportDataAccessGroups",
+      options.exportDataAccessGroups,
+    ),
+    filterLogic: checkString(action, "filterLogic", options.filterLogic),
+    dateRangeBegin: checkTimestamp(action, "dateRangeBegin", options.dateRangeBegin),
+    dateRangeEnd: checkTimestamp(action, "dateRangeEnd", options.dateRangeEnd),
+    decimalCharacter: checkOneOf(action, "decimalCharacter", options.decimalCharacter, [",", "."]),
+    exportBlankForGrayFormStatus: checkBoolean(
+      action,
+      "exportBlankForGrayFormStatus",
+      options.exportBlankForGrayFormStatus,
+    ),
+    combineCheckboxOptions: checkBoolean(
+      action,
+      "combineCheckboxOptions",
+      options.combineCheckboxOptions,
+    ),
+  } as const;
+  const batchSize = options.batchSize ?? "auto";
+  if (
+    batchSize !== "auto" && batchSize !== Infinity &&
+    checkInteger(action, "batchSize", batchSize, 1) === undefined
+  ) {
+    throw new RangeError(
+      `Cannot ${action}: "batchSize" must be "auto", Infinity or an integer >= 1`,
+    );
+  }
+  const size = batchSize === "auto" ? AUTO_BATCH_SIZE : batchSize;
+  const { signal } = options;
+  const inner = internals(client);
+  const tracker = new ProgressTracker("record", 1, inner.progress);
+  const step = (bytes: number, rows: number) => tracker.step(bytes, rows);
+
+  try {
+    // One request: asked for, or few enough records named.
+    if (size === Infinity || (records && records.length <= size)) {
+      return await requestRecordFrame(
+        client,
+        { params: { ...base, records }, retry: true, signal },
+        step,
+      );
+    }
+    let ids: string[];
+    let idColumn: string | undefined;
+    if (records) {
+      ids = [...new Set(records)];
+    } else {
+      const idField = await recordIdField(client, signal);
+      const idFrame = await requestRecordFrame(client, {
+        params: {
+          content: "record",
+          format: "csv",
+          type: "flat",
+          fields: [idField],
+          events: base.events,
+          filterLogic: base.filterLogic,
+          dateRangeBegin: base.dateRangeBegin,
+          dateRangeEnd: base.dateRangeEnd,
+        },
+        retry: true,
+        signal,
+      }, (bytes) => tracker.step(bytes, 0));
+      if (frameColumns(idFrame)[0] !== idField) {
+        throw new RedcapResponseError(
+          "record",
+          "shape",
+          `the id export has no "${idField}" column`,
+        );
+      }
+      ids = frameHeight(idFrame) === 0
+        ? []
+        : (idFrame.getColumn(idField).unique({ maintainOrder: true })
+          .toArray() as (string | null)[]).filter((id): id is string => id !== null);
+      idColumn = type === "eav" ? "record" : idField;
+    }
+    if (!records && ids.length <= size) {
+      // Few enough: one request with the same filters (no long id list), then the id check.
+      tracker.total = 2;
+      const frame = await requestRecordFrame(
+        client,
+        { params: { ...base }, retry: true, signal },
+        (bytes) => tracker.step(bytes, ids.length),
+      );
+      if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
+      return frame;
+    }
+    const batches: string[][] = [];
+    for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+    tracker.total = batches.length + (records ? 0 : 1);
+    const frames = await pool(batches, inner.concurrency, signal, async (batch, index) => {
+      const frame = await requestRecordFrame(
+        client,
+        { params: { ...base, records: batch }, retry: true, signal },
+        (bytes) => tracker.step(bytes, batch.length),
+      );
+      if (idColumn) checkBatchIds(frame, idColumn, batch, index, batches.length);
+      return frame;
+    });
+    return stack(frames);
+  } finally {
+    tracker.finish();
+  }
+}
+
+/**
+ * One record request. An empty CSV body is ambiguous: a failure under load (rAPI #280), or an
+ * empty result from servers that send no header (REDCapR #624). After the transport's retries,
+ * the same request is asked in JSON, where an empty result is `[]` and a failure stays empty.
+ */
+async function requestRecordFrame(
+  client: RedcapClient,
+  spec: Parameters<typeof requestTableFrame>[1],
+  onDone: (bytes: number, rows: number) => void,
+): Promise<pl.DataFrame> {
+  try {
+    return await requestTableFrame(client, spec, onDone);
+  } catch (error) {
+    if (
+      !(error instanceof RedcapResponseError) || error.problem !== "empty" ||
+      spec.params.format !== "csv"
+    ) throw error;
+    return await requestTableFrame(
+      client,
+      { ...spec, params: { ...spec.params, format: "json" } },
+      onDone,
+    );
+  }
+}
+
+/** Throws when a batch lacks ids that the id export listed. */
+function checkBatchIds(
+  frame: pl.DataFrame,
+  idColumn: string,
+  batch: readonly string[],
+  index: number,
+  total: number,
+): void {
+  if (!frameColumns(frame).includes(idColumn)) return; // the field list left the id out
+  const got = new Set(
+    frameHeight(frame) ? frame.getColumn(idColumn).unique().toArray() as string[] : [],
+  );
+  const missing = batch.filter((id) => !got.has(id));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(", ");
+    throw new RedcapResponseError(
+      "record",
+      "truncated",
+      `batch ${
+        index + 1
+      } of ${total} lacks ${missing.length} of its ${batch.length} records (${shown}${
+        missing.length > 5 ? ", …" : ""
+      }); they were deleted or renamed during the export, or the answer was cut short`,
+    );
+  }
+}
+
+/** Stacks frames: vertically when the columns agree, else by column name (EAV JSON varies). */
+function stack(frames: pl.DataFrame[]): pl.DataFrame {
+  const nonEmpty = frames.filter((f) => frameColumns(f).length > 0);
+  if (nonEmpty.length === 0) return frames[0] ?? pl.DataFrame();
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  const columns = frameColumns(nonEmpty[0]).join("\u0000");
+  const same = nonEmpty.every((f) => frameColumns(f).join("\u0000") === columns);
+  const rows = nonEmpty.filter((f) => frameHeight(f) > 0);
+  if (rows.length === 0) return nonEmpty[0];
+  if (same) {
+    return rows.length === 1 ? rows[0] : pl.concat(rows, { how: "vertical", rechunk: false });
+  }
+  return pl.concat(rows, { how: "diagonal", rechunk: false });
+}
+
+/** Runs `task` over `items`, at most `limit` at a time, keeping the order of results. */
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      signal?.throwIfAborted();
+      const index = next++;
+      try {
+        results[index] = await task(items[index], index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Rows to import: a DataFrame or objects (values sent as text, `null` blank). */
+export type ImportRecordsData = pl.DataFrame | readonly Record<string, unknown>[];
+
+/** Options for {@linkcode importRecords}. */
+export interface ImportRecordsOptions {
+  /** *flat* rows of fields, or *eav* rows `record, field_name, value[, redcap_event_name]`.
+   * @default {"flat"}
+   */
+  type?: RecordType;
+  /** *normal* ignores blank values; *overwrite* erases stored values with blanks.
+   * @default {"normal"}
+   */
+  overwriteBehavior?: OverwriteBehavior;
+  /** Let REDCap name new records; the given names only group rows. Never retried.
+   * @default {false}
+   */
+  forceAutoNumber?: boolean;
+  /** Order of date parts in date and datetime values.
+   * @default {"YMD"}
+   */
+  dateFormat?: "YMD" | "MDY" | "DMY";
+  /** What to answer with: *count* of records, their *ids*, *auto_ids* (with forceAutoNumber),
+   * or *nothing*.
+   * @default {"count"}
+   */
+  returnContent?: ReturnContent;
+  /** Wire format. JSON by default: REDCap strips a leading space before `-`, `@`, `+`, `=` in
+   * CSV imports, and JSON has no such rewrite.
+   * @default {"json"}
+   */
+  format?: Format;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/** What an import answered. */
+export interface ImportRecordsResult {
+  /** Records touched (`returnContent: "count"`). */
+  count?: number;
+  /** Record names touched (`"ids"`). */
+  ids?: string[];
+  /** New names and the names they were sent with (`"auto_ids"`). */
+  autoIds?: { id: string; originalId: string }[];
+}
+
+/**
+ * Imports records (`content=record`, `data`). Imports are retried after transient failures
+ * only when repeating them cannot create data twice: never with `forceAutoNumber` or a
+ * `redcap_repeat_instance` of `new`. A rejected import throws a `RedcapApiError` whose `rows`
+ * list each rejected value.
+ *
+ * @example Add a record and get its id back
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const name = await client.generateNextRecordName();
+ * const result = await client.importRecords(
+ *   [{ record_id: name, redcap_event_name: "screening_arm_1", first_name: "Ada" }],
+ *   { returnContent: "ids" },
+ * );
+ * strictEqual(result.ids?.[0], name);
+ * ```
+ *
+ * @param client The client.
+ * @param data The rows.
+ * @param options How to write them and what to answer.
+ * @returns The count, ids or id mapping asked for.
+ */
+export async function importRecords(
+  client: RedcapClient,
+  data: ImportRecordsData,
+  options: ImportRecordsOptions = {},
+): Promise<ImportRecordsResult> {
+  const action = "import records";
+  checkKeys(action, options, [
+    "type",
+    "overwriteBehavior",
+    "forceAutoNumber",
+    "dateFormat",
+    "returnContent",
+    "format",
+    "signal",
+  ]);
+  const format = checkOneOf(action, "format", options.format, ["csv", "json", "xml"]) ?? "json";
+  const forceAutoNumber = checkBoolean(action, "forceAutoNumber", options.forceAutoNumber);
+  const returnContent = checkOneOf(action, "returnContent", options.returnContent, [
+    "count",
+    "ids",
+    "auto_ids",
+    "nothing",
+  ]) ?? "count";
+  if (returnContent === "auto_ids" && !forceAutoNumber) {
+    throw new RangeError(`Cannot ${action}: "returnContent" "auto_ids" needs "forceAutoNumber"`);
+  }
+  const type = checkOneOf(action, "type", options.type, ["flat", "eav"]);
+  const { columns, rows } = toRows(action, data);
+  const newInstance = rows.some((row) =>
+    row.redcap_repeat_instance?.trim().toLowerCase() === "new"
+  );
+  if (newInstance && type === "eav") {
+    throw new RangeError(
+      `Cannot ${action}: "redcap_repeat_instance" "new" works in flat imports only`,
+    );
+  }
+  const retry = forceAutoNumber
+    ? "the import uses forceAutoNumber, so a repeat could create the records twice"
+    : newInstance
+    ? 'the import adds "new" repeat instances, so a repeat could add them twice'
+    : true;
+  const inner = internals(client);
+  const tracker = new ProgressTracker("record", 1, inner.progress);
+  const result = await inner.send({
+    params: {
+      content: "record",
+      format,
+      type,
+      overwriteBehavior: checkOneOf(action, "overwriteBehavior", options.overwriteBehavior, [
+        "normal",
+        "overwrite",
+      ]),
+      forceAutoNumber,
+      dateFormat: checkOneOf(action, "dateFormat", options.dateFormat, ["YMD", "MDY", "DMY"]),
+      returnContent,
+      returnFormat: "json",
+      data: encodeStringRows(columns, rows, format),
+    },
+    retry,
+    allowEmpty: returnContent === "nothing",
+    signal: options.signal,
+  }, (response) => {
+    const parsed = readImportAnswer(response.text(), format, returnContent);
+    tracker.step(response.bytes.length, rows.length);
+    return parsed;
+  });
+  return result;
+}
+
+/** Reads an import answer in its format. */
+function readImportAnswer(
+  text: string,
+  format: Format,
+  returnContent: ReturnContent,
+): ImportRecordsResult {
+  if (returnContent === "nothing") return {};
+  if (returnContent === "count") return { count: readCount("record", text) };
+  let items: string[];
+  if (format === "json") {
+    const parsed = parseRedcapJson(text, "record");
+    if (!Array.isArray(parsed)) {
+      throw new RedcapResponseError("record", "shape", "expected a JSON array of ids");
+    }
+    items = parsed.map(String);
+  } else if (format === "xml") {
+    const doc = parseRedcapXml(text, "record") as { ids?: { id?: unknown[] } | string };
+    items = typeof doc.ids === "object" ? (doc.ids.id ?? []).map(String) : [];
+  } else {
+    const lines = parseCsv(text);
+    items = lines.slice(1).map((row) => row.join(","));
+  }
+  if (returnContent === "ids") return { ids: items };
+  return {
+    autoIds: items.map((item) => {
+      const comma = item.indexOf(",");
+      return comma < 0
+        ? { id: item, originalId: "" }
+        : { id: item.slice(0, comma), originalId: item.slice(comma + 1) };
+    }),
+  };
+}
+
+/** Options for {@linkcode deleteRecords}. */
+export interface DeleteRecordsOptions {
+  /** The records to delete. */
+  records: readonly (string | number)[];
+  /** Only in this arm (arm number). */
+  arm?: number;
+  /** Only this instrument's data (with `event` in longitudinal projects). */
+  instrument?: string;
+  /** Only this event's data. */
+  event?: string;
+  /** Only this repeat instance. */
+  repeat_instance?: number;
+  /** Also delete the records' logging (when the project allows it).
+   * @default {false}
+   */
+  delete_logging?: boolean;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Deletes records, or some of their data (`content=record&action=delete`). Not retried: a
+ * repeat after a lost answer would report the records as missing.
+ *
+ * @example Delete a record
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * strictEqual(await client.deleteRecords({ records: ["1"] }), 1);
+ * ```
+ *
+ * @param client The client.
+ * @param options Which records and which part of them.
+ * @returns The number of records (or items) REDCap deleted.
+ */
+export async function deleteRecords(
+  client: RedcapClient,
+  options: DeleteRecordsOptions,
+): Promise<number> {
+  const action = "delete records";
+  checkKeys(action, options ?? {}, [
+    "records",
+    "arm",
+    "instrument",
+    "event",
+    "repeat_instance",
+    "delete_logging",
+    "signal",
+  ]);
+  const records = checkList(action, "records", options.records);
+  if (!records) throw new TypeError(`Cannot ${action}: "records" is required`);
+  const instrument = checkString(action, "instrument", options.instrument);
+  const repeatInstance = checkInteger(action, "repeat_instance", options.repeat_instance, 1, 32767);
+  if (repeatInstance !== undefined && instrument === undefined && options.event === undefined) {
+    throw new RangeError(`Cannot ${action}: "repeat_instance" needs "instrument" or "event"`);
+  }
+  const deleteLogging = checkBoolean(action, "delete_logging", options.delete_logging);
+  return await internals(client).send({
+    params: {
+      content: "record",
+      action: "delete",
+      records,
+      arm: checkInteger(action, "arm", options.arm, 1),
+      instrument,
+      event: checkString(action, "event", options.event),
+      repeat_instance: repeatInstance,
+      delete_logging: deleteLogging === undefined ? undefined : deleteLogging ? 1 : 0,
+      format: "json",
+      returnFormat: "json",
+    },
+    retry: "a repeated delete would fail for records already deleted",
+    signal: options.signal,
+  }, (response) => readCount("record", response.text()));
+}
+
+/** Options for {@linkcode renameRecord}. */
+export interface RenameRecordOptions {
+  /** The record's current name. */
+  record: string | number;
+  /** Its new name. */
+  new_record_name: string | number;
+  /** Only in this arm. */
+  arm?: number;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Renames a record (`content=record&action=rename`). Not retried: a repeat after a lost
+ * answer would fail because the old name is gone.
+ *
+ * @example Rename a record
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * await client.renameRecord({ record: "1", new_record_name: "1001" });
+ * const df = await client.exportRecords({ records: ["1001"], fields: ["record_id"] });
+ * strictEqual(df.getColumn("record_id").get(0), "1001");
+ * ```
+ *
+ * @param client The client.
+ * @param options The old and new names.
+ */
+export async function renameRecord(
+  client: RedcapClient,
+  options: RenameRecordOptions,
+): Promise<void> {
+  const action = "rename record";
+  checkKeys(action, options ?? {}, ["record", "new_record_name", "arm", "signal"]);
+  const record = requireString(action, "record", options.record);
+  const newName = requireString(action, "new_record_name", options.new_record_name);
+  await internals(client).send({
+    params: {
+      content: "record",
+      action: "rename",
+      record,
+      new_record_name: newName,
+      arm: checkInteger(action, "arm", options.arm, 1),
+      format: "json",
+      returnFormat: "json",
+    },
+    retry: "a repeated rename would fail because the old name is gone",
+    signal: options.signal,
+  }, (response) => {
+    const text = response.text().trim();
+    if (text !== "1" && text !== "true") {
+      throw new RedcapResponseError(
+        "record",
+        "shape",
+        `expected 1, got ${JSON.stringify(text.slice(0, 40))}`,
+      );
+    }
+  });
+}
+
+/**
+ * The name REDCap would give the next new record (`content=generateNextRecordName`): the
+ * highest numeric id plus one, DAG-prefixed for DAG users.
+ *
+ * @example Ask for the next name
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * ok((await client.generateNextRecordName()).length > 0);
+ * ```
+ *
+ * @param client The client.
+ * @returns The record name, as text.
+ */
+export async function generateNextRecordName(client: RedcapClient): Promise<string> {
+  return await internals(client).send({
+    params: { content: "generateNextRecordName", format: "csv", returnFormat: "json" },
+    retry: true,
+  }, (response) => {
+    let text = response.text().trim();
+    if (text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1);
+    if (text === "" || /[\n<{]/.test(text)) {
+      throw new RedcapResponseError(
+        "generateNextRecordName",
+        "shape",
+        `expected a record name, got ${JSON.stringify(text.slice(0, 40))}`,
+      );
+    }
+    return text;
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `content=repeatingFormsEvents`: repeating instruments and events.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { RedcapClient } from "../client.ts";
+import { requestJson } from "./_call.ts";
+import { text } from "./_schema.ts";
+
+const RepeatingSchema = z.looseObject({
+  event_name: text.optional(),
+  form_name: text,
+  custom_form_label: text,
+});
+
+/** One repeating instrument (or, with a blank `form_name`, a repeating event). */
+export type RepeatingFormEvent = z.output<typeof RepeatingSchema>;
+
+/**
+ * Exports the repeating instruments and events (`content=repeatingFormsEvents`): `event_name`
+ * only in longitudinal projects; a blank `form_name` means the whole event repeats. Cached per
+ * client.
+ *
+ * @example List repeating instruments
+ * ```ts
+ * import { RedcapClient } from "denocap";
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
+ * const handler = createRedcapHandler(store);
+ * const client = new RedcapClient("http://localhost/api/", tokens[0], {
+ *   fetch: (input, init) => handler(new Request(input, init)),
+ * });
+ * const repeating = await client.exportRepeatingFormsEvents();
+ * ok(Array.isArray(repeating));
+ * ```
+ *
+ * @param client The client.
+ * @returns One row per repeating instrument or event.
+ */
+export async function exportRepeatingFormsEvents(
+  client: RedcapClient,
+): Promise<RepeatingFormEvent[]> {
+  return await requestJson(client, { content: "repeatingFormsEvents" }, z.array(RepeatingSchema), {
+    cacheKey: "repeatingFormsEvents",
+  });
+}

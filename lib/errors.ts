@@ -1,0 +1,225 @@
+/**
+ * The error family of {@linkcode RedcapClient}: one base class with a stable `code`, and one
+ * subclass per way a request can fail. No message, property or cause ever holds the token or
+ * the request body.
+ *
+ * @module
+ */
+
+/** Stable codes of {@linkcode RedcapError}, for `switch` statements and tests. */
+export type RedcapErrorCode = "api_error" | "network_error" | "timeout" | "bad_response";
+
+/** Options shared by every {@linkcode RedcapError}. */
+export interface RedcapErrorOptions extends ErrorOptions {
+  /** How many attempts were made before giving up.
+   * @default {1}
+   */
+  attempts?: number;
+  /** Why the request was not repeated, when it could have been (e.g. an auto-numbering import). */
+  notRetried?: string;
+}
+
+/**
+ * Base class for failures while talking to a REDCap server.
+ *
+ * @example Tell failures apart by code
+ * ```ts
+ * import { RedcapError, RedcapTimeoutError } from "denocap";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error: RedcapError = new RedcapTimeoutError("record", 1000);
+ * strictEqual(error.code, "timeout");
+ * strictEqual(error instanceof RedcapError, true);
+ * ```
+ */
+export class RedcapError extends Error {
+  override name = "RedcapError";
+  /** A stable code for the kind of failure. */
+  readonly code: RedcapErrorCode;
+  /** The `content` of the failed request. */
+  readonly content: string;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** Why the request was not repeated although the failure is usually transient, if so. */
+  readonly notRetried?: string;
+
+  /**
+   * @param code The kind of failure.
+   * @param content The `content` parameter of the request.
+   * @param message What went wrong (never the token).
+   * @param options Cause, attempts, and why the request was not retried.
+   */
+  constructor(
+    code: RedcapErrorCode,
+    content: string,
+    message: string,
+    options: RedcapErrorOptions = {},
+  ) {
+    const attempts = options.attempts ?? 1;
+    let text = message;
+    if (attempts > 1) text += ` (after ${attempts} attempts)`;
+    if (options.notRetried) text += ` (not retried: ${options.notRetried})`;
+    super(text, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.content = content;
+    this.attempts = attempts;
+    if (options.notRetried) this.notRetried = options.notRetried;
+  }
+}
+
+/** One rejected value of an import, from REDCap's `"record","field","value","message"` lines. */
+export interface ImportErrorRow {
+  /** The record the value belongs to. */
+  record: string;
+  /** The field (or checkbox column) REDCap rejected. */
+  field: string;
+  /** The rejected value, as sent. */
+  value: string;
+  /** REDCap's explanation. */
+  message: string;
+}
+
+/**
+ * REDCap answered with an error payload (`{"error":..}`, `ERROR: ..` or `<hash><error>..`):
+ * the HTTP status plus REDCap's own message, and for rejected imports the parsed rows.
+ *
+ * @example Read REDCap's message
+ * ```ts
+ * import { RedcapApiError } from "denocap";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new RedcapApiError(403, "record", "You do not have permissions to use the API");
+ * strictEqual(error.code, "api_error");
+ * strictEqual(error.redcapMessage, "You do not have permissions to use the API");
+ * ```
+ */
+export class RedcapApiError extends RedcapError {
+  override name = "RedcapApiError";
+  /** The HTTP status. */
+  readonly status: number;
+  /** REDCap's message, as sent. */
+  readonly redcapMessage: string;
+  /** For an import REDCap rejected value by value: one entry per rejected value, else empty. */
+  readonly rows: readonly ImportErrorRow[];
+
+  /**
+   * @param status The HTTP status.
+   * @param content The `content` of the request.
+   * @param redcapMessage REDCap's message.
+   * @param options Parsed import rows, cause and attempts.
+   */
+  constructor(
+    status: number,
+    content: string,
+    redcapMessage: string,
+    options: RedcapErrorOptions & { rows?: readonly ImportErrorRow[] } = {},
+  ) {
+    super(
+      "api_error",
+      content,
+      `Cannot complete "${content}" request: REDCap answered ${status}: ${redcapMessage}`,
+      options,
+    );
+    this.status = status;
+    this.redcapMessage = redcapMessage;
+    this.rows = options.rows ?? [];
+  }
+}
+
+/**
+ * The request never got an HTTP answer: DNS, refused or reset connection, TLS. The `cause` is
+ * the error `fetch` threw.
+ *
+ * @example Wrap a fetch failure
+ * ```ts
+ * import { RedcapNetworkError } from "denocap";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new RedcapNetworkError("record", new TypeError("connection reset"));
+ * strictEqual(error.code, "network_error");
+ * ```
+ */
+export class RedcapNetworkError extends RedcapError {
+  override name = "RedcapNetworkError";
+  /**
+   * @param content The `content` of the request.
+   * @param cause What `fetch` threw.
+   * @param options Attempts and why the request was not retried.
+   */
+  constructor(content: string, cause: unknown, options: RedcapErrorOptions = {}) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super("network_error", content, `Cannot complete "${content}" request: ${why}`, {
+      ...options,
+      cause,
+    });
+  }
+}
+
+/**
+ * The server did not answer within the client's `timeout`.
+ *
+ * @example Read the timeout
+ * ```ts
+ * import { RedcapTimeoutError } from "denocap";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(new RedcapTimeoutError("record", 500).timeout, 500);
+ * ```
+ */
+export class RedcapTimeoutError extends RedcapError {
+  override name = "RedcapTimeoutError";
+  /** The timeout that expired, in milliseconds. */
+  readonly timeout: number;
+  /**
+   * @param content The `content` of the request.
+   * @param timeout The timeout in milliseconds.
+   * @param options Attempts and why the request was not retried.
+   */
+  constructor(content: string, timeout: number, options: RedcapErrorOptions = {}) {
+    super(
+      "timeout",
+      content,
+      `Cannot complete "${content}" request: no answer within ${timeout} ms`,
+      options,
+    );
+    this.timeout = timeout;
+  }
+}
+
+/** Why a {@linkcode RedcapResponseError} was raised. */
+export type RedcapResponseProblem = "html" | "empty" | "truncated" | "shape";
+
+/**
+ * REDCap answered HTTP 200 but the body is not what the request asks for: an HTML page, an
+ * empty body, truncated JSON/CSV, or JSON of an unexpected shape.
+ *
+ * @example Check the problem
+ * ```ts
+ * import { RedcapResponseError } from "denocap";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new RedcapResponseError("metadata", "empty", "the body is empty");
+ * strictEqual(error.problem, "empty");
+ * strictEqual(error.code, "bad_response");
+ * ```
+ */
+export class RedcapResponseError extends RedcapError {
+  override name = "RedcapResponseError";
+  /** What is wrong with the body. */
+  readonly problem: RedcapResponseProblem;
+  /**
+   * @param content The `content` of the request.
+   * @param problem What is wrong with the body.
+   * @param detail A short explanation.
+   * @param options Cause, attempts and why the request was not retried.
+   */
+  constructor(
+    content: string,
+    problem: RedcapResponseProblem,
+    detail: string,
+    options: RedcapErrorOptions = {},
+  ) {
+    super("bad_response", content, `Cannot read "${content}" response: ${detail}`, options);
+    this.problem = problem;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Rich notebook output for Deno's Jupyter kernel: escaped, label-aware HTML tables of
+ * DataFrames, HTML output wrappers, and token redaction applied to everything shown.
+ *
+ * @example Show a frame in a notebook cell
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { displayFrame } from "denocap/jupyter";
+ * import { ok } from "node:assert/strict";
+ *
+ * const df = pl.DataFrame({ record_id: ["1", "2"], sex: ["Female", "<Male>"] });
+ * const shown = displayFrame(df, { labels: { sex: "Sex at birth" }, title: "Demographics" });
+ * const html = shown[Symbol.for("Jupyter.display")]()["text/html"];
+ * ok(html.includes("&lt;Male&gt;"));
+ * ```
+ *
+ * @module
+ */
+
+// Display wrappers for the Jupyter kernel.
+export {
+  displayFrame,
+  displayHtml,
+  type HtmlBundle,
+  type HtmlDisplay,
+  JUPYTER_DISPLAY,
+  type MimeBundle,
+} from "./display.ts";
+// HTML tables.
+export { escapeHtml, htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
+// Secrets never shown.
+export { redactTokens } from "./redact.ts";

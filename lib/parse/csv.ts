@@ -1,0 +1,57 @@
+/**
+ * REDCap's CSV dialect: PHP `fputcsv` output, `"` quoting with doubled quotes, every line ended
+ * by `\n`, values that may hold line breaks. Read by Polars with schema inference off, so every
+ * column stays a string.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import { RedcapResponseError } from "../errors.ts";
+
+/**
+ * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as
+ * REDCap sent them; blank cells (quoted or not) are `null`. A UTF-8 BOM is dropped, a header
+ * without rows gives a frame with columns and no rows.
+ *
+ * @example Read a flat export
+ * ```ts
+ * import { parseRedcapCsv } from "denocap";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const df = parseRedcapCsv('record_id,age\n"007",\n', "record");
+ * deepStrictEqual(df.toRecords(), [{ record_id: "007", age: null }]);
+ * ```
+ *
+ * @param body The body, as bytes (fastest) or text.
+ * @param content The request's `content`, for error messages.
+ * @returns The rows, every column a string column.
+ * @throws {RedcapResponseError} When the body is empty, truncated (no final line break or an
+ *   unterminated quote) or not CSV.
+ */
+export function parseRedcapCsv(body: Uint8Array | string, content: string): pl.DataFrame {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  if (bytes.length === 0) {
+    throw new RedcapResponseError(content, "empty", "the CSV body is empty");
+  }
+  const last = bytes[bytes.length - 1];
+  if (last !== 10 && last !== 13) {
+    throw new RedcapResponseError(
+      content,
+      "truncated",
+      "the CSV body does not end with a line break, so it was cut short",
+    );
+  }
+  try {
+    return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      inferSchemaLength: 0,
+      nullValues: [""],
+    } as Partial<pl.ReadCsvOptions>);
+  } catch (error) {
+    throw new RedcapResponseError(
+      content,
+      "truncated",
+      `the CSV body cannot be parsed: ${String((error as Error).message).split("\n")[0]}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * {@linkcode plotField}: picks a chart from a field's type, like Observable Plot's `auto`.
+ *
+ * @module
+ */
+
+import type pl from "nodejs-polars";
+import type { Chart } from "./chart.ts";
+import type { FieldInfo, FieldKind } from "./field_info.ts";
+import { dtypeOf, isNumericDtype } from "./_data.ts";
+import {
+  type GroupOptions,
+  plotCheckboxes,
+  plotChoices,
+  plotHistogram,
+  type PlotOptions,
+} from "./vega_lite.ts";
+
+/** Options for {@linkcode plotField}. */
+export type PlotFieldOptions = PlotOptions & GroupOptions;
+
+/**
+ * Plots one field with the chart that suits its type: bars in label order for choice,
+ * yes/no, true/false, form status and Boolean fields; option frequencies for checkboxes; a
+ * histogram for numbers, integers, dates and datetimes; the most frequent values for text.
+ * Without a description the type is guessed from the column dtype (and `field___code` columns
+ * mean a checkbox), and the variable name is used as title.
+ *
+ * @example A choice field and a number field
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { fieldInfoFromMetadata, plotField } from "denocap/plot";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const fields = fieldInfoFromMetadata([
+ *   { field_name: "sex", form_name: "demo", field_type: "radio", field_label: "Sex",
+ *     select_choices_or_calculations: "1, Female | 2, Male" },
+ *   { field_name: "bmi", form_name: "demo", field_type: "text", field_label: "BMI",
+ *     text_validation_type_or_show_slider_number: "number" },
+ * ]);
+ * const df = pl.DataFrame({ sex: ["Male", "Female"], bmi: [22.5, 31.2] });
+ * strictEqual((plotField(df, "sex", fields).spec.mark as any).type, "bar");
+ * strictEqual((plotField(df, "bmi", fields).spec.encoding as any).x.bin.maxbins, 20);
+ * ```
+ *
+ * @param frame The data.
+ * @param field The field (variable) name; a checkbox's base name.
+ * @param info The field's description, or a list to find it in.
+ * @param options Grouping (**by**), title and size.
+ * @returns The chart.
+ */
+export function plotField(
+  frame: pl.DataFrame,
+  field: string,
+  info?: FieldInfo | readonly FieldInfo[],
+  options: PlotFieldOptions = {},
+): Chart {
+  const found = Array.isArray(info)
+    ? (info as readonly FieldInfo[]).find((f) => f.name === field)
+    : info as FieldInfo | undefined;
+  if (found && found.name !== field) {
+    throw new Error(`Cannot plot field "${field}": the description given is for "${found.name}"`);
+  }
+  const described = found ?? guessInfo(frame, field);
+  switch (described.type) {
+    case "checkbox":
+      return plotCheckboxes(frame, described, options);
+    case "number":
+    case "integer":
+    case "date":
+    case "datetime":
+      return plotHistogram(frame, described, options);
+    default:
+      return plotChoices(frame, described, options);
+  }
+}
+
+function guessInfo(frame: pl.DataFrame, field: string): FieldInfo {
+  if (!frame.columns.includes(field)) {
+    const prefix = `${field}___`;
+    const codes = frame.columns.filter((c) => c.startsWith(prefix)).map((c) =>
+      c.slice(prefix.length)
+    );
+    if (codes.length) {
+      return {
+        name: field,
+        label: field,
+        type: "checkbox",
+        choices: codes.map((code) => ({ code, label: code })),
+      };
+    }
+    throw new Error(`Cannot plot field "${field}": the frame has no column "${field}"`);
+  }
+  const variant = dtypeOf(frame, field);
+  let type: FieldKind = "text";
+  if (variant === "Date") type = "date";
+  else if (variant === "Datetime") type = "datetime";
+  else if (variant === "Bool") type = "boolean";
+  else if (variant.startsWith("Int") || variant.startsWith("UInt")) type = "integer";
+  else if (isNumericDtype(variant)) type = "number";
+  return { name: field, label: field, type };
+}

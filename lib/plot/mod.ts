@@ -1,0 +1,73 @@
+/**
+ * Charts of REDCap data as vega-lite specs, in the spirit of Observable Plot: each helper takes
+ * a nodejs-polars DataFrame and a small field description ({@linkcode FieldInfo}), and returns a
+ * {@linkcode Chart}. Categories follow the data dictionary's label order and axes are titled by
+ * field labels. A chart shows in Deno's Jupyter kernel (vega-lite plus an SVG fallback rendered
+ * headless) and saves as SVG, PNG or self-contained HTML.
+ *
+ * @example From metadata to a chart and its SVG
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { fieldInfoFromMetadata, plotField } from "denocap/plot";
+ * import { deepStrictEqual, ok } from "node:assert/strict";
+ *
+ * const fields = fieldInfoFromMetadata([
+ *   { field_name: "pain", form_name: "visit", field_type: "dropdown", field_label: "Pain",
+ *     select_choices_or_calculations: "0, None | 1, Mild | 2, Severe" },
+ * ]);
+ * const df = pl.DataFrame({ pain: ["Severe", "None", "Mild", "Severe"] });
+ * const chart = plotField(df, "pain", fields);
+ * deepStrictEqual((chart.spec.encoding as any).x.sort, ["None", "Mild", "Severe"]);
+ * ok((await chart.toSVG()).includes("mark-rect"));
+ * ```
+ *
+ * @module
+ */
+
+// The chart object: Jupyter display and saving.
+export {
+  Chart,
+  type ChartBundle,
+  type SavePngOptions,
+  VEGA_LITE_MIME,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./chart.ts";
+// Field descriptions, and building them from REDCap metadata.
+export {
+  checkboxColumn,
+  type FieldChoice,
+  type FieldInfo,
+  fieldInfoFromMetadata,
+  type FieldKind,
+  type FieldMetadataLike,
+  FORM_STATUS_CHOICES,
+  formStatusInfo,
+  stripHtml,
+} from "./field_info.ts";
+// Chart helpers.
+export {
+  type ChannelInput,
+  chart,
+  type ChartOptions,
+  type EventEntry,
+  type FormEntry,
+  type GroupOptions,
+  plotBox,
+  type PlotBoxOptions,
+  plotCheckboxes,
+  type PlotCheckboxesOptions,
+  plotChoices,
+  type PlotChoicesOptions,
+  plotFormCompletion,
+  type PlotFormCompletionOptions,
+  plotHistogram,
+  type PlotHistogramOptions,
+  plotMissingness,
+  type PlotMissingnessOptions,
+  type PlotOptions,
+  plotTimeline,
+  type PlotTimelineOptions,
+} from "./vega_lite.ts";
+// Picking a chart from the field type.
+export { plotField, type PlotFieldOptions } from "./auto.ts";

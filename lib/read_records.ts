@@ -1,0 +1,472 @@
+/**
+ * Analysis-ready frames straight from a project: {@linkcode readDictionary} builds the
+ * {@linkcode DataDictionary} from the client's cached structure exports, {@linkcode readRecords}
+ * exports one flat raw CSV and types and labels it from the dictionary,
+ * {@linkcode readInstruments} splits that into one tidy frame per instrument, and
+ * {@linkcode readEavRecords} gets the same typed frame from an EAV export.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import type { RedcapClient } from "./client.ts";
+import {
+  type ArmRow,
+  DataDictionary,
+  type DictionaryStructure,
+  type EventRow,
+  type FieldNameRow,
+  type FormEventMappingRow,
+  type InstrumentRow,
+  type RepeatingRow,
+} from "./dictionary/data_dictionary.ts";
+import { castRecords } from "./transform/cast.ts";
+import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.ts";
+import { pivotEav } from "./transform/eav.ts";
+import { splitInstruments } from "./transform/split_instruments.ts";
+import type { Format } from "./types.ts";
+import { frameColumns, frameHeight } from "./api/_frame.ts";
+import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
+import { type HtmlDisplay, JUPYTER_DISPLAY } from "./jupyter/display.ts";
+
+/** Options for {@linkcode readDictionary}. */
+export interface ReadDictionaryOptions {
+  /** Cancels the metadata request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Builds the project's {@linkcode DataDictionary} from the client's structure exports:
+ * metadata, export field names, instruments and project info; events, arms and the
+ * instrument-event mapping when the project is longitudinal (classic projects answer those with
+ * an error, so they are not asked); repeating instruments and events when the project has them.
+ * Every export is cached by the client, so calling this again costs no request (until
+ * `client.refresh()`).
+ *
+ * @example The demo's dictionary
+ * ```ts
+ * import { readDictionary } from "denocap";
+ * import { createDemoClient } from "denocap/server";
+ * import { ok, strictEqual } from "node:assert/strict";
+ *
+ * const dd = await readDictionary(createDemoClient({ records: 1 }));
+ * strictEqual(dd.recordIdField, "record_id");
+ * ok(dd.longitudinal);
+ * ok(dd.isRepeatingForm("adverse_events", "week_4_arm_1"));
+ * ```
+ *
+ * @param client The client.
+ * @param options A cancel signal.
+ * @returns The dictionary.
+ */
+export async function readDictionary(
+  client: RedcapClient,
+  options: ReadDictionaryOptions = {},
+): Promise<DataDictionary> {
+  const { signal } = options;
+  const [metadata, projectInfo, fieldNames, instruments] = await Promise.all([
+    client.exportMetadata({ signal }),
+    client.exportProjectInfo(),
+    client.exportFieldNames(),
+    client.exportInstruments(),
+  ]);
+  signal?.throwIfAborted();
+  const structure: DictionaryStructure = {
+    projectInfo: projectInfo as Record<string, unknown>,
+    fieldNames: fieldNames as FieldNameRow[],
+    instruments: instruments as InstrumentRow[],
+  };
+  if (Number(projectInfo.is_longitudinal) === 1) {
+    const [events, arms, mapping] = await Promise.all([
+      client.exportEvents(),
+      client.exportArms(),
+      client.exportInstrumentEventMappings(),
+    ]);
+    structure.events = events as EventRow[];
+    structure.arms = arms as ArmRow[];
+    structure.formEventMapping = mapping as FormEventMappingRow[];
+  }
+  if (Number(projectInfo.has_repeating_instruments_or_events ?? 0) === 1) {
+    structure.repeating = await client.exportRepeatingFormsEvents() as RepeatingRow[];
+  }
+  signal?.throwIfAborted();
+  return DataDictionary.fromMetadata(metadata.toRecords(), structure);
+}
+
+/** Options for {@linkcode readRecords} and {@linkcode readEavRecords}. */
+export interface ReadRecordsOptions {
+  /** Only these records. By default, every record. */
+  records?: readonly (string | number)[];
+  /** Only these fields (checkbox fields by base name). The record id is always added. */
+  fields?: readonly string[];
+  /** Only the fields of these instruments. The record id is always added. */
+  forms?: readonly string[];
+  /** Only these events (unique event names; longitudinal projects). */
+  events?: readonly string[];
+  /** REDCap logic, e.g. `[age] >= 18`, evaluated by the server. */
+  filterLogic?: string;
+  /** Radio, dropdown, yesno, truefalse and form-status columns as Categorical *code*s,
+   * Categorical *label*s (see `levels()` for the dictionary order), or *both* (codes, with
+   * labels added as `field__label`).
+   * @default {"label"}
+   */
+  labels?: "code" | "label" | "both";
+  /** Checkbox options as one Boolean column each (null where the form does not belong to the
+   * row), or one List(Utf8) column of checked labels per field.
+   * @default {"boolean"}
+   */
+  checkboxes?: "boolean" | "list";
+  /** Records per request (see `exportRecords`).
+   * @default {"auto"}
+   */
+  batchSize?: number | "auto";
+  /** Wire format of the export (the frame is the same in each).
+   * @default {"csv"}
+   */
+  format?: Format;
+  /** Cancels the export. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode readRecords} returns. */
+export interface ReadRecordsResult {
+  /** One typed, labelled row per record-event-instance; column labels recorded
+   * (`columnLabels(data)`). */
+  data: pl.DataFrame;
+  /** Every value that did not cast: `record, event, instance, field, form, value, reason`
+   * (renders as a table in Jupyter). */
+  invalid: pl.DataFrame;
+  /** Every missing-data code met: `record, event, instance, field, code`. */
+  missing: pl.DataFrame;
+  /** Columns read as text for a reason (unknown validation type, unknown column). */
+  notes: string[];
+  /** The dictionary the frame was typed with. */
+  dictionary: DataDictionary;
+}
+
+const READ_KEYS = [
+  "records",
+  "fields",
+  "forms",
+  "events",
+  "filterLogic",
+  "labels",
+  "checkboxes",
+  "batchSize",
+  "format",
+  "signal",
+];
+
+function checkReadOptions(action: string, options: ReadRecordsOptions): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Cannot ${action}: options must be an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!READ_KEYS.includes(key)) throw new TypeError(`Cannot ${action}: unknown option "${key}"`);
+  }
+  const { labels, checkboxes } = options;
+  if (labels !== undefined && !["code", "label", "both"].includes(labels)) {
+    throw new RangeError(
+      `Cannot ${action}: "labels" must be "code", "label" or "both", got ${JSON.stringify(labels)}`,
+    );
+  }
+  if (checkboxes !== undefined && !["boolean", "list"].includes(checkboxes)) {
+    throw new RangeError(
+      `Cannot ${action}: "checkboxes" must be "boolean" or "list", got ${
+        JSON.stringify(checkboxes)
+      }`,
+    );
+  }
+}
+
+/** The fields to ask for: the record id added when `fields`/`forms` would leave it out. */
+function withRecordId(
+  dictionary: DataDictionary,
+  options: ReadRecordsOptions,
+): string[] | undefined {
+  const { fields, forms } = options;
+  if (!fields && !forms) return undefined;
+  const id = dictionary.recordIdField;
+  const idForm = dictionary.field(id)!.form;
+  const list = [...(fields ?? [])];
+  if (!list.includes(id) && !(forms ?? []).includes(idForm)) list.unshift(id);
+  return list;
+}
+
+/** The columns a flat export of `fields`/`forms` has, in export order. */
+function exportColumns(dictionary: DataDictionary, options: ReadRecordsOptions): string[] {
+  const all = dictionary.columns();
+  if (!options.fields && !options.forms) return all;
+  const fields = new Set(options.fields ?? []);
+  const forms = new Set(options.forms ?? []);
+  return all.filter((column) => {
+    const info = dictionary.columnInfo(column);
+    if (!info || info.role === "id" || info.role === "structural") return true;
+    return (info.field !== undefined && fields.has(info.field)) ||
+      (info.form !== undefined && forms.has(info.form));
+  });
+}
+
+function emptyFrame(columns: readonly string[]): pl.DataFrame {
+  return pl.DataFrame({}, { schema: Object.fromEntries(columns.map((c) => [c, pl.String])) });
+}
+
+/** Makes a report frame render with `display` in Jupyter (and returns it). */
+function withDisplay<T extends pl.DataFrame>(df: T, display: (df: T) => HtmlDisplay): T {
+  Object.defineProperty(df, JUPYTER_DISPLAY, {
+    enumerable: false,
+    configurable: true,
+    value: () => display(df)[JUPYTER_DISPLAY](),
+  });
+  return df;
+}
+
+/** Casts and labels a flat raw frame: the shared second half of every read. */
+function typedResult(
+  raw: pl.DataFrame,
+  dictionary: DataDictionary,
+  options: ReadRecordsOptions,
+): ReadRecordsResult {
+  const { labels = "label", checkboxes = "boolean" } = options;
+  // Labels in one pass: castRecords maps radio, dropdown and form-status codes to labels
+  // itself, leaving only yesno/truefalse (Booleans) to label here. The result is what
+  // labelRecords(castRecords(raw)) gives.
+  const cast = castRecords(raw, dictionary, { labels: labels === "label" ? "label" : "code" });
+  let data = labels === "label" ? labelBooleans(cast.data, dictionary) : cast.data;
+  if (labels === "both" || checkboxes === "list") {
+    data = labelRecords(data, dictionary, {
+      labels: labels === "both" ? "both" : "code",
+      checkboxes,
+    });
+  }
+  return {
+    data,
+    invalid: withDisplay(cast.invalid, displayInvalid),
+    missing: withDisplay(cast.missing, displayMissing),
+    notes: cast.notes,
+    dictionary,
+  };
+}
+
+/** yesno and truefalse columns (cast to Boolean) as Categorical labels. */
+function labelBooleans(df: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+  const columns = frameColumns(df);
+  const exprs = df.getColumns().map((series, i) => {
+    const column = columns[i];
+    const field = dictionary.field(column);
+    if (
+      !field || (field.type !== "yesno" && field.type !== "truefalse") ||
+      !series.dtype.equals(pl.Bool)
+    ) return pl.col(column);
+    const label = (code: string) => field.choices.find((c) => c.code === code)?.label ?? code;
+    const c = pl.col(column);
+    return pl.when(c.eq(pl.lit(true))).then(pl.lit(label("1")))
+      .when(c.eq(pl.lit(false))).then(pl.lit(label("0")))
+      .otherwise(pl.lit(null)).cast(pl.String).cast(pl.Categorical).alias(column);
+  });
+  return withColumnLabels(df.select(...exprs), columnLabels(df));
+}
+
+/**
+ * Reads records as an analysis-ready frame: one flat raw export (CSV unless **format** says
+ * otherwise; batched by record for large projects), typed with the dictionary by `castRecords()`
+ * and labelled by `labelRecords()` — labels come from the dictionary, never from a second
+ * export. Record ids, `redcap_event_name` and text stay strings; integers and sliders are
+ * Int64; numbers and calcs Float64; dates Date; datetimes Datetime(ms); checkbox options
+ * Boolean (null where the form does not belong to the row); coded fields Categorical. Values
+ * that do not cast are null and listed in `invalid`; missing-data codes are null and listed in
+ * `missing`. When **fields** or **forms** leave out the record id it is added (REDCap would
+ * otherwise drop the id and `redcap_event_name`).
+ *
+ * @example Typed, labelled demo records
+ * ```ts
+ * import { readRecords } from "denocap";
+ * import { createDemoClient } from "denocap/server";
+ * import pl from "nodejs-polars";
+ * import { ok, strictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 10 });
+ * const { data, invalid } = await readRecords(client, { fields: ["sex", "sbp", "race"] });
+ * strictEqual(data.columns[0], "record_id");
+ * ok(data.getColumn("sbp").dtype.equals(pl.Int64));
+ * ok(data.getColumn("race___2").dtype.equals(pl.Bool));
+ * ok(data.getColumn("sex").toArray().includes("Female"));
+ * strictEqual(invalid.height, 0);
+ * ```
+ *
+ * @param client The client.
+ * @param options Which records, fields, forms and events; label and checkbox modes.
+ * @returns The typed frame, the invalid and missing reports, and the dictionary.
+ * @throws {RangeError} For an option value out of range.
+ */
+export async function readRecords(
+  client: RedcapClient,
+  options: ReadRecordsOptions = {},
+): Promise<ReadRecordsResult> {
+  checkReadOptions("read records", options);
+  const dictionary = await readDictionary(client, { signal: options.signal });
+  let raw = await client.exportRecords({
+    type: "flat",
+    rawOrLabel: "raw",
+    format: options.format ?? "csv",
+    records: options.records,
+    fields: withRecordId(dictionary, options),
+    forms: options.forms,
+    events: options.events,
+    filterLogic: options.filterLogic,
+    batchSize: options.batchSize,
+    signal: options.signal,
+  });
+  // An empty JSON or XML export has no columns: give it the columns a CSV header would have.
+  if (frameColumns(raw).length === 0) raw = emptyFrame(exportColumns(dictionary, options));
+  return typedResult(raw, dictionary, options);
+}
+
+/** Options for {@linkcode readInstruments}. */
+export interface ReadInstrumentsOptions extends ReadRecordsOptions {
+  /** Keep rows where every field of the form is blank.
+   * @default {false}
+   */
+  keepEmptyRows?: boolean;
+}
+
+/**
+ * Reads records ({@linkcode readRecords}) and splits them into one tidy frame per instrument
+ * (`splitInstruments()`): keyed by form name in dictionary order, each with the record id,
+ * `redcap_event_name` (longitudinal), `redcap_repeat_instance` (repeating forms) and the
+ * form's own columns, at the form's own grain. Only forms with exported fields are returned.
+ *
+ * @example One frame per instrument of the demo
+ * ```ts
+ * import { readInstruments } from "denocap";
+ * import { createDemoClient } from "denocap/server";
+ * import { deepStrictEqual, ok } from "node:assert/strict";
+ *
+ * const forms = await readInstruments(createDemoClient({ records: 10 }), {
+ *   forms: ["vitals", "adverse_events"],
+ * });
+ * deepStrictEqual([...forms.keys()], ["vitals", "adverse_events"]);
+ * ok(forms.get("adverse_events")!.columns.includes("redcap_repeat_instance"));
+ * ```
+ *
+ * @param client The client.
+ * @param options As for {@linkcode readRecords}, and whether to keep empty rows.
+ * @returns Frames keyed by form name.
+ */
+export async function readInstruments(
+  client: RedcapClient,
+  options: ReadInstrumentsOptions = {},
+): Promise<Map<string, pl.DataFrame>> {
+  const { keepEmptyRows, ...readOptions } = options;
+  const { data, dictionary } = await readRecords(client, readOptions);
+  const id = dictionary.recordIdField;
+  const present = new Set(frameColumns(data));
+  const forms = dictionary.forms.filter((form) =>
+    form.fields.some((name) => {
+      if (name === id || dictionary.isFormStatus(name)) return false;
+      const field = dictionary.field(name)!;
+      return present.has(name) || field.columns.some((c) => present.has(c));
+    }) || (options.forms ?? []).includes(form.name)
+  ).map((f) => f.name);
+  return splitInstruments(data, dictionary, { forms, keepEmptyRows });
+}
+
+/**
+ * Reads records from an EAV export (`type=eav`, CSV unless **format** says otherwise) and
+ * pivots them (`pivotEav()`) to the frame a flat export gives, then types and labels it as
+ * {@linkcode readRecords} does, so both give the same frame. REDCap's EAV CSV puts a TAB before
+ * values starting with `=`, `-`, `+` or `@` (CSV-injection escaping); it is taken off again.
+ * One difference is REDCap's own: a file-upload field holds the stored document id in EAV
+ * exports and the file name in flat ones.
+ *
+ * @example The same frame from EAV
+ * ```ts
+ * import { readEavRecords, readRecords } from "denocap";
+ * import { createDemoClient } from "denocap/server";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 5 });
+ * const options = { fields: ["sex", "sbp", "race", "ae_term"] };
+ * const flat = await readRecords(client, options);
+ * const eav = await readEavRecords(client, options);
+ * deepStrictEqual(eav.data.toRecords(), flat.data.toRecords());
+ * ```
+ *
+ * @param client The client.
+ * @param options As for {@linkcode readRecords}.
+ * @returns The typed frame, the reports and the dictionary.
+ */
+export async function readEavRecords(
+  client: RedcapClient,
+  options: ReadRecordsOptions = {},
+): Promise<ReadRecordsResult> {
+  checkReadOptions("read EAV records", options);
+  const dictionary = await readDictionary(client, { signal: options.signal });
+  const eav = await client.exportRecords({
+    type: "eav",
+    rawOrLabel: "raw",
+    format: options.format ?? "csv",
+    records: options.records,
+    fields: withRecordId(dictionary, options),
+    forms: options.forms,
+    events: options.events,
+    filterLogic: options.filterLogic,
+    batchSize: options.batchSize,
+    signal: options.signal,
+  });
+  const columns = exportColumns(dictionary, options);
+  if (frameHeight(eav) === 0) return typedResult(emptyFrame(columns), dictionary, options);
+  // EAV CSV is CSV-injection sanitised: a TAB before values starting with = - + @.
+  const rows = (options.format ?? "csv") === "csv"
+    ? eav.withColumns(
+      pl.when(pl.col("value").str.contains("^\t[-=+@]")).then(pl.col("value").str.slice(1))
+        .otherwise(pl.col("value")).alias("value"),
+    )
+    : eav;
+  const raw = dropIdOnlyBaseRows(pivotEav(rows, dictionary).select(...columns), rows, dictionary);
+  return typedResult(raw, dictionary, options);
+}
+
+const EVENT = "redcap_event_name";
+const INSTRUMENT = "redcap_repeat_instrument";
+const INSTANCE = "redcap_repeat_instance";
+
+/** A structural column as text, `""` when absent or null. */
+function keyText(df: pl.DataFrame, column: string, alias: string): pl.Expr {
+  return (frameColumns(df).includes(column)
+    ? pl.col(column).cast(pl.String).fillNull(pl.lit(""))
+    : pl.lit("")).alias(alias);
+}
+
+/**
+ * REDCap's flat export leaves out an event's base row when nothing but the record id is stored
+ * there and repeat instances of the event follow it; `pivotEav()` keeps every row the id makes.
+ * Drops those rows so the EAV read gives the flat export's rows.
+ */
+function dropIdOnlyBaseRows(
+  wide: pl.DataFrame,
+  eav: pl.DataFrame,
+  dictionary: DataDictionary,
+): pl.DataFrame {
+  if (!dictionary.hasRepeating || frameHeight(wide) === 0) return wide;
+  const id = dictionary.recordIdField;
+  const withData = eav.filter(
+    pl.col("field_name").neq(pl.lit(id)).and(pl.col("value").isNotNull())
+      .and(pl.col("value").cast(pl.String).neq(pl.lit(""))),
+  ).select(
+    pl.col("record").cast(pl.String).alias("_rec"),
+    keyText(eav, EVENT, "_ev"),
+    keyText(eav, INSTRUMENT, "_ri"),
+    keyText(eav, INSTANCE, "_in"),
+  ).unique().withColumns(pl.lit(true).alias("_has"));
+  const keyed = wide.withColumns(
+    pl.col(id).cast(pl.String).alias("_rec"),
+    keyText(wide, EVENT, "_ev"),
+    keyText(wide, INSTRUMENT, "_ri"),
+    keyText(wide, INSTANCE, "_in"),
+  ).withRowIndex("_row").join(withData, { on: ["_rec", "_ev", "_ri", "_in"], how: "left" })
+    .sort("_row");
+  const idOnlyBase = pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit("")))
+    .and(pl.col("_has").isNull())
+    .and(pl.len().over("_rec", "_ev").gt(1));
+  return keyed.filter(idOnlyBase.not()).select(...frameColumns(wide));
+}

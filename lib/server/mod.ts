@@ -1,0 +1,58 @@
+/**
+ * `denocap/server`: the REDCap API on SQLite, for demos, notebooks and tests.
+ *
+ * A project comes from REDCap's Project XML, a folder of API exports, or the built-in demo. The
+ * handler is a `fetch`-style function, so tests call it in-process; {@linkcode serveRedcap} puts
+ * it on a socket.
+ *
+ * @example Export the demo's records in-process
+ * ```ts
+ * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { tokens } = loadProject(store, "demo", { demoRecords: 10 });
+ * const handler = createRedcapHandler(store);
+ * const body = new URLSearchParams({ token: tokens[0], content: "record", format: "csv" });
+ * const response = await handler(new Request("http://localhost/api/", { method: "POST", body }));
+ * ok((await response.text()).startsWith("record_id,"));
+ * ```
+ *
+ * @module
+ */
+
+// The handler and the socket server
+export { createRedcapHandler, type RedcapHandlerOptions } from "./handler.ts";
+export { type RunningRedcapServer, serveRedcap, type ServeRedcapOptions } from "./serve.ts";
+
+// Storage and projects
+export { RedcapStore, type StoreOptions } from "./store.ts";
+export {
+  declareToken,
+  type LoadedProject,
+  loadProject,
+  type LoadProjectOptions,
+  type ProjectSource,
+  type TokenRights,
+} from "./load.ts";
+export { readProjectXml } from "./odm.ts";
+export {
+  type DateFormat,
+  importFlatRows,
+  type ImportOptions,
+  type ImportResult,
+} from "./records/import.ts";
+export { fieldMetadata, fullRights } from "./project.ts";
+export { readProjectFolder } from "./folder.ts";
+export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo.ts";
+export type {
+  Arm,
+  DataAccessGroup,
+  EventDefinition,
+  FieldMetadata,
+  FormEventMapping,
+  Instrument,
+  ProjectDefinition,
+  RepeatingFormEvent,
+  UserRights,
+} from "./project.ts";

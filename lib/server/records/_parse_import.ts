@@ -1,0 +1,195 @@
+/**
+ * Reading the `data` of a record import (CSV, JSON or XML; flat or EAV) into flat rows of
+ * strings, the shape {@linkcode importFlatRows} takes.
+ *
+ * @module
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { CsvSyntaxError, parseCsv } from "../../_csv.ts";
+import { ApiError, type Format } from "../_http.ts";
+
+/** A flat import row: column name to raw value. */
+export type FlatRow = Record<string, string>;
+
+function jsonValue(value: unknown, column: string): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "1" : "";
+  throw new ApiError(
+    400,
+    `Cannot import records: the JSON value of "${column}" is an ${
+      Array.isArray(value) ? "array" : "object"
+    }; every value must be a string or a number`,
+  );
+}
+
+/** Parses a JSON import body: an array of objects. */
+function parseJsonRows(data: string): FlatRow[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      `Cannot import records: the data is not valid JSON (${(error as Error).message})`,
+    );
+  }
+  if (!Array.isArray(parsed)) throw new ApiError(400, "The JSON must be in an array");
+  return parsed.map((item, index) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      throw new ApiError(
+        400,
+        `Cannot import records: item ${index + 1} of the JSON array is not an object`,
+      );
+    }
+    const row: FlatRow = {};
+    for (const [key, value] of Object.entries(item)) row[key.trim()] = jsonValue(value, key);
+    return row;
+  });
+}
+
+/**
+ * Parses a CSV import body with a header line. Short lines are padded with blanks; long ones
+ * are an error. A value starting with a space and then `-`, `@`, `+` or `=` loses the space
+ * (REDCap undoes its own formula-injection escaping this way).
+ */
+function parseCsvRows(data: string, delimiter: string): FlatRow[] {
+  let cells: string[][];
+  try {
+    cells = parseCsv(data, delimiter);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) {
+      throw new ApiError(
+        400,
+        `Cannot import records: ${
+          error.message.replace(/^Cannot parse CSV: /, "the CSV data has an ")
+        }`,
+      );
+    }
+    throw error;
+  }
+  if (cells.length === 0) return [];
+  const header = cells[0].map((h) => h.trim());
+  const rows: FlatRow[] = [];
+  for (let i = 1; i < cells.length; i++) {
+    const line = cells[i];
+    if (line.length > header.length) {
+      throw new ApiError(
+        400,
+        `Cannot import records: CSV row ${i} has ${line.length} cells but the header has ` +
+          `${header.length}`,
+      );
+    }
+    const row: FlatRow = {};
+    for (let k = 0; k < header.length; k++) {
+      let value = line[k] ?? "";
+      if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) value = value.slice(1);
+      row[header[k]] = value;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Parses an XML import body: `<records><item><field>value</field>...</item>...</records>`. */
+function parseXmlRows(data: string): FlatRow[] {
+  const valid = XMLValidator.validate(data);
+  if (valid !== true) {
+    throw new ApiError(
+      400,
+      `Cannot import records: the data is not well-formed XML (${valid.err.msg} on line ` +
+        `${valid.err.line})`,
+    );
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: false,
+    ignoreDeclaration: true,
+    isArray: (_name, jpath) => String(jpath) === "records.item",
+  });
+  const doc = parser.parse(data) as Record<string, unknown>;
+  const records = doc.records;
+  if (records === undefined) {
+    throw new ApiError(400, "Cannot import records: the XML has no <records> root element");
+  }
+  if (typeof records !== "object" || records === null) return [];
+  const items = (records as Record<string, unknown>).item as unknown[] | undefined;
+  return (items ?? []).map((item, index) => {
+    const row: FlatRow = {};
+    if (item === null || typeof item !== "object") return row;
+    for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
+      if (key === "#text") continue;
+      if (value !== null && typeof value === "object") {
+        throw new ApiError(
+          400,
+          `Cannot import records: <${key}> in item ${index + 1} holds elements or repeats; ` +
+            `each field must be one element holding text`,
+        );
+      }
+      row[key] = value === undefined || value === null ? "" : String(value);
+    }
+    return row;
+  });
+}
+
+/**
+ * Reads an import body in a format into rows of strings.
+ *
+ * @param data The `data` parameter.
+ * @param format `csv`, `json` or `xml`.
+ * @param delimiter The CSV delimiter.
+ */
+export function parseImportData(data: string, format: Format, delimiter = ","): FlatRow[] {
+  if (data.trim() === "") return [];
+  if (format === "json") return parseJsonRows(data);
+  if (format === "csv") return parseCsvRows(data, delimiter);
+  return parseXmlRows(data);
+}
+
+/**
+ * Turns EAV import rows (`record, field_name, value[, redcap_event_name,
+ * redcap_repeat_instrument, redcap_repeat_instance]`; checkboxes as `field___code` with 0/1) into
+ * flat rows, one per record, event and repeat instance.
+ *
+ * @param rows EAV rows.
+ * @param recordIdField The project's record ID field.
+ */
+export function eavToFlat(rows: readonly FlatRow[], recordIdField: string): FlatRow[] {
+  const flat = new Map<string, FlatRow>();
+  rows.forEach((row, index) => {
+    for (const column of ["record", "field_name", "value"]) {
+      if (!(column in row)) {
+        throw new ApiError(
+          400,
+          `Cannot import records: EAV row ${index + 1} has no "${column}" column (EAV rows need ` +
+            `record, field_name and value)`,
+        );
+      }
+    }
+    const record = row.record.trim();
+    const event = (row.redcap_event_name ?? "").trim();
+    const instrument = (row.redcap_repeat_instrument ?? "").trim();
+    const instance = (row.redcap_repeat_instance ?? "").trim();
+    if (instance.toLowerCase() === "new") {
+      throw new ApiError(
+        400,
+        `Cannot import records: redcap_repeat_instance "new" (record "${record}") is only ` +
+          `allowed in flat imports, not in EAV imports`,
+      );
+    }
+    const key = JSON.stringify([record, event, instrument, instance]);
+    let target = flat.get(key);
+    if (!target) {
+      target = { [recordIdField]: record };
+      if ("redcap_event_name" in row) target.redcap_event_name = event;
+      if ("redcap_repeat_instrument" in row) target.redcap_repeat_instrument = instrument;
+      if ("redcap_repeat_instance" in row) target.redcap_repeat_instance = instance;
+      flat.set(key, target);
+    }
+    const field = row.field_name.trim();
+    if (field !== recordIdField) target[field] = row.value;
+  });
+  return [...flat.values()];
+}

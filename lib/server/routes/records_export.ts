@@ -1,0 +1,201 @@
+/**
+ * `content=record` export: reads the request's parameters, checks the token user's rights,
+ * reads the records from the store and answers with {@linkcode exportRecords}.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
+import { compileFilterLogic } from "../_filter_logic.ts";
+import { type ExportPlan, planExport } from "../records/_export_plan.ts";
+import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
+import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
+import type { RedcapStore } from "../store.ts";
+
+/** REDCap's message for a token whose user lacks the API Export right. */
+const NO_EXPORT_RIGHT = "You do not have API Export privileges";
+
+const DELIMITERS: Record<string, string> = { ",": ",", tab: "\t", ";": ";", "|": "|", "^": "^" };
+
+/**
+ * REDCap's `reformatDate`: `YYYY-MM-DD[ HH:MM[:SS]]` (also `/` and `T`) to server time
+ * `YYYY-MM-DD HH:MM:SS`; a missing time is the start (or end) of the day. `undefined` when the
+ * text is not a date.
+ */
+function normalizeDateBound(text: string, end: boolean): string | undefined {
+  const nodes = text.trim().split(/[\sT]+/);
+  const date = /^(\d+)[-/](\d+)[-/](\d+)$/.exec(nodes[0] ?? "");
+  if (!date) return undefined;
+  const pad = (s: string) => s.padStart(2, "0");
+  let time = end ? ["23", "59", "59"] : ["00", "00", "00"];
+  if (nodes.length === 2) {
+    const parts = nodes[1].split(/[:.]/);
+    if (parts.length === 3) time = parts.map(pad);
+    else if (parts.length === 2) time = [pad(parts[0]), pad(parts[1]), "00"];
+  }
+  return `${date[1]}-${pad(date[2])}-${pad(date[3])} ${time.join(":")}`;
+}
+
+/** Reads the records to export from the store, a chunk at a time. */
+function* readInputs(
+  store: RedcapStore,
+  projectId: number,
+  names: string[],
+  dags: Map<string, string>,
+): Generator<ExportRecordInput> {
+  for (const { record, points } of store.readRecords(projectId, names)) {
+    yield { record, dag: dags.get(record) ?? "", points };
+  }
+}
+
+/**
+ * Whether any stored value of the selection sits in a repeating instrument or event (REDCap's
+ * `$hasRepeatedInstances`), asked of SQLite up front so that an EAV body can stream.
+ */
+function hasRepeatedValues(
+  store: RedcapStore,
+  projectId: number,
+  plan: ExportPlan,
+  records: string[] | undefined,
+): boolean {
+  const { model } = plan;
+  if (!model.hasRepeating) return false;
+  const keys: string[] = [];
+  for (const event of plan.events.values()) {
+    for (const field of plan.fields) {
+      if (model.repeats(event, model.formOf(field)!)) keys.push(`${event.event_id}|${field}`);
+    }
+  }
+  if (keys.length === 0) return false;
+  let sql = "SELECT 1 FROM data WHERE project_id = ? " +
+    "AND (event_id || '|' || field_name) IN (SELECT value FROM json_each(?))";
+  const args: (string | number)[] = [projectId, JSON.stringify(keys)];
+  if (records) {
+    sql += " AND record IN (SELECT value FROM json_each(?))";
+    args.push(JSON.stringify(records));
+  }
+  return store.sql(sql + " LIMIT 1").get(...args) !== undefined;
+}
+
+/** Answers `content=record` exports (flat or EAV; csv, json or xml). */
+export function exportRecordsRoute(ctx: ApiContext): Response {
+  const { params, store, projectId, project, grant } = ctx;
+  const rights = grant.rights;
+  if (!rights.api_export) throw new ApiError(403, NO_EXPORT_RIGHT);
+  if (!rights.data_export) throw new ApiError(403, NO_EXPORT_ACCESS);
+  if (ctx.format === "odm") {
+    throw new ApiError(400, "Cannot export records as odm: this server exports csv, json or xml");
+  }
+  const format = ctx.format;
+  const lower = (name: string) => (params.get(name) ?? "").trim().toLowerCase();
+  const stripRecord = (v: string) => v.replaceAll("'", "").trim();
+
+  const userDag = (rights.data_access_group ?? "").trim();
+  const labels = lower("rawOrLabel") === "label";
+  const type = lower("type") === "eav" ? "eav" : "flat";
+  const level = rights.data_export as 1 | 2 | 3;
+  const decimal = params.get("decimalCharacter");
+  const options: RecordExportOptions = {
+    format,
+    type,
+    fields: params.list("fields"),
+    forms: params.list("forms"),
+    events: params.list("events"),
+    labels,
+    labelHeaders: format === "csv" && type === "flat" && lower("rawOrLabelHeaders") === "label",
+    checkboxLabels: labels && params.bool("exportCheckboxLabel"),
+    surveyFields: params.bool("exportSurveyFields"),
+    dataAccessGroups: params.bool("exportDataAccessGroups") && userDag === "",
+    blankForGrayFormStatus: params.bool("exportBlankForGrayFormStatus"),
+    csvDelimiter: DELIMITERS[(params.get("csvDelimiter") ?? ",").trim().toLowerCase()] ?? ",",
+    decimalCharacter: decimal === "," || decimal === "." ? decimal : "",
+    exportLevel: level >= 2 ? level : 1,
+  };
+  const idField = project.fieldByName.get(project.recordIdField);
+  if (level >= 2 && idField?.identifier === "y") {
+    options.hashRecordId = (record) => createHash("md5").update(record).digest("hex");
+  }
+  const plan = planExport(project, options); // REDCap checks events, fields and forms first
+  const filterLogic = params.get("filterLogic") ?? "";
+  if (filterLogic.trim() !== "") options.filter = compileFilterLogic(project, filterLogic);
+
+  // Record selection: DAG, `records`, date range; order is the store's (REDCap's) order.
+  const entries = store.records(projectId, userDag === "" ? {} : { dag: userDag });
+  const dags = new Map<string, string>();
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (dags.has(entry.record)) continue;
+    dags.set(entry.record, entry.dag);
+    names.push(entry.record);
+  }
+  let selected = names;
+  const requested = params.list("records")?.map(stripRecord).filter((r) => r !== "");
+  if (requested) {
+    const wanted = new Set(requested);
+    selected = selected.filter((r) => wanted.has(r));
+  }
+  const beginText = (params.get("dateRangeBegin") ?? "").trim();
+  const endText = (params.get("dateRangeEnd") ?? "").trim();
+  if (beginText !== "" || endText !== "") {
+    const begin = normalizeDateBound(beginText, false) ?? "2004-08-01 00:00:00";
+    const end = normalizeDateBound(endText, true) ?? store.timestamp();
+    const changed = store.recordsChangedBetween(projectId, begin, end);
+    selected = selected.filter((r) => changed.has(r));
+  }
+  if (type === "flat") options.fileNames = store.fileNames(projectId);
+  else if (!options.filter) {
+    const restricted = selected.length !== names.length || userDag !== "";
+    options.eavRepeated = hasRepeatedValues(
+      store,
+      projectId,
+      plan,
+      restricted ? selected : undefined,
+    );
+  }
+
+  const parts = exportRecordChunks(project, readInputs(store, projectId, selected, dags), options);
+  // REDCap logs every export ("Export data (API)") with the format and options used.
+  const details: Record<string, string> = {
+    export_format: format.toUpperCase(),
+    rawOrLabel: params.get("rawOrLabel") ?? "raw",
+  };
+  if (options.dataAccessGroups && project.dags.length > 0) details.export_data_access_group = "Yes";
+  if (options.surveyFields && project.forms.some((f) => f.survey)) {
+    details.export_survey_fields = "Yes";
+  }
+  store.log({
+    project_id: projectId,
+    username: grant.username,
+    action: "EXPORT",
+    record: "",
+    event_id: null,
+    details: JSON.stringify(details),
+    description: "Export data (API)",
+  });
+  return new Response(streamParts(parts), { status: 200, headers: ok("", format).headers });
+}
+
+/**
+ * A response body that pulls the export's parts one at a time: a big export is never one
+ * string (V8 caps strings at about 512 MiB, which a 100,000-record JSON export exceeds) and
+ * never sits in memory whole.
+ */
+function streamParts(parts: Iterator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      // Batch small parts into chunks of about 1 MiB.
+      let batch = "";
+      while (batch.length < 1 << 20) {
+        const next = parts.next();
+        if (next.done) {
+          if (batch !== "") controller.enqueue(encoder.encode(batch));
+          controller.close();
+          return;
+        }
+        batch += next.value;
+      }
+      controller.enqueue(encoder.encode(batch));
+    },
+  });
+}

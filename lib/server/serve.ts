@@ -1,0 +1,169 @@
+/**
+ * Serving the local REDCap API on a socket, in-process ({@linkcode serveRedcap}) or from the
+ * command line (`deno task serve --project PATH [--db FILE] [--port N] [--host H] [--token T]
+ * [--super-token T64]`).
+ *
+ * @module
+ */
+import { createRedcapHandler } from "./handler.ts";
+import { loadProject, type ProjectSource } from "./load.ts";
+import { RedcapStore } from "./store.ts";
+import { fullRights } from "./project.ts";
+
+/** Options for {@linkcode serveRedcap}. */
+export interface ServeRedcapOptions {
+  /** Projects to create (ignored for a `db` file that already holds projects).
+   * @default {["demo"]}
+   */
+  projects?: ProjectSource[];
+  /** SQLite file that persists everything; in memory when left out. */
+  db?: string;
+  /** Port; 0 picks a free one.
+   * @default {0}
+   */
+  port?: number;
+  /** Interface to bind.
+   * @default {"127.0.0.1"}
+   */
+  hostname?: string;
+  /** Fixed full-rights token for the first project. */
+  token?: string;
+  /**
+   * A super token (64 hexadecimal characters) for user `denocap_admin`: it creates projects
+   * (`content=project` with `data`) and reads the version.
+   */
+  superToken?: string;
+  /** Number of demo records.
+   * @default {300}
+   */
+  demoRecords?: number;
+}
+
+/** A running local server. */
+export interface RunningRedcapServer {
+  /** The API endpoint, `http://HOST:PORT/api/`. */
+  url: string;
+  /** Tokens by project: `{ token, username, projectId }`. */
+  tokens: { token: string; username: string; projectId?: number }[];
+  store: RedcapStore;
+  /** Stops the server and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local REDCap API on a socket.
+ *
+ * @example Serve the demo on a free port
+ * ```ts
+ * import { serveRedcap } from "denocap/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const server = await serveRedcap({ demoRecords: 10 });
+ * const body = new URLSearchParams({ token: server.tokens[0].token, content: "version" });
+ * const response = await fetch(server.url, { method: "POST", body });
+ * strictEqual(response.status, 200);
+ * await response.body?.cancel();
+ * await server.close();
+ * ```
+ *
+ * @param options Projects, database file, port and interface.
+ * @returns The server's URL, tokens, store and a `close()` function.
+ */
+export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRedcapServer> {
+  const store = RedcapStore.open(options.db ?? ":memory:");
+  if (store.projectIds().length === 0) {
+    (options.projects ?? ["demo"]).forEach((source, index) =>
+      loadProject(store, source, {
+        token: index === 0 ? options.token : undefined,
+        demoRecords: options.demoRecords,
+      })
+    );
+  }
+  if (options.superToken !== undefined) {
+    if (!/^[0-9A-Fa-f]{64}$/.test(options.superToken)) {
+      store.close();
+      return Promise.reject(
+        new RangeError("Cannot start server: the super token must be 64 hexadecimal characters"),
+      );
+    }
+    store.addToken(options.superToken, undefined, fullRights("denocap_admin"));
+  }
+  const handler = createRedcapHandler(store);
+  const hostname = options.hostname ?? "127.0.0.1";
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      port: options.port ?? 0,
+      hostname,
+      onListen: ({ port }) => {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        resolve({
+          url: `http://${host}:${port}/api/`,
+          tokens: store.tokens(),
+          store,
+          close: async () => {
+            await server.shutdown();
+            store.close();
+          },
+        });
+      },
+    }, handler);
+  });
+}
+
+/** Parses `--name value` / `--name=value` command-line options. */
+export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
+  const options: ServeRedcapOptions = {};
+  const projects: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    let [name, value] = args[i].split(/=(.*)/s, 2);
+    if (value === undefined) value = args[++i];
+    if (value === undefined) throw new RangeError(`Cannot start server: ${name} needs a value`);
+    switch (name) {
+      case "--project":
+        projects.push(value);
+        break;
+      case "--db":
+        options.db = value;
+        break;
+      case "--port":
+        options.port = Number(value);
+        if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+          throw new RangeError(`Cannot start server: --port "${value}" is not a port number`);
+        }
+        break;
+      case "--host":
+        options.hostname = value;
+        break;
+      case "--token":
+        options.token = value;
+        break;
+      case "--super-token":
+        options.superToken = value;
+        break;
+      case "--records":
+        options.demoRecords = Number(value);
+        break;
+      default:
+        throw new RangeError(`Cannot start server: unknown option "${name}"`);
+    }
+  }
+  options.projects = projects.length > 0 ? projects : ["demo"];
+  return options;
+}
+
+if (import.meta.main) {
+  try {
+    const server = await serveRedcap(parseServeArgs(Deno.args));
+    console.log(`denocap server listening on ${server.url}`);
+    for (const t of server.tokens) {
+      console.log(
+        t.projectId === undefined
+          ? `token ${t.token} user ${t.username} super`
+          : `token ${t.token} user ${t.username} project ${t.projectId}`,
+      );
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(2);
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * {@linkcode castRecords}: a flat raw export (all strings) to typed Polars columns, driven by the
+ * data dictionary, with every value that does not cast reported rather than silently nulled.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import type { FieldTypeInfo } from "../dictionary/field_types.ts";
+import { attachColumnLabels } from "./_column_labels.ts";
+import { mapCodes } from "./_codes.ts";
+
+/** Options for {@linkcode castRecords}. */
+export interface CastRecordsOptions {
+  /** Radio, dropdown and form-status columns as Categorical of their *code*s or *label*s.
+   * @default {"code"}
+   */
+  labels?: "code" | "label";
+  /** Treat project missing-data codes (`UNK`, …) as missing: null in `data`, listed in
+   * `missing`. With `false` they are cast like any other value (and so usually invalid).
+   * @default {true}
+   */
+  missingDataCodes?: boolean;
+}
+
+/** What {@linkcode castRecords} returns. */
+export interface CastRecordsResult {
+  /** The typed frame, same columns and rows as the input. */
+  data: pl.DataFrame;
+  /** Every value that did not cast: `record, event, instance, field, form, value, reason`
+   * (`field` is the export column, e.g. `race___1`). */
+  invalid: pl.DataFrame;
+  /** Every missing-data code met: `record, event, instance, field, code`. */
+  missing: pl.DataFrame;
+  /** One note per column read as text for a reason (unknown validation type, unknown column). */
+  notes: string[];
+}
+
+type Kind =
+  | "id"
+  | "string"
+  | "integer"
+  | "number"
+  | "date"
+  | "datetime"
+  | "time"
+  | "boolean"
+  | "categorical";
+
+interface Plan {
+  column: string;
+  kind: Kind;
+  form?: string;
+  field?: string;
+  info?: FieldTypeInfo;
+  codes?: readonly { code: string; label: string }[];
+  missingCodes: boolean;
+  reason: string;
+  /** For a checkbox column of a missing-data code: the code (a checked cell is reported). */
+  checkboxMissingCode?: string;
+}
+
+const TIMES: Record<string, string> = {
+  "HH:MM": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+  "HH:MM:SS": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+  "MM:SS": "^[0-5][0-9]:[0-5][0-9]$",
+};
+/** The survey timestamp of a partial response: REDCap's value, not an invalid one. */
+const NOT_COMPLETED = "[not completed]";
+
+function planColumn(column: string, dictionary: DataDictionary, notes: string[]): Plan {
+  const info = dictionary.columnInfo(column);
+  const base = { column, form: info?.form, field: info?.field, missingCodes: false, reason: "" };
+  if (!info) {
+    notes.push(`Column "${column}" is not in the data dictionary: read as text`);
+    return { ...base, kind: "string" };
+  }
+  if (info.role === "id") return { ...base, kind: "id" };
+  if (info.role === "structural") {
+    if (column === "redcap_repeat_instance") {
+      return { ...base, kind: "integer", reason: "not an instance number" };
+    }
+    return { ...base, kind: "id" };
+  }
+  if (info.role === "timestamp") {
+    return { ...base, kind: "datetime", reason: "not a survey timestamp" };
+  }
+  if (info.role === "checkbox") {
+    const missingCode = dictionary.checkboxColumns(info.field!).find((c) => c.column === column)
+      ?.missingCode;
+    return {
+      ...base,
+      kind: "boolean",
+      reason: "not a checkbox value (0 or 1)",
+      checkboxMissingCode: missingCode ? info.code : undefined,
+    };
+  }
+  const field = dictionary.field(info.field!)!;
+  if (info.role === "form_status") {
+    return {
+      ...base,
+      kind: "categorical",
+      codes: field.choices,
+      reason: "not a form status (0, 1, 2)",
+    };
+  }
+  const t = field.typeInfo;
+  if (t.note) notes.push(`Field "${field.name}": ${t.note}`);
+  const missingCodes = dictionary.missingDataCodes.length > 0 &&
+    !/@NOMISSING\b/.test(field.annotation);
+  const plan = { ...base, info: t, missingCodes };
+  switch (t.kind) {
+    case "integer":
+      return { ...plan, kind: "integer", reason: "not an integer" };
+    case "number":
+      return {
+        ...plan,
+        kind: "number",
+        reason: t.decimalComma ? "not a number (decimal comma)" : "not a number",
+      };
+    case "calc":
+      return { ...plan, kind: "number", reason: "not a number (calc)" };
+    case "date":
+      return { ...plan, kind: "date", reason: "not a date (YYYY-MM-DD)" };
+    case "datetime":
+      return { ...plan, kind: "datetime", reason: "not a datetime (YYYY-MM-DD HH:MM[:SS])" };
+    case "time":
+      return { ...plan, kind: "time", reason: `not a time (${t.timeFormat})` };
+    case "boolean":
+      return { ...plan, kind: "boolean", reason: `not a ${field.type} value (0 or 1)` };
+    case "categorical":
+      return {
+        ...plan,
+        kind: "categorical",
+        codes: field.choices,
+        reason: "not one of the field's choice codes",
+      };
+    default:
+      return { ...plan, kind: "string" };
+  }
+}
+
+/**
+ * The typed expression of one column, null where the value does not cast. Whether a value is
+ * invalid is then "present in the raw column but null in the typed one", so each value is
+ * parsed once. Returns `undefined` for kinds that cannot fail (text).
+ */
+function castExpr(
+  plan: Plan,
+  raw: pl.Expr,
+  options: Required<CastRecordsOptions>,
+): { value: pl.Expr; canFail: boolean } {
+  const nul = pl.lit(null);
+  switch (plan.kind) {
+    case "id":
+    case "string":
+      return {
+        value: pl.when(raw.eq(pl.lit(""))).then(nul).otherwise(raw).cast(pl.String),
+        canFail: false,
+      };
+    case "integer":
+      return { value: raw.cast(pl.Int64, false), canFail: true };
+    case "number": {
+      const text = plan.info?.decimalComma ? raw.str.replace(",", ".", true) : raw;
+      const parsed = text.cast(pl.Float64, false);
+      // NaN and infinities (e.g. a calc error) are not numbers REDCap would store.
+      return {
+        value: pl.when(parsed.isFinite()).then(parsed).otherwise(nul).cast(pl.Float64),
+        canFail: true,
+      };
+    }
+    case "date": {
+      // Polars' own ISO cast (non-strict) is twice as fast as strptime; the length check keeps
+      // it to `YYYY-MM-DD`.
+      const value = pl.when(raw.str.lengths().eq(10)).then(raw.cast(pl.Date, false))
+        .otherwise(nul).cast(pl.Date);
+      return { value, canFail: true };
+    }
+    case "datetime": {
+      // One parse with seconds: `HH:MM` values get `:00` first (a failed parse is slow in
+      // Polars, so never parse with a format most values do not have).
+      const n = raw.str.lengths();
+      const full = pl.when(n.eq(16)).then(raw.add(pl.lit(":00"))).when(n.eq(19))
+        .then(raw).otherwise(nul).cast(pl.String);
+      const value = full.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(
+        pl.Datetime("ms"),
+      );
+      return { value, canFail: true };
+    }
+    case "time": {
+      const ok = raw.str.contains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
+      return { value: pl.when(ok).then(raw).otherwise(nul).cast(pl.String), canFail: true };
+    }
+    case "boolean": {
+      const value = pl.when(raw.eq(pl.lit("1"))).then(pl.lit(true))
+        .when(raw.eq(pl.lit("0"))).then(pl.lit(false)).otherwise(nul).cast(pl.Bool);
+      return { value, canFail: true };
+    }
+    case "categorical": {
+      const text = mapCodes(raw, plan.codes ?? [], options.labels);
+      return { value: text.cast(pl.String).cast(pl.Categorical), canFail: true };
+    }
+  }
+}
+
+/** How missing codes apply to a column: `codes`, `not_completed`, `checkbox`, or `""`. */
+function missingKind(
+  plan: Plan,
+  codes: readonly string[],
+  options: Required<CastRecordsOptions>,
+): string {
+  if (plan.checkboxMissingCode !== undefined) return options.missingDataCodes ? "checkbox" : "";
+  if (plan.missingCodes && codes.length > 0) return "codes";
+  if (plan.kind === "datetime" && !plan.field) return "not_completed";
+  return "";
+}
+
+/** Cells holding a missing-data code (or a checked missing-code option, or `[not completed]`). */
+function missingMask(
+  plan: Plan,
+  raw: pl.Expr,
+  codes: readonly string[],
+  options: Required<CastRecordsOptions>,
+): pl.Expr | undefined {
+  switch (missingKind(plan, codes, options)) {
+    case "checkbox":
+      return raw.eq(pl.lit("1")).fillNull(false);
+    case "codes":
+      return raw.isIn([...codes]).fillNull(false);
+    case "not_completed":
+      return raw.eq(pl.lit(NOT_COMPLETED)).fillNull(false);
+    default:
+      return undefined;
+  }
+}
+
+const INVALID_SCHEMA = {
+  record: pl.String,
+  event: pl.String,
+  instance: pl.Int64,
+  field: pl.String,
+  form: pl.String,
+  value: pl.String,
+  reason: pl.String,
+};
+const MISSING_SCHEMA = {
+  record: pl.String,
+  event: pl.String,
+  instance: pl.Int64,
+  field: pl.String,
+  code: pl.String,
+};
+
+function keyExprs(df: pl.DataFrame, dictionary: DataDictionary): pl.Expr[] {
+  const has = new Set(df.columns);
+  const id = dictionary.recordIdField;
+  const instance = pl.col("redcap_repeat_instance").cast(pl.String);
+  return [
+    (has.has(id) ? pl.col(id).cast(pl.String) : pl.lit(null).cast(pl.String)).alias("record"),
+    (has.has("redcap_event_name")
+      ? pl.col("redcap_event_name").cast(pl.String)
+      : pl.lit(null).cast(pl.String))
+      .alias("event"),
+    (has.has("redcap_repeat_instance")
+      ? instance.cast(pl.Int64, false)
+      : pl.lit(null).cast(pl.Int64)).alias("instance"),
+  ];
+}
+
+/**
+ * Casts a flat raw export (a string frame) to typed columns using the dictionary:
+ *
+ * - record ids, `redcap_event_name`, `redcap_repeat_instrument`, DAG, text, notes, file names
+ *   (and `@CALCTEXT`, `sql`, unknown validation types, with a note) stay strings; blank → null;
+ * - integer and slider → Int64; number, `number_Ndp`, calc → Float64; comma-decimal
+ *   validations read `1,54` as 1.54;
+ * - dates (any of ymd/mdy/dmy: raw exports are ISO) → Date; datetimes and survey timestamps →
+ *   Datetime(ms) (a value without seconds gets `:00`);
+ * - **time fields stay `HH:MM` / `HH:MM:SS` / `MM:SS` strings**, validated (Polars has no
+ *   time-of-day type that round-trips cleanly in nodejs-polars);
+ * - yesno, truefalse, checkbox columns → Boolean (blank, as where a form is not designated → null);
+ * - radio, dropdown, `{form}_complete` → Categorical of codes (or labels with **labels** *label*);
+ * - `redcap_repeat_instance` → Int64.
+ *
+ * A value that does not cast is null in `data` and one row of `invalid`. A project missing-data
+ * code (or a survey's `[not completed]`) is null in `data` and one row of `missing`. Everything
+ * is done with vectorised Polars expressions.
+ *
+ * @example Cast a small export
+ * ```ts
+ * import { castRecords, DataDictionary } from "denocap";
+ * import pl from "nodejs-polars";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "f", field_type: "text" },
+ *   { field_name: "age", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "integer" },
+ * ], { projectInfo: { missing_data_codes: "UNK, Unknown" } });
+ * const raw = pl.DataFrame({ id: ["1", "2", "3"], age: ["40", "UNK", "forty"], f_complete: ["2", "0", "0"] });
+ * const { data, invalid, missing } = castRecords(raw, dd);
+ * deepStrictEqual(data.getColumn("age").toArray(), [40, null, null]);
+ * strictEqual(invalid.getColumn("value").toArray()[0], "forty");
+ * strictEqual(missing.getColumn("code").toArray()[0], "UNK");
+ * ```
+ *
+ * @param df A flat raw export (`type=flat`, `rawOrLabel=raw`), columns of any dtype.
+ * @param dictionary The project's dictionary.
+ * @param options Label mode and missing-code handling.
+ * @returns The typed frame, the values that did not cast, and the missing-data codes met.
+ */
+export function castRecords(
+  df: pl.DataFrame,
+  dictionary: DataDictionary,
+  options: CastRecordsOptions = {},
+): CastRecordsResult {
+  const resolved: Required<CastRecordsOptions> = {
+    labels: options.labels ?? "code",
+    missingDataCodes: options.missingDataCodes ?? true,
+  };
+  const notes: string[] = [];
+  const strings = asStrings(df);
+  const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
+  const plans = strings.columns.map((c) => planColumn(c, dictionary, notes));
+
+  // Columns cast alike share one multi-column expression: building thousands of single-column
+  // expressions costs more than the cast itself on wide projects.
+  const groups = new Map<string, { plan: Plan; columns: string[] }>();
+  for (const plan of plans) {
+    const key = JSON.stringify([
+      plan.kind,
+      plan.info?.decimalComma ?? false,
+      plan.info?.timeFormat ?? "",
+      (plan.codes ?? []).map((c) => [c.code, c.label]),
+      missingKind(plan, codes, resolved),
+    ]);
+    const group = groups.get(key);
+    if (group) group.columns.push(plan.column);
+    else groups.set(key, { plan, columns: [plan.column] });
+  }
+  const typedExprs: pl.Expr[] = [];
+  const checkboxCodeColumns: string[] = [];
+  for (const { plan, columns } of groups.values()) {
+    const raw = pl.cols(columns);
+    const { value } = castExpr(plan, raw, resolved);
+    const kind = missingKind(plan, codes, resolved);
+    if (kind === "checkbox") checkboxCodeColumns.push(...columns);
+    // A missing-data code only needs masking where it would cast to a value (text, or a
+    // numeric code in a number field); elsewhere the cast already gives null.
+    const missing = kind === "codes" || kind === "not_completed"
+      ? missingMask(plan, raw, codes, resolved)
+      : undefined;
+    if (missing && survivesCast(plan, kind === "codes" ? codes : [NOT_COMPLETED], resolved)) {
+      typedExprs.push(
+        pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan)).keepName(),
+      );
+    } else typedExprs.push(value.keepName());
+  }
+  const data = strings.select(...typedExprs).select(...strings.columns);
+
+  // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
+  // null counts are free, so only columns that lost values are searched.
+  const rawNulls = strings.nullCount().row(0);
+  const typedNulls = data.nullCount().row(0);
+  const checkedCodes = checkboxCodeColumns.length > 0
+    ? data.select(pl.cols(checkboxCodeColumns).cast(pl.Int64).sum()).toRecords()[0] as Record<
+      string,
+      number
+    >
+    : {};
+  const keys = keyExprs(strings, dictionary);
+  const invalidParts: pl.DataFrame[] = [];
+  const missingParts: pl.DataFrame[] = [];
+  plans.forEach((plan, i) => {
+    const lost = Number(typedNulls[i]) - Number(rawNulls[i]);
+    const checked = Number(checkedCodes[plan.column] ?? 0);
+    if (lost <= 0 && checked === 0) return;
+    const raw = pl.col(plan.column);
+    const missing = missingMask(plan, raw, codes, resolved);
+    let nMissing = 0;
+    if (missing && (checked > 0 || missingKind(plan, codes, resolved) !== "checkbox")) {
+      const part = strings.lazy().filter(missing).select(
+        ...keys,
+        pl.lit(plan.column).alias("field"),
+        (plan.checkboxMissingCode !== undefined ? pl.lit(plan.checkboxMissingCode) : raw)
+          .cast(pl.String).alias("code"),
+      ).collectSync();
+      nMissing = part.getColumns()[0]?.len() ?? 0;
+      if (nMissing > 0) missingParts.push(part);
+    }
+    const nulled = plan.checkboxMissingCode !== undefined ? 0 : nMissing;
+    if (lost - nulled <= 0) return;
+    const { value } = castExpr(plan, raw, resolved);
+    let bad = raw.neq(pl.lit("")).fillNull(false).and(value.isNull());
+    if (missing) bad = bad.and(missing.not());
+    const part = strings.lazy().filter(bad).select(
+      ...keys,
+      pl.lit(plan.column).alias("field"),
+      pl.lit(plan.form ?? null).cast(pl.String).alias("form"),
+      raw.alias("value"),
+      pl.lit(plan.reason).alias("reason"),
+    ).collectSync();
+    if ((part.getColumns()[0]?.len() ?? 0) > 0) invalidParts.push(part);
+  });
+  const invalid = invalidParts.length > 0
+    ? pl.concat(invalidParts, { how: "vertical" })
+    : pl.DataFrame({}, { schema: INVALID_SCHEMA });
+  const missing = missingParts.length > 0
+    ? pl.concat(missingParts, { how: "vertical" })
+    : pl.DataFrame({}, { schema: MISSING_SCHEMA });
+  attachColumnLabels(data, dictionary.columnLabels());
+  return { data, invalid, missing, notes };
+}
+
+/** Whether any of `values` casts to a non-null value under the plan (checked with Polars). */
+function survivesCast(
+  plan: Plan,
+  values: readonly string[],
+  options: Required<CastRecordsOptions>,
+): boolean {
+  if (values.length === 0) return false;
+  if (plan.kind === "id" || plan.kind === "string") return true;
+  const probe = pl.DataFrame({ v: [...values] }, { schema: { v: pl.String } });
+  const { value } = castExpr(plan, pl.col("v"), options);
+  return probe.select(value.isNotNull().any().alias("v")).getColumn("v").toArray()[0] as unknown ===
+    true;
+}
+
+function dtypeOf(plan: Plan): pl.DataType {
+  switch (plan.kind) {
+    case "integer":
+      return pl.Int64;
+    case "number":
+      return pl.Float64;
+    case "date":
+      return pl.Date;
+    case "datetime":
+      return pl.Datetime("ms");
+    case "boolean":
+      return pl.Bool;
+    case "categorical":
+      return pl.Categorical;
+    default:
+      return pl.String;
+  }
+}
+
+/**
+ * The frame with every column as text, as REDCap would have written it: integral floats (from
+ * JSON numbers) without `.0`, Booleans as `1`/`0`.
+ */
+function asStrings(df: pl.DataFrame): pl.DataFrame {
+  if (df.dtypes.every((d) => d.equals(pl.String))) return df;
+  return df.select(...df.columns.map((c, i) => {
+    const d = df.dtypes[i];
+    const col = pl.col(c);
+    if (d.equals(pl.Float64) || d.equals(pl.Float32)) {
+      return pl.when(col.eq(col.floor())).then(col.cast(pl.Int64).cast(pl.String))
+        .otherwise(col.cast(pl.String)).alias(c);
+    }
+    if (d.equals(pl.Bool)) {
+      return pl.when(col).then(pl.lit("1")).when(col.not()).then(pl.lit("0")).otherwise(
+        pl.lit(null),
+      )
+        .cast(pl.String).alias(c);
+    }
+    return col.cast(pl.String).alias(c);
+  }));
+}

@@ -1,0 +1,296 @@
+/**
+ * EAV ↔ flat: {@linkcode pivotEav} turns REDCap's long `type=eav` rows into exactly the frame a
+ * flat raw export gives; {@linkcode toEav} turns a flat frame into REDCap's EAV import shape.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+
+const EVENT = "redcap_event_name";
+const INSTRUMENT = "redcap_repeat_instrument";
+const INSTANCE = "redcap_repeat_instance";
+
+function text(df: pl.DataFrame, column: string): pl.Expr {
+  return df.columns.includes(column)
+    ? pl.col(column).cast(pl.String).fillNull(pl.lit("")).str.strip().alias(column)
+    : pl.lit("").alias(column);
+}
+
+/** Index of each string in `values` (for sorting by dictionary order); unknown → `fallback`. */
+function orderOf(expr: pl.Expr, values: string[], fallback: number): pl.Expr {
+  if (values.length === 0) return pl.lit(fallback).cast(pl.Int64);
+  return expr.replaceStrict(values, values.map((_, i) => i), pl.lit(fallback), pl.Int64);
+}
+
+/**
+ * Pivots REDCap EAV rows (`record, field_name, value` plus `redcap_event_name`,
+ * `redcap_repeat_instrument`, `redcap_repeat_instance` when the project has them) into the
+ * frame a flat raw export (`type=flat`, all fields) gives, as read by
+ * `pl.readCSV(text, { inferSchemaLength: 0 })`: all columns Utf8, blanks null.
+ *
+ * - Checkbox rows may be export rows (`field_name=race, value=3`) or import rows
+ *   (`field_name=race___3, value=1|0`); unchecked options become `"0"` where the form belongs to
+ *   the row (designated for its event, and repeating or not as the row is), blank elsewhere.
+ * - `{form}_complete` defaults to `"0"` where the form belongs to the row.
+ * - Columns in export order; rows by record (first appearance in the EAV), then event order,
+ *   then the non-repeating row before repeating instruments (form order), then instance.
+ * - Rows holding only the record-id field still make a flat row (REDCap stores the id as data).
+ *
+ * @example Pivot one record
+ * ```ts
+ * import { DataDictionary, pivotEav } from "denocap";
+ * import pl from "nodejs-polars";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "record_id", form_name: "f", field_type: "text" },
+ *   { field_name: "race", form_name: "f", field_type: "checkbox", select_choices_or_calculations: "1, A | 2, B | 3, C" },
+ * ]);
+ * const eav = pl.DataFrame({ record: ["1", "1"], field_name: ["record_id", "race"], value: ["1", "3"] });
+ * deepStrictEqual(pivotEav(eav, dd).toRecords(), [
+ *   { record_id: "1", race___1: "0", race___2: "0", race___3: "1", f_complete: "0" },
+ * ]);
+ * ```
+ *
+ * @param eav EAV rows; extra columns are ignored.
+ * @param dictionary The project's dictionary.
+ * @returns The flat frame.
+ * @throws {RangeError} For a field or checkbox code the dictionary does not know.
+ */
+export function pivotEav(eav: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+  for (const c of ["record", "field_name", "value"]) {
+    if (!eav.columns.includes(c)) {
+      throw new TypeError(`Cannot pivot EAV: the frame has no "${c}" column`);
+    }
+  }
+  if (dictionary.longitudinal && !eav.columns.includes(EVENT) && eav.height > 0) {
+    throw new TypeError(
+      `Cannot pivot EAV: the project is longitudinal but the frame has no "${EVENT}" column`,
+    );
+  }
+  const id = dictionary.recordIdField;
+  const columns = dictionary.columns();
+  let long = eav.select(
+    pl.col("record").cast(pl.String),
+    text(eav, EVENT),
+    text(eav, INSTRUMENT),
+    text(eav, INSTANCE),
+    pl.col("field_name").cast(pl.String),
+    pl.col("value").cast(pl.String),
+  ).filter(
+    pl.col("value").isNotNull().and(pl.col("value").neq(pl.lit(""))).or(
+      pl.col("field_name").eq(pl.lit(id)),
+    ),
+  );
+
+  if (!dictionary.hasRepeating) {
+    const repeated = long.filter(
+      pl.col(INSTRUMENT).neq(pl.lit("")).or(pl.col(INSTANCE).neq(pl.lit(""))),
+    );
+    if (repeated.height > 0) {
+      throw new TypeError(
+        `Cannot pivot EAV: record "${
+          repeated.getColumn("record").get(0)
+        }" has repeat instances but the dictionary has no repeating forms or events (pass "repeating" to DataDictionary.fromMetadata)`,
+      );
+    }
+  }
+  if (!dictionary.longitudinal) {
+    const evented = long.filter(pl.col(EVENT).neq(pl.lit("")));
+    if (evented.height > 0) {
+      throw new TypeError(
+        `Cannot pivot EAV: record "${evented.getColumn("record").get(0)}" has event "${
+          evented.getColumn(EVENT).get(0)
+        }" but the dictionary has no events (pass "events" to DataDictionary.fromMetadata)`,
+      );
+    }
+  }
+  const structural = dictionary.structuralColumns();
+
+  // Checkbox export rows (base name + code) → export column + "1".
+  const cbField: string[] = [];
+  const cbCode: string[] = [];
+  const cbColumn: string[] = [];
+  for (const field of dictionary.fields) {
+    for (const c of dictionary.checkboxColumns(field.name)) {
+      cbField.push(field.name);
+      cbCode.push(c.code);
+      cbColumn.push(c.column);
+    }
+  }
+  if (cbField.length > 0) {
+    const lookup = pl.DataFrame({ field_name: cbField, value: cbCode, _column: cbColumn });
+    long = long.join(lookup, { on: ["field_name", "value"], how: "left" }).select(
+      "record",
+      EVENT,
+      INSTRUMENT,
+      INSTANCE,
+      pl.col("_column").fillNull(pl.col("field_name")).alias("field_name"),
+      pl.when(pl.col("_column").isNotNull()).then(pl.lit("1")).otherwise(pl.col("value")).alias(
+        "value",
+      ),
+    );
+  }
+  const known = new Set(columns);
+  const names = long.getColumn("field_name").unique().toArray() as string[];
+  for (const name of names) {
+    if (known.has(name)) continue;
+    const field = dictionary.field(name);
+    if (field?.type === "checkbox") {
+      const bad =
+        long.filter(pl.col("field_name").eq(pl.lit(name))).getColumn("value").toArray()[0];
+      throw new RangeError(
+        `Cannot pivot EAV: checkbox field "${name}" has no choice code "${bad}"`,
+      );
+    }
+    if (field?.type !== "descriptive") {
+      throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
+    }
+  }
+
+  const keyCols = ["record", EVENT, INSTRUMENT, INSTANCE];
+  const withIndex = long.withRowIndex("_row");
+  const keys = withIndex.groupBy(keyCols).agg(pl.col("_row").min().alias("_first"));
+  const recordFirst = withIndex.groupBy("record").agg(pl.col("_row").min().alias("_rec"));
+  const values = long.filter(
+    pl.col("field_name").neq(pl.lit(id)).and(pl.col("field_name").isIn(columns)),
+  );
+  let wide = keys.join(recordFirst, { on: "record", how: "left" });
+  if (values.height > 0) {
+    const pivoted = values.pivot("value", {
+      index: keyCols,
+      on: "field_name",
+      aggregateFunc: "first",
+    });
+    wide = wide.join(pivoted, { on: keyCols, how: "left" });
+  }
+  const eventNames = dictionary.events.map((e) => e.uniqueName);
+  const formNames = dictionary.forms.map((f) => f.name);
+  wide = wide.withColumns(
+    orderOf(pl.col(EVENT), eventNames, eventNames.length).alias("_ev"),
+    pl.when(pl.col(INSTRUMENT).eq(pl.lit(""))).then(pl.lit(-1)).otherwise(
+      orderOf(pl.col(INSTRUMENT), formNames, formNames.length),
+    ).cast(pl.Int64).alias("_fo"),
+    pl.col(INSTANCE).cast(pl.Int64, false).fillNull(pl.lit(0)).alias("_in"),
+  ).sort(["_rec", "_ev", "_fo", "_in"]);
+
+  const nul = pl.lit(null).cast(pl.String);
+  const out: pl.Expr[] = [];
+  for (const column of columns) {
+    if (column === id) {
+      out.push(pl.col("record").alias(id));
+      continue;
+    }
+    if (structural.includes(column)) {
+      out.push(
+        pl.when(pl.col(column).eq(pl.lit(""))).then(nul).otherwise(pl.col(column)).alias(column),
+      );
+      continue;
+    }
+    const have = wide.columns.includes(column);
+    const current = have ? pl.col(column).cast(pl.String) : nul;
+    const info = dictionary.columnInfo(column);
+    if (info?.role === "checkbox" || info?.role === "form_status") {
+      out.push(
+        pl.when(current.isNull().and(formInRow(dictionary, info.form!))).then(pl.lit("0"))
+          .otherwise(current).cast(pl.String).alias(column),
+      );
+    } else out.push(current.alias(column));
+  }
+  return wide.select(...out);
+}
+
+/** Whether a form belongs to a flat row (designated, repeating or not as the row is). */
+function formInRow(dictionary: DataDictionary, form: string): pl.Expr {
+  const instrument = pl.col(INSTRUMENT);
+  if (!dictionary.longitudinal) {
+    return dictionary.isRepeatingForm(form)
+      ? instrument.eq(pl.lit(form))
+      : instrument.eq(pl.lit(""));
+  }
+  const base: string[] = [];
+  const repeating: string[] = [];
+  for (const e of dictionary.events) {
+    if (!e.forms.includes(form)) continue;
+    if (e.repeatingForms.has(form)) repeating.push(e.uniqueName);
+    else base.push(e.uniqueName);
+  }
+  const inBase = base.length > 0
+    ? instrument.eq(pl.lit("")).and(pl.col(EVENT).isIn(base))
+    : pl.lit(false);
+  const inRepeat = repeating.length > 0
+    ? instrument.eq(pl.lit(form)).and(pl.col(EVENT).isIn(repeating))
+    : pl.lit(false);
+  return inBase.or(inRepeat);
+}
+
+/**
+ * Turns a flat frame into REDCap's EAV import shape: `record, field_name, value` plus
+ * `redcap_event_name`, `redcap_repeat_instrument`, `redcap_repeat_instance` when the frame has
+ * them. Blank cells give no row; checkboxes give `field___code` rows of `0`/`1`; every flat row
+ * gives a record-id row first, so rows that hold only the id survive a round trip through
+ * {@linkcode pivotEav}. Rows follow the flat rows, fields in column order.
+ *
+ * @example Flat to EAV
+ * ```ts
+ * import { DataDictionary, toEav } from "denocap";
+ * import pl from "nodejs-polars";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "record_id", form_name: "f", field_type: "text" },
+ *   { field_name: "age", form_name: "f", field_type: "text" },
+ * ]);
+ * const flat = pl.DataFrame({ record_id: ["1", "2"], age: ["30", null], f_complete: ["2", "0"] });
+ * deepStrictEqual(toEav(flat, dd).toRecords(), [
+ *   { record: "1", field_name: "record_id", value: "1" },
+ *   { record: "1", field_name: "age", value: "30" },
+ *   { record: "1", field_name: "f_complete", value: "2" },
+ *   { record: "2", field_name: "record_id", value: "2" },
+ *   { record: "2", field_name: "f_complete", value: "0" },
+ * ]);
+ * ```
+ *
+ * @param flat A flat export (any dtypes; values are written as text).
+ * @param dictionary The project's dictionary.
+ * @returns EAV rows, all Utf8.
+ * @throws {TypeError} When the record-id column is missing or a column is unknown.
+ */
+export function toEav(flat: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+  const id = dictionary.recordIdField;
+  if (!flat.columns.includes(id)) {
+    throw new TypeError(`Cannot convert to EAV: the frame has no record-id column "${id}"`);
+  }
+  const keyCols = [EVENT, INSTRUMENT, INSTANCE].filter((c) => flat.columns.includes(c));
+  const skip = new Set([id, ...keyCols, "redcap_data_access_group", "redcap_survey_identifier"]);
+  const valueCols = flat.columns.filter((c) => !skip.has(c));
+  for (const c of valueCols) {
+    const role = dictionary.columnInfo(c)?.role;
+    if (role !== "field" && role !== "checkbox" && role !== "form_status") {
+      throw new TypeError(
+        `Cannot convert to EAV: column "${c}" is not a field of the data dictionary`,
+      );
+    }
+  }
+  const prepared = flat.select(
+    pl.col(id).cast(pl.String).alias("record"),
+    ...keyCols.map((c) => pl.col(c).cast(pl.String).alias(c)),
+    pl.col(id).cast(pl.String).alias(`_v_${id}`),
+    ...valueCols.map((c) => pl.col(c).cast(pl.String).alias(`_v_${c}`)),
+  ).withRowIndex("_row");
+  const all = [id, ...valueCols];
+  const long = prepared.unpivot(["_row", "record", ...keyCols], all.map((c) => `_v_${c}`))
+    .filter(pl.col("value").isNotNull().and(pl.col("value").neq(pl.lit(""))))
+    .withColumns(
+      pl.col("variable").str.slice(3).alias("field_name"),
+      orderOf(pl.col("variable"), all.map((c) => `_v_${c}`), all.length).alias("_col"),
+    )
+    .sort(["_row", "_col"]);
+  return long.select(
+    "record",
+    "field_name",
+    "value",
+    ...keyCols.map((c) => pl.col(c).fillNull(pl.lit("")).alias(c)),
+  );
+}

@@ -1,0 +1,416 @@
+/**
+ * {@linkcode writeRecords}: a typed (or raw) frame back into a project — serialised to
+ * REDCap's raw form with Polars, checked against the dictionary before anything is sent,
+ * optionally previewed as a {@linkcode ChangeSet}, and imported in batches of whole records.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import type { RedcapClient } from "../client.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { RedcapApiError } from "../errors.ts";
+import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { readDictionary } from "../read_records.ts";
+import { serializeFrame } from "./_serialize.ts";
+import { ChangeSet, compareWithStored } from "./change_set.ts";
+import { ImportBatchError, ImportValidationError } from "./errors.ts";
+import {
+  type DateFormat,
+  type ImportIssue,
+  validateRawFrame,
+} from "./validate.ts";
+
+/** Options for {@linkcode writeRecords}. */
+export interface WriteRecordsOptions {
+  /** The project's dictionary. By default it is read from the client (cached). */
+  dictionary?: DataDictionary;
+  /** *flat* frames (one row per record-event-instance) or *eav* frames (`record,
+   * field_name, value[, redcap_event_name, redcap_repeat_instrument, redcap_repeat_instance]`,
+   * checkboxes as `field___code` 0/1, as `toEav()` gives).
+   * @default {"eav" when the frame has record, field_name and value columns, else "flat"}
+   */
+  type?: "flat" | "eav";
+  /** *normal* ignores blanks; *overwrite* erases stored values where the frame is blank.
+   * @default {"normal"}
+   */
+  overwriteBehavior?: "normal" | "overwrite";
+  /** Let REDCap name the records; the given ids only group rows. The result maps given →
+   * assigned ids. Never retried.
+   * @default {false}
+   */
+  forceAutoNumber?: boolean;
+  /** Order of date parts of dates given as text (typed dates are always sent as ISO).
+   * @default {"YMD"}
+   */
+  dateFormat?: DateFormat;
+  /** Compare with what is stored and return the changes; send nothing.
+   * @default {false}
+   */
+  dryRun?: boolean;
+  /** Send without the pre-flight check (REDCap still checks).
+   * @default {false}
+   */
+  skipValidation?: boolean;
+  /** Records per request (all rows of a record go in the same request).
+   * @default {1000}
+   */
+  batchSize?: number;
+  /** Most requests at a time.
+   * @default {1}
+   */
+  concurrency?: number;
+  /** Cancels the import between batches (and the request in flight). */
+  signal?: AbortSignal;
+}
+
+/** The outcome of one batch. */
+export interface BatchResult {
+  /** 0-based batch number. */
+  index: number;
+  /** The records of the batch (as given). */
+  records: string[];
+  /** *imported*; *failed* (REDCap refused it: nothing of it was stored); *uncertain* (no
+   * answer: it may or may not have been stored); *not_sent* (skipped after a failure). */
+  status: "imported" | "failed" | "uncertain" | "not_sent";
+  /** Records REDCap reported as imported. */
+  count?: number;
+  /** The error of a failed or uncertain batch. */
+  error?: unknown;
+}
+
+/** What {@linkcode writeRecords} returns. */
+export interface WriteRecordsResult {
+  /** Whether this was a dry run (nothing sent). */
+  dryRun: boolean;
+  /** Records imported. */
+  count: number;
+  /** Records imported (as given; see `autoIds` for their new names). */
+  imported: string[];
+  /** Records of batches REDCap refused (nothing of them stored). */
+  failed: string[];
+  /** Records of batches never sent. */
+  notSent: string[];
+  /** Records of batches without an answer (network failure, timeout): check them. */
+  uncertain?: string[];
+  /** With `forceAutoNumber`: given id → id REDCap assigned. */
+  autoIds: Record<string, string>;
+  /** One entry per batch. */
+  batches: BatchResult[];
+  /** Warnings of the pre-flight check (soft ranges, read-only columns left out). */
+  warnings: ImportIssue[];
+  /** With `dryRun`: what the import would change. */
+  changes?: ChangeSet;
+  /** Milliseconds spent: `serialize`, `validate`, `encode` (CSV per batch) client-side, and
+   * `send` (requests, the server's import included). */
+  timings?: { serialize: number; validate: number; encode: number; send: number };
+}
+
+const OPTION_KEYS = [
+  "dictionary",
+  "type",
+  "overwriteBehavior",
+  "forceAutoNumber",
+  "dateFormat",
+  "dryRun",
+  "skipValidation",
+  "batchSize",
+  "concurrency",
+  "signal",
+];
+const EAV_KEYS = ["redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
+
+function checkOptions(options: WriteRecordsOptions): void {
+  const action = "write records";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Cannot ${action}: options must be an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`Cannot ${action}: unknown option "${key}"`);
+  }
+  const oneOf = (name: string, value: unknown, allowed: string[]) => {
+    if (value !== undefined && !allowed.includes(value as string)) {
+      throw new RangeError(
+        `Cannot ${action}: "${name}" must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+  };
+  oneOf("type", options.type, ["flat", "eav"]);
+  oneOf("overwriteBehavior", options.overwriteBehavior, ["normal", "overwrite"]);
+  oneOf("dateFormat", options.dateFormat, ["YMD", "MDY", "DMY"]);
+  for (const name of ["batchSize", "concurrency"] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new RangeError(`Cannot ${action}: "${name}" must be an integer >= 1, got ${value}`);
+    }
+  }
+}
+
+/** EAV rows (strings) → flat rows for checking: one row per record-event-instance. */
+function eavToFlatFrame(eav: pl.DataFrame, dd: DataDictionary): pl.DataFrame {
+  const columns = frameColumns(eav);
+  const keys = ["record", ...EAV_KEYS.filter((k) => columns.includes(k))];
+  const long = eav.select(
+    ...keys.map((k) => pl.col(k).cast(pl.String).fillNull(pl.lit(""))),
+    pl.col("field_name").cast(pl.String).str.strip(),
+    pl.col("value").cast(pl.String).fillNull(pl.lit("")),
+  ).filter(pl.col("field_name").neq(pl.lit(dd.recordIdField)));
+  if (frameHeight(long) === 0) {
+    return eav.select(...keys.map((k) => pl.col(k).cast(pl.String)))
+      .rename({ record: dd.recordIdField });
+  }
+  const wide = long.pivot("value", {
+    index: keys,
+    on: "field_name",
+    aggregateFunc: "last",
+  } as never) as pl.DataFrame;
+  return wide.rename({ record: dd.recordIdField });
+}
+
+/** Whether CSV would change some value (REDCap drops a space before `-@+=` in CSV only). */
+function csvUnsafe(raw: pl.DataFrame): boolean {
+  const columns = frameColumns(raw);
+  if (columns.length === 0 || frameHeight(raw) === 0) return false;
+  const flags = raw.select(
+    ...columns.map((c) =>
+      pl.col(c).cast(pl.String).str.contains("^ [-@+=]").fillNull(false).any().alias(c)
+    ),
+  ).row(0);
+  return flags.some(Boolean);
+}
+
+function encode(part: pl.DataFrame, format: "csv" | "json"): string {
+  if (format === "csv") return part.writeCSV().toString();
+  return JSON.stringify(part.toRecords().map((row) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row)) out[k] = v === null ? "" : String(v);
+    return out;
+  }));
+}
+
+/** Splits rows into batches of whole records, keeping row order inside each batch. */
+function batchesOf(
+  raw: pl.DataFrame,
+  idColumn: string,
+  batchSize: number,
+): { records: string[]; rows: pl.DataFrame }[] {
+  const ids = raw.select(pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
+    .getColumn(idColumn).unique({ maintainOrder: true }).toArray() as string[];
+  if (ids.length <= batchSize) return [{ records: ids, rows: raw }];
+  const index = pl.DataFrame({
+    [idColumn]: ids,
+    __batch: ids.map((_, i) => Math.floor(i / batchSize)),
+  }, { schema: { [idColumn]: pl.String, __batch: pl.Int64 } });
+  const tagged = raw.withColumns(pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
+    .join(index, { on: idColumn, how: "left" });
+  const parts = tagged.partitionBy("__batch", true, false);
+  const out: { records: string[]; rows: pl.DataFrame }[] = [];
+  for (let b = 0, i = 0; i < ids.length; b++, i += batchSize) {
+    out.push({ records: ids.slice(i, i + batchSize), rows: parts[b] });
+  }
+  // partitionBy keeps the first-appearance order of the keys, which is batch order.
+  return out;
+}
+
+/**
+ * Writes a frame into a project. The frame may be typed (as `readRecords()` or
+ * `castRecords()`/`labelRecords()` give it) or raw text:
+ *
+ * - Categorical labels or codes → codes; Booleans → `1`/`0`; a List column of checkbox labels
+ *   or codes (`checkboxes: "list"`) → its `field___code` 0/1 columns; dates → `YYYY-MM-DD`,
+ *   datetimes → `YYYY-MM-DD HH:MM[:SS]` per the field's validation; floats without float noise
+ *   (`1.1`, `100000`, exactly N decimals for `number_Ndp`); ids as text.
+ * - Calculated fields, survey timestamps, file fields are left out (REDCap ignores them), with a
+ *   warning.
+ * - Everything is checked as REDCap checks an import (see `validateRecords()`); while any error
+ *   stands nothing is sent and an {@linkcode ImportValidationError} lists every issue.
+ * - `dryRun` compares with what is stored (the affected records are exported) and returns a
+ *   {@linkcode ChangeSet}; nothing is sent.
+ * - The import goes in batches of whole records (`batchSize`), `concurrency` at a time. A
+ *   failed batch stops the rest and throws an {@linkcode ImportBatchError} whose `result` says
+ *   which records landed. Batches are retried after transient failures only when a repeat
+ *   cannot duplicate data (never with `forceAutoNumber` or `redcap_repeat_instance` "new").
+ *
+ * @example Change a value and see the change first
+ * ```ts
+ * import { readRecords, writeRecords } from "denocap";
+ * import { createDemoClient } from "denocap/server";
+ * import pl from "nodejs-polars";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 3 });
+ * const { data } = await readRecords(client, { records: ["1"], fields: ["first_name"] });
+ * const edited = data.withColumns(pl.lit("Ada").alias("first_name"));
+ * const preview = await writeRecords(client, edited, { dryRun: true });
+ * strictEqual(preview.changes?.changes[0].new, "Ada");
+ * const result = await writeRecords(client, edited);
+ * strictEqual(result.count, 1);
+ * ```
+ *
+ * @param client The client.
+ * @param frame The rows to write.
+ * @param options Overwrite behaviour, dry run, batches, auto-numbering.
+ * @returns What was imported (or, with `dryRun`, what would change).
+ * @throws {ImportValidationError} When the check finds errors (nothing sent).
+ * @throws {ImportBatchError} When a batch fails (the error's `result` says what landed).
+ */
+export async function writeRecords(
+  client: RedcapClient,
+  frame: pl.DataFrame,
+  options: WriteRecordsOptions = {},
+): Promise<WriteRecordsResult> {
+  checkOptions(options);
+  const {
+    overwriteBehavior = "normal",
+    forceAutoNumber = false,
+    dateFormat = "YMD",
+    dryRun = false,
+    skipValidation = false,
+    batchSize = 1000,
+    concurrency = 1,
+    signal,
+  } = options;
+  const dd = options.dictionary ?? await readDictionary(client, { signal });
+  const columns = frameColumns(frame);
+  const type = options.type ??
+    (["record", "field_name", "value"].every((c) => columns.includes(c)) ? "eav" : "flat");
+  const timings = { serialize: 0, validate: 0, encode: 0, send: 0 };
+
+  // --- serialise ----------------------------------------------------------------------------
+  let t = performance.now();
+  let payload: pl.DataFrame; // what is sent
+  let flat: pl.DataFrame; // flat view for checks and comparison
+  let issues: ImportIssue[] = [];
+  if (type === "eav") {
+    for (const c of ["record", "field_name", "value"]) {
+      if (!columns.includes(c)) {
+        throw new TypeError(`Cannot write records: the EAV frame has no "${c}" column`);
+      }
+    }
+    const kept = ["record", "field_name", "value", ...EAV_KEYS.filter((k) => columns.includes(k))];
+    payload = frame.select(...kept.map((c) => pl.col(c).cast(pl.String)));
+    flat = eavToFlatFrame(payload, dd);
+  } else {
+    const serialized = serializeFrame(frame, dd);
+    payload = flat = serialized.raw;
+    issues = serialized.issues;
+  }
+  timings.serialize = performance.now() - t;
+
+  // --- check --------------------------------------------------------------------------------
+  t = performance.now();
+  if (!skipValidation) {
+    let dags: string[] | undefined;
+    if (frameColumns(flat).includes("redcap_data_access_group")) {
+      dags = (await client.exportDags()).map((d) => d.unique_group_name);
+    }
+    issues = [...issues, ...validateRawFrame(flat, dd, { dateFormat, dags })];
+    if (issues.some((i) => i.severity === "error")) throw new ImportValidationError(issues);
+  }
+  timings.validate = performance.now() - t;
+  const warnings = issues.filter((i) => i.severity === "warning");
+  const idColumn = type === "eav" ? "record" : dd.recordIdField;
+  if (!frameColumns(payload).includes(idColumn)) {
+    throw new TypeError(`Cannot write records: the frame has no "${idColumn}" column`);
+  }
+  const result: WriteRecordsResult = {
+    dryRun,
+    count: 0,
+    imported: [],
+    failed: [],
+    notSent: [],
+    autoIds: {},
+    batches: [],
+    warnings,
+    timings,
+  };
+
+  // --- dry run ------------------------------------------------------------------------------
+  if (dryRun) {
+    const ids = frameHeight(flat) === 0
+      ? []
+      : (flat.getColumn(dd.recordIdField).cast(pl.String).dropNulls()
+        .unique({ maintainOrder: true }).toArray() as string[]);
+    const stored = forceAutoNumber || ids.length === 0
+      ? pl.DataFrame()
+      : await client.exportRecords({ records: ids, signal });
+    result.changes = compareWithStored(flat, stored, dd, overwriteBehavior, type === "flat");
+    return result;
+  }
+  if (frameHeight(payload) === 0) return result;
+
+  // --- import in batches --------------------------------------------------------------------
+  t = performance.now();
+  const format = csvUnsafe(payload) ? "json" : "csv";
+  const hasNew = frameColumns(payload).includes("redcap_repeat_instance") &&
+    payload.select(
+      pl.col("redcap_repeat_instance").cast(pl.String).str.strip().str.toLowerCase()
+        .eq(pl.lit("new")).fillNull(false).any(),
+    ).row(0)[0] === true;
+  const idempotent = !forceAutoNumber && !hasNew;
+  const batches = batchesOf(payload, idColumn, batchSize);
+  timings.encode += performance.now() - t;
+  result.batches = batches.map((b, index) => ({
+    index,
+    records: b.records,
+    status: "not_sent",
+  }));
+  let failure: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (failure === undefined && next < batches.length) {
+      if (signal?.aborted) {
+        failure ??= signal.reason;
+        return;
+      }
+      const index = next++;
+      const batch = batches[index];
+      const entry = result.batches[index];
+      const te = performance.now();
+      const data = encode(batch.rows, format);
+      timings.encode += performance.now() - te;
+      const ts = performance.now();
+      try {
+        const text = await client.call("record", {
+          format,
+          type,
+          overwriteBehavior,
+          forceAutoNumber: forceAutoNumber ? "true" : undefined,
+          dateFormat,
+          returnContent: forceAutoNumber ? "auto_ids" : "ids",
+          returnFormat: "json",
+          data,
+        }, { idempotent, signal });
+        const ids = JSON.parse(text) as string[];
+        entry.status = "imported";
+        entry.count = ids.length;
+        if (forceAutoNumber) {
+          for (const item of ids) {
+            const comma = String(item).indexOf(",");
+            result.autoIds[String(item).slice(comma + 1)] = String(item).slice(0, comma);
+          }
+        }
+      } catch (error) {
+        entry.status = error instanceof RedcapApiError ? "failed" : "uncertain";
+        entry.error = error;
+        failure ??= error;
+      } finally {
+        timings.send += performance.now() - ts;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, batches.length) }, () => worker()),
+  );
+  for (const b of result.batches) {
+    if (b.status === "imported") {
+      result.imported.push(...b.records);
+      result.count += b.count ?? b.records.length;
+    } else if (b.status === "failed") result.failed.push(...b.records);
+    else if (b.status === "uncertain") (result.uncertain ??= []).push(...b.records);
+    else result.notSent.push(...b.records);
+  }
+  if (failure !== undefined) throw new ImportBatchError(result, failure);
+  return result;
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { parseRedcapCsv } from "../../lib/parse/csv.ts";
+import { RedcapResponseError } from "../../lib/errors.ts";
+
+Deno.test("parseRedcapCsv() keeps every value a string, exactly as sent", () => {
+  const df = parseRedcapCsv(
+    'record_id,dob,notes\n007,2020-01-02,"a, ""b""\nc"\n1e3,,""\n',
+    "record",
+  );
+  assert.ok(df.dtypes.every((d) => d.equals(pl.String)));
+  assert.deepEqual(df.toRecords(), [
+    { record_id: "007", dob: "2020-01-02", notes: 'a, "b"\nc' },
+    { record_id: "1e3", dob: null, notes: null },
+  ]);
+});
+
+Deno.test("parseRedcapCsv() reads header-only bodies, a BOM and CRLF", () => {
+  const header = parseRedcapCsv("a,b\n", "record");
+  assert.deepEqual(header.getColumns().map((s) => s.name), ["a", "b"]);
+  assert.equal(header.getColumns()[0].len(), 0);
+  assert.deepEqual(parseRedcapCsv("\uFEFFa\r\n1\r\n", "record").toRecords(), [{ a: "1" }]);
+});
+
+Deno.test("parseRedcapCsv() reports empty and cut-short bodies", () => {
+  for (
+    const [body, problem] of [["", "empty"], ["a,b\n1,2", "truncated"], [
+      'a,b\n1,"2\n',
+      "truncated",
+    ]]
+  ) {
+    assert.throws(
+      () => parseRedcapCsv(body, "report"),
+      (e: Error) =>
+        e instanceof RedcapResponseError && e.problem === problem && e.content === "report",
+    );
+  }
+});

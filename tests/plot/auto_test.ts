@@ -1,0 +1,137 @@
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import pl from "nodejs-polars";
+import { plotField } from "../../lib/plot/auto.ts";
+import { type FieldInfo, fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
+import { plotFormCompletion, plotMissingness, plotTimeline } from "../../lib/plot/vega_lite.ts";
+import { assertRenders, encodingOf, type Json, valuesOf } from "./_assert_chart.ts";
+
+const FIELDS: FieldInfo[] = [
+  {
+    name: "sex",
+    label: "Sex",
+    type: "choice",
+    choices: [{ code: "1", label: "Female" }, { code: "2", label: "Male" }],
+  },
+  {
+    name: "race",
+    label: "Race",
+    type: "checkbox",
+    choices: [{ code: "1", label: "White" }, { code: "2", label: "Asian" }],
+  },
+  { name: "bmi", label: "Body mass index", type: "number" },
+  { name: "dob", label: "Date of birth", type: "date" },
+  { name: "city", label: "City", type: "text" },
+  {
+    name: "intake_complete",
+    label: "Intake complete?",
+    type: "form_status",
+    choices: [{ code: "0", label: "Incomplete" }, { code: "2", label: "Complete" }],
+  },
+];
+
+function frame(): pl.DataFrame {
+  return pl.DataFrame({
+    sex: ["2", "1", "2"],
+    race___1: [true, false, true],
+    race___2: [false, true, true],
+    bmi: [22.5, 31.2, 27],
+    dob: pl.Series("dob", [new Date("1980-01-02"), new Date("1990-06-07"), null]).cast(pl.Date),
+    city: ["Oslo", "Lima", "Oslo"],
+    intake_complete: ["2", "0", "2"],
+    n: pl.Series("n", [1, 2, 3]).cast(pl.Int32),
+    flag: [true, false, null],
+  });
+}
+
+Deno.test("plotField() picks the chart from the field's type", async () => {
+  const df = frame();
+  const kind = (field: string) => {
+    const c = plotField(df, field, FIELDS);
+    const e = encodingOf(c);
+    return [e.x.bin ? "histogram" : e.x.timeUnit ? "dates" : "bars", e.x.title ?? e.y.title];
+  };
+  deepStrictEqual(kind("sex"), ["bars", "Sex"]);
+  deepStrictEqual(kind("race"), ["bars", "Race"]);
+  deepStrictEqual(kind("bmi"), ["histogram", "Body mass index"]);
+  deepStrictEqual(kind("dob"), ["dates", "Date of birth"]);
+  deepStrictEqual(kind("city"), ["bars", "City"]);
+  deepStrictEqual(kind("intake_complete"), ["bars", "Intake complete?"]);
+  deepStrictEqual(encodingOf(plotField(df, "sex", FIELDS)).x.sort, ["Female", "Male"]);
+  deepStrictEqual(valuesOf(plotField(df, "race", FIELDS)).map((v: Json) => v.option), [
+    "White",
+    "Asian",
+  ]);
+  for (const f of FIELDS) await assertRenders(plotField(df, f.name, FIELDS), ["rect"]);
+});
+
+Deno.test("plotField() guesses the type from the dtype when no description is given", () => {
+  const df = frame();
+  strictEqual(encodingOf(plotField(df, "n")).x.bin.minstep, 1);
+  deepStrictEqual(encodingOf(plotField(df, "flag")).x.sort, ["Yes", "No"]);
+  const race = plotField(df, "race");
+  deepStrictEqual(valuesOf(race).map((v: Json) => [v.option, v.count]), [["1", 2], ["2", 2]]);
+  throws(() => plotField(df, "nope"), /Cannot plot field "nope": the frame has no column "nope"/);
+  throws(() => plotField(df, "sex", FIELDS[2]), /the description given is for "bmi"/);
+});
+
+// Real REDCap output: a longitudinal project with repeating events and 800 rows (raw JSON).
+const CORPUS = new URL("../../../shared/redcap-corpus/", import.meta.url);
+const PROJECT = new URL("IUREDCap/redcap-etl/tests/data/projects/repeating-events.json", CORPUS);
+const haveCorpus = existsSync(fileURLToPath(PROJECT));
+if (!haveCorpus) {
+  console.log("redcap-corpus not found beside the checkout: skipping corpus plot tests");
+}
+
+Deno.test({
+  name: "plotField() charts every field of a real longitudinal export in dictionary order",
+  ignore: !haveCorpus,
+  fn: async () => {
+    const dump = JSON.parse(await Deno.readTextFile(PROJECT));
+    const fields = fieldInfoFromMetadata(dump.metadata);
+    const rows = (dump.records as Record<string, unknown>[]).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === "" ? null : String(v)]))
+    );
+    const df = pl.DataFrame(rows);
+    strictEqual(df.height, 800);
+    const gender = plotField(df, "gender", fields);
+    deepStrictEqual(encodingOf(gender).x.sort, ["male", "female"]);
+    const counted = valuesOf(gender).reduce((s: number, v: Json) => s + v.count, 0);
+    strictEqual(counted, df.getColumn("gender").dropNulls().len());
+    const race = plotField(df, "race", fields);
+    const raceInfo = fields.find((f) => f.name === "race")!;
+    deepStrictEqual(
+      valuesOf(race).map((v: Json) => v.option),
+      raceInfo.choices!.map((c) => c.label),
+    );
+    strictEqual(
+      valuesOf(race).find((v: Json) => v.option === raceInfo.choices![4].label).count,
+      rows.filter((r) => r.race___4 === "1").length,
+    );
+    for (const f of fields) {
+      if (f.type === "text" && f.name !== "record_id") continue; // names, phones: not worth a chart
+      const c = plotField(df, f.name, fields);
+      await assertRenders(c, ["rect"]);
+      const axisTitles = [encodingOf(c).x.title, encodingOf(c).y.title];
+      ok(axisTitles.includes(f.label), `${f.name} is titled by its label`);
+    }
+    const timeline = plotTimeline(df, fields.find((f) => f.name === "weight_kg")!, {
+      summary: "mean",
+    });
+    ok(valuesOf(timeline).length > 0);
+    await assertRenders(timeline, ["line"]);
+    // This export holds enrollment_complete = 0 in visit rows, where the form is not designated.
+    const unmapped = valuesOf(plotFormCompletion(df)).filter((v: Json) => v.form === "Enrollment");
+    ok(unmapped.some((v: Json) => v.event === "visit_arm_1"));
+    const completion = plotFormCompletion(df, { formEventMapping: dump.instrumentEventMappings });
+    const enrollment = valuesOf(completion).filter((v: Json) => v.form === "Enrollment");
+    deepStrictEqual(enrollment.map((v: Json) => v.event), [
+      "enrollment_arm_1",
+      "enrollment_arm_2",
+      "enrollment_arm_3",
+    ]);
+    await assertRenders(completion, ["rect", "text"]);
+    await assertRenders(plotMissingness(df, { fields }), ["rect"]);
+  },
+});

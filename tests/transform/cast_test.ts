@@ -1,0 +1,227 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import pl from "nodejs-polars";
+import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
+import { castRecords } from "../../lib/transform/cast.ts";
+import { columnLabels } from "../../lib/transform/label.ts";
+import { clinic, rows } from "./_fixtures.ts";
+import { generate } from "./_generate.ts";
+
+function dtypes(df: pl.DataFrame): Record<string, string> {
+  return Object.fromEntries(df.columns.map((c, i) => [c, String(df.dtypes[i])]));
+}
+
+Deno.test("castRecords() gives each column the dtype of its field type", () => {
+  const { dd, flat } = clinic();
+  const t = dtypes(castRecords(flat, dd).data);
+  const want: Record<string, unknown> = {
+    record_id: pl.String,
+    redcap_event_name: pl.String,
+    redcap_repeat_instrument: pl.String,
+    redcap_repeat_instance: pl.Int64,
+    name: pl.String,
+    dob: pl.Date,
+    sex: pl.Categorical,
+    consent: pl.Bool,
+    race___1: pl.Bool,
+    race___unk: pl.Bool,
+    zip: pl.String,
+    enroll_dt: pl.Datetime("ms"),
+    enrollment_complete: pl.Categorical,
+    weight: pl.Float64,
+    height: pl.Float64,
+    bmi: pl.Float64,
+    mood: pl.Int64,
+    visit_time: pl.String,
+    note: pl.String,
+    status: pl.Categorical,
+    dose: pl.Int64,
+    calc_text: pl.String,
+    flag: pl.Bool,
+    doc: pl.String,
+  };
+  for (const [column, dtype] of Object.entries(want)) {
+    assertEquals([column, t[column]], [column, String(dtype)]);
+  }
+});
+
+Deno.test("castRecords() converts values: ISO dates, decimal commas, leading zeros, blanks", () => {
+  const { dd, flat } = clinic();
+  const data = castRecords(flat, dd).data;
+  const first = rows(data)[0];
+  assertEquals(first.zip, "01234");
+  assertEquals(first.weight, 70.5);
+  assertEquals(first.height, 1.65);
+  assertEquals(first.mood, 50);
+  assertEquals(first.visit_time, "10:30");
+  assertEquals(first.consent, true);
+  assertEquals(first.sex, "0");
+  assertEquals(first.note, 'line one\nline two, "quoted"');
+  assertEquals((first.dob as Date).toISOString().slice(0, 10), "1980-05-01");
+  assertEquals((first.enroll_dt as Date).toISOString(), "2020-01-02T10:30:00.000Z");
+  assertEquals(data.getColumn("status").toArray(), [
+    "1",
+    "Fair",
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ]);
+  assertEquals(data.getColumn("redcap_repeat_instance").toArray(), [
+    null,
+    null,
+    1,
+    2,
+    1,
+    2,
+    null,
+    null,
+  ]);
+});
+
+Deno.test("castRecords() leaves checkboxes null where the form is not designated", () => {
+  const { dd, flat } = clinic();
+  const data = castRecords(flat, dd).data;
+  assertEquals(data.getColumn("race___1").toArray(), [
+    true,
+    null,
+    null,
+    null,
+    null,
+    null,
+    false,
+    false,
+  ]);
+  assertEquals(data.getColumn("route___2").toArray(), [
+    null,
+    null,
+    false,
+    true,
+    null,
+    null,
+    null,
+    null,
+  ]);
+});
+
+Deno.test("castRecords() reports every value that does not cast", () => {
+  const { dd, flat } = clinic();
+  const { data, invalid } = castRecords(flat, dd);
+  assertEquals(invalid.columns, [
+    "record",
+    "event",
+    "instance",
+    "field",
+    "form",
+    "value",
+    "reason",
+  ]);
+  const got = rows(invalid).map((r) => [r.record, r.event, r.field, r.value]);
+  assertEquals(got, [
+    ["2", "baseline_arm_1", "enroll_dt", "2020-13-01 10:00"],
+    ["2", "baseline_arm_1", "visit_date", "2021-02-30"],
+    ["2", "baseline_arm_1", "weight", "abc"],
+    ["2", "baseline_arm_1", "height", "1,8"],
+    ["2", "baseline_arm_1", "visit_time", "25:00"],
+    ["2", "baseline_arm_1", "status", "9"],
+  ]);
+  ok(rows(invalid).every((r) => typeof r.reason === "string" && r.reason.startsWith("not ")));
+  assertEquals(rows(data)[6].weight, null);
+});
+
+Deno.test("castRecords() reports missing-data codes apart from invalid values", () => {
+  const { dd, flat } = clinic();
+  const { data, missing, invalid } = castRecords(flat, dd);
+  assertEquals(rows(missing), [
+    { record: "2", event: "baseline_arm_1", instance: null, field: "dob", code: "UNK" },
+    { record: "2", event: "baseline_arm_1", instance: null, field: "race___unk", code: "UNK" },
+  ]);
+  assertEquals(rows(data)[6].dob, null);
+  ok(!invalid.getColumn("field").toArray().includes("dob"));
+});
+
+Deno.test("castRecords() with labels 'label' gives Categorical labels", () => {
+  const { dd, flat } = clinic();
+  const data = castRecords(flat, dd, { labels: "label" }).data;
+  assertEquals(data.getColumn("sex").toArray(), [
+    "Female",
+    null,
+    null,
+    null,
+    null,
+    null,
+    "Male",
+    null,
+  ]);
+  assertEquals(data.getColumn("status").toArray().slice(0, 2), ["Good, very", "Fair"]);
+  assertEquals(data.getColumn("enrollment_complete").toArray()[0], "Complete");
+});
+
+Deno.test("castRecords() records column labels and notes unknown columns and validations", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text", field_label: "Study ID" },
+    {
+      field_name: "x",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "my_regex",
+    },
+  ]);
+  const raw = pl.DataFrame({
+    id: ["1"],
+    x: ["abc"],
+    extra: ["e"],
+    f_timestamp: ["[not completed]"],
+  });
+  const { data, notes, missing, invalid } = castRecords(raw, dd);
+  assertEquals(rows(data), [{ id: "1", x: "abc", extra: "e", f_timestamp: null }]);
+  assertEquals(columnLabels(data).id, "Study ID");
+  ok(notes.some((n) => n.includes('"my_regex"')));
+  ok(notes.some((n) => n.includes('"extra"')));
+  assertEquals(rows(missing).map((r) => r.code), ["[not completed]"]);
+  assertEquals(invalid.height, 0);
+});
+
+Deno.test("castRecords() casts frames whose columns are not strings", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    {
+      field_name: "n",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "integer",
+    },
+  ]);
+  const { data } = castRecords(pl.DataFrame({ id: [1, 2], n: [3, 4] }), dd);
+  assertEquals(rows(data), [{ id: "1", n: 3 }, { id: "2", n: 4 }]);
+});
+
+Deno.test("castRecords() nulls nothing silently: each present value is typed, invalid or missing (random projects)", () => {
+  for (let seed = 1; seed <= 60; seed++) {
+    const { dd, flat } = generate(seed);
+    const { data, invalid, missing } = castRecords(flat, dd);
+    const raw = rows(flat);
+    const typed = rows(data);
+    const invalidCount = new Map<string, number>();
+    for (const r of rows(invalid)) {
+      invalidCount.set(r.field as string, (invalidCount.get(r.field as string) ?? 0) + 1);
+    }
+    const missingCount = new Map<string, number>();
+    for (const r of rows(missing)) {
+      missingCount.set(r.field as string, (missingCount.get(r.field as string) ?? 0) + 1);
+    }
+    for (const column of flat.columns) {
+      const present = raw.filter((r) => r[column] !== null && r[column] !== "").length;
+      const kept = typed.filter((r) => r[column] !== null).length;
+      const checkboxMissing = dd.checkboxColumns(dd.columnInfo(column)?.field ?? "").some((c) =>
+        c.column === column && c.missingCode
+      );
+      const nulledMissing = checkboxMissing ? 0 : missingCount.get(column) ?? 0;
+      assertEquals(
+        [seed, column, present],
+        [seed, column, kept + (invalidCount.get(column) ?? 0) + nulledMissing],
+      );
+    }
+  }
+});
