@@ -1,29 +1,44 @@
 /**
- * `deno task demo`: starts the embedded REDCap server with the demo study and shows a few real
- * exports through the API. No credentials needed.
+ * `deno task demo`: starts the embedded REDCap server with the demo study, runs an analysis end
+ * to end through the API (read, type, label, pivot the EAV export, plot, validate and write back
+ * a derived variable) and writes a self-contained HTML report, `demo-report/index.html`. No
+ * credentials needed.
+ *
+ * Options: `--out DIR` (default `demo-report`), `--records N` (default 300).
  *
  * @module
  */
+import { resolve } from "node:path";
+import { RedcapClient } from "denocap";
 import { serveRedcap } from "denocap/server";
+import { demoReport } from "./lib/report/demo_report.ts";
 
-const server = await serveRedcap();
-const token = server.tokens[0].token;
-async function post(params: Record<string, string>): Promise<string> {
-  const response = await fetch(server.url, {
-    method: "POST",
-    body: new URLSearchParams({ token, ...params }),
-  });
-  return await response.text();
+function option(name: string, fallback: string): string {
+  const index = Deno.args.indexOf(name);
+  return index >= 0 && Deno.args[index + 1] !== undefined ? Deno.args[index + 1] : fallback;
 }
 
-console.log(`denocap demo: embedded server at ${server.url}`);
-console.log(`REDCap version: ${await post({ content: "version" })}`);
-const project = JSON.parse(await post({ content: "project", format: "json" }));
-console.log(`Project: ${project.project_title} (longitudinal: ${project.is_longitudinal === 1})`);
-const arms = JSON.parse(await post({ content: "arm", format: "json" }));
-console.log(`Arms: ${arms.map((a: { name: string }) => a.name).join(", ")}`);
-const csv = await post({ content: "record", format: "csv", type: "flat" });
-const lines = csv.trimEnd().split("\n");
-console.log(`Records export: ${lines.length - 1} rows x ${lines[0].split(",").length} columns`);
-console.log(lines.slice(0, 4).join("\n"));
-await server.close();
+const out = resolve(option("--out", "demo-report"));
+const records = Number(option("--records", "300"));
+if (!Number.isInteger(records) || records < 1) {
+  console.error(`Cannot run the demo: --records must be a whole number, got "${records}"`);
+  Deno.exit(2);
+}
+
+const server = await serveRedcap({ demoRecords: records });
+try {
+  console.log(`denocap demo: embedded REDCap server at ${server.url} (${records} records)`);
+  const client = new RedcapClient(server.url, server.tokens[0].token);
+  const report = await demoReport(client);
+  await Deno.mkdir(out, { recursive: true });
+  const path = resolve(out, "index.html");
+  await Deno.writeTextFile(path, report.html);
+  console.log(`Read ${report.rows} rows; drew ${report.charts.length} charts.`);
+  console.log(
+    `Wrote back a derived variable: ${report.flagged.length} participants flagged, ` +
+      `${report.imported} records imported, ${report.verified ? "verified" : "NOT verified"}.`,
+  );
+  console.log(`Report: ${path}`);
+} finally {
+  await server.close();
+}

@@ -1,25 +1,30 @@
 /**
  * denocap: REDCap data, analysis-ready, on Deno.
  *
- * A tour: connect with {@linkcode RedcapClient}, build a {@linkcode DataDictionary}, export raw
- * records, cast them to typed Polars columns with {@linkcode castRecords} and label coded values
- * from the dictionary.
+ * A tour: connect with {@linkcode RedcapClient} (here to the demo study, served in-process),
+ * read typed and labelled records (types come from the data dictionary, labels too, from one
+ * flat export), split them into one tidy table per instrument, check REDCap logic on the frame,
+ * and write a validated frame back.
  *
- * @example Export and type the demo study (served in-process, no credentials)
+ * @example Read, check and write back the demo study
  * ```ts
- * import { castRecords, DataDictionary } from "denocap";
+ * import { evaluateLogic } from "denocap";
  * import { createDemoClient } from "denocap/server";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient();
- * const metadata = await client.exportMetadata();
- * const dictionary = DataDictionary.fromMetadata(metadata.toRecords() as never, {
- *   fieldNames: await client.exportFieldNames() as never,
- * });
- * const raw = await client.exportRecords();
- * const { data } = castRecords(raw, dictionary, { labels: "label" });
- * strictEqual(data.getColumn(dictionary.recordIdField).dtype.toString(), "String");
- * ok(data.height > 0);
+ * const { data, invalid, dictionary } = await client.readRecords({ labels: "code" });
+ * strictEqual(String(data.getColumn(dictionary.recordIdField).dtype), "DataType(String)");
+ * strictEqual(invalid.shape.height, 0);
+ *
+ * const forms = await client.readInstruments();
+ * ok(forms.has("enrollment"));
+ *
+ * const hypertensive = evaluateLogic(data, dictionary.metadata, "[sbp] >= 140");
+ * ok(hypertensive.toArray().some((v) => v === true));
+ *
+ * const dryRun = await client.writeRecords(data, { dryRun: true });
+ * strictEqual(dryRun.changes?.size, 0);
  * ```
  *
  * @module
@@ -27,6 +32,30 @@
 
 // The client and its errors
 export { RedcapClient, type RedcapClientOptions } from "./lib/client.ts";
+export type { CallOptions } from "./lib/api/_call.ts";
+export type { RequestParams } from "./lib/_request.ts";
+export {
+  AUTO_BATCH_SIZE,
+  type DeleteRecordsOptions,
+  type ExportRecordsOptions,
+  type ImportRecordsData,
+  type ImportRecordsOptions,
+  type ImportRecordsResult,
+  type RenameRecordOptions,
+} from "./lib/api/records.ts";
+export type { ExportMetadataOptions, ImportMetadataOptions } from "./lib/api/metadata.ts";
+export type { ExportFieldNamesOptions, FieldName } from "./lib/api/field_names.ts";
+export type { Instrument } from "./lib/api/instruments.ts";
+export type { ProjectEvent } from "./lib/api/events.ts";
+export type { Arm, ArmsOptions } from "./lib/api/arms.ts";
+export type { InstrumentEventMapping } from "./lib/api/events.ts";
+export type { RepeatingFormEvent } from "./lib/api/repeating.ts";
+export type { ProjectInfo } from "./lib/api/project.ts";
+export type { ExportReportOptions } from "./lib/api/reports.ts";
+export { type ExportLoggingOptions, LOG_TYPES, type LogEntry } from "./lib/api/logging.ts";
+export type { Dag } from "./lib/api/dags.ts";
+export type { User } from "./lib/api/users.ts";
+export type { FileLocation, ImportFileOptions, RedcapFile } from "./lib/api/files.ts";
 export {
   type ImportErrorRow,
   RedcapApiError,
@@ -48,6 +77,23 @@ export type {
   RetryOptions,
   ReturnContent,
 } from "./lib/types.ts";
+
+// Parsing REDCap's wire formats
+export { parseRedcapCsv } from "./lib/parse/csv.ts";
+export { parseRedcapJson, rowsToFrame } from "./lib/parse/json.ts";
+export { parseRedcapXml, parseRedcapXmlRows } from "./lib/parse/xml.ts";
+
+// Reading analysis-ready frames
+export {
+  readDictionary,
+  type ReadDictionaryOptions,
+  readEavRecords,
+  readInstruments,
+  type ReadInstrumentsOptions,
+  readRecords,
+  type ReadRecordsOptions,
+  type ReadRecordsResult,
+} from "./lib/read_records.ts";
 
 // The data dictionary
 export {

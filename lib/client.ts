@@ -36,10 +36,10 @@ import {
 } from "./api/field_names.ts";
 import { exportInstruments, type Instrument } from "./api/instruments.ts";
 import {
-  type Event,
   exportEvents,
   exportInstrumentEventMappings,
   type InstrumentEventMapping,
+  type ProjectEvent,
 } from "./api/events.ts";
 import { type Arm, type ArmsOptions, exportArms } from "./api/arms.ts";
 import { exportRepeatingFormsEvents, type RepeatingFormEvent } from "./api/repeating.ts";
@@ -58,6 +58,22 @@ import {
   type RedcapFile,
 } from "./api/files.ts";
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "./dictionary/data_dictionary.ts";
+import {
+  readDictionary,
+  type ReadDictionaryOptions,
+  readEavRecords,
+  readInstruments,
+  type ReadInstrumentsOptions,
+  readRecords,
+  type ReadRecordsOptions,
+  type ReadRecordsResult,
+} from "./read_records.ts";
+import {
+  writeRecords,
+  type WriteRecordsOptions,
+  type WriteRecordsResult,
+} from "./write/write_records.ts";
 
 /** Options for {@linkcode RedcapClient}. */
 export interface RedcapClientOptions {
@@ -215,6 +231,18 @@ export class RedcapClient {
   /**
    * Creates a client from `REDCAP_API_URL` and `REDCAP_API_TOKEN`.
    *
+   * @example Read the settings from the environment
+   * ```ts
+   * import { RedcapClient } from "denocap";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * Deno.env.set("REDCAP_API_URL", "https://redcap.example.org/api/");
+   * Deno.env.set("REDCAP_API_TOKEN", "0123456789ABCDEF0123456789ABCDEF\n");
+   * strictEqual(RedcapClient.fromEnv().url, "https://redcap.example.org/api/");
+   * Deno.env.delete("REDCAP_API_URL");
+   * Deno.env.delete("REDCAP_API_TOKEN");
+   * ```
+   *
    * @param options As for the constructor.
    * @returns A client.
    * @throws {TypeError} When a variable is missing or malformed (naming the variable, never
@@ -248,6 +276,20 @@ export class RedcapClient {
    * Sends any request (for contents not wrapped by a method) with the same token handling,
    * retries and error parsing. `returnFormat=json` is added; `format` defaults to json.
    * Requests with `data` or a changing `action` are not retried unless `idempotent` says so.
+   *
+   * @example Ask for something no method wraps
+   * ```ts
+   * import { RedcapClient } from "denocap";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const client = new RedcapClient("https://redcap.example.org/api/", "0".repeat(32), {
+   *   fetch: async (input, init) => {
+   *     const params = new URLSearchParams(await new Request(input, init).text());
+   *     return new Response(params.get("content") === "surveyLink" ? "https://s.example/x" : "");
+   *   },
+   * });
+   * strictEqual(await client.call("surveyLink", { record: "1", instrument: "intake" }), "https://s.example/x");
+   * ```
    *
    * @param content The `content` parameter.
    * @param params Other parameters (arrays become `name[0]=..`).
@@ -301,7 +343,7 @@ export class RedcapClient {
     return exportInstruments(this);
   }
   /** The events; see {@linkcode exportEvents}. */
-  exportEvents(options?: ArmsOptions): Promise<Event[]> {
+  exportEvents(options?: ArmsOptions): Promise<ProjectEvent[]> {
     return exportEvents(this, options);
   }
   /** The arms; see {@linkcode exportArms}. */
@@ -351,6 +393,29 @@ export class RedcapClient {
   /** Deletes a file; see {@linkcode deleteFile}. */
   deleteFile(options: FileLocation): Promise<void> {
     return deleteFile(this, options);
+  }
+
+  // --- the analyst layer: typed frames in, typed frames out ------------------------------------
+
+  /** The project's data dictionary with its structure; see {@linkcode readDictionary}. */
+  readDictionary(options?: ReadDictionaryOptions): Promise<DataDictionary> {
+    return readDictionary(this, options);
+  }
+  /** Records as a typed, labelled frame; see {@linkcode readRecords}. */
+  readRecords(options?: ReadRecordsOptions): Promise<ReadRecordsResult> {
+    return readRecords(this, options);
+  }
+  /** One tidy frame per instrument; see {@linkcode readInstruments}. */
+  readInstruments(options?: ReadInstrumentsOptions): Promise<Map<string, pl.DataFrame>> {
+    return readInstruments(this, options);
+  }
+  /** An EAV export pivoted to the same typed frame; see {@linkcode readEavRecords}. */
+  readEavRecords(options?: ReadRecordsOptions): Promise<ReadRecordsResult> {
+    return readEavRecords(this, options);
+  }
+  /** Validates a frame and imports it; see {@linkcode writeRecords}. */
+  writeRecords(frame: pl.DataFrame, options?: WriteRecordsOptions): Promise<WriteRecordsResult> {
+    return writeRecords(this, frame, options);
   }
 
   /** What `console.log(client)` and `Deno.inspect(client)` show: the URL only. */

@@ -25,6 +25,8 @@ import { pivotEav } from "./transform/eav.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight } from "./api/_frame.ts";
+import { RedcapResponseError } from "./errors.ts";
+import { collectNativeGarbage } from "./_native_gc.ts";
 import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
 import { type HtmlDisplay, JUPYTER_DISPLAY } from "./jupyter/display.ts";
 
@@ -115,7 +117,9 @@ export interface ReadRecordsOptions {
    * @default {"boolean"}
    */
   checkboxes?: "boolean" | "list";
-  /** Records per request (see `exportRecords`).
+  /** Records per request. *auto*: record ids first, then batches of 10,000 records for flat
+   * exports (as `exportRecords`) and of {@linkcode EAV_BATCH_SIZE} for EAV exports, each EAV
+   * batch pivoted and typed as it arrives; `Infinity`: one request.
    * @default {"auto"}
    */
   batchSize?: number | "auto";
@@ -189,7 +193,8 @@ function withRecordId(
   const idForm = dictionary.field(id)!.form;
   const list = [...(fields ?? [])];
   if (!list.includes(id) && !(forms ?? []).includes(idForm)) list.unshift(id);
-  return list;
+  // The client refuses an empty `fields` list: leave it out when only `forms` were asked for.
+  return list.length > 0 ? list : undefined;
 }
 
 /** The columns a flat export of `fields`/`forms` has, in export order. */
@@ -249,21 +254,26 @@ function typedResult(
 
 /** yesno and truefalse columns (cast to Boolean) as Categorical labels. */
 function labelBooleans(df: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
-  const columns = frameColumns(df);
-  const exprs = df.getColumns().map((series, i) => {
-    const column = columns[i];
-    const field = dictionary.field(column);
-    if (
-      !field || (field.type !== "yesno" && field.type !== "truefalse") ||
-      !series.dtype.equals(pl.Bool)
-    ) return pl.col(column);
+  const present = new Set(frameColumns(df));
+  // One expression per labelling (yesno, truefalse): expressions cost more to build than to run.
+  const groups = new Map<string, { yes: string; no: string; columns: string[] }>();
+  for (const field of dictionary.fields) {
+    if ((field.type !== "yesno" && field.type !== "truefalse") || !present.has(field.name)) {
+      continue;
+    }
     const label = (code: string) => field.choices.find((c) => c.code === code)?.label ?? code;
-    const c = pl.col(column);
-    return pl.when(c.eq(pl.lit(true))).then(pl.lit(label("1")))
-      .when(c.eq(pl.lit(false))).then(pl.lit(label("0")))
-      .otherwise(pl.lit(null)).cast(pl.String).cast(pl.Categorical).alias(column);
+    const key = JSON.stringify([label("1"), label("0")]);
+    const group = groups.get(key) ?? { yes: label("1"), no: label("0"), columns: [] };
+    group.columns.push(field.name);
+    groups.set(key, group);
+  }
+  if (groups.size === 0) return df;
+  const exprs = [...groups.values()].map(({ yes, no, columns }) => {
+    const c = pl.cols(columns);
+    return pl.when(c.eq(pl.lit(true))).then(pl.lit(yes)).when(c.eq(pl.lit(false)))
+      .then(pl.lit(no)).otherwise(pl.lit(null)).cast(pl.String).cast(pl.Categorical).keepName();
   });
-  return withColumnLabels(df.select(...exprs), columnLabels(df));
+  return withColumnLabels(df.withColumns(...exprs), columnLabels(df));
 }
 
 /**
@@ -304,7 +314,7 @@ export async function readRecords(
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read records", options);
   const dictionary = await readDictionary(client, { signal: options.signal });
-  let raw = await client.exportRecords({
+  const raw = await client.exportRecords({
     type: "flat",
     rawOrLabel: "raw",
     format: options.format ?? "csv",
@@ -317,8 +327,116 @@ export async function readRecords(
     signal: options.signal,
   });
   // An empty JSON or XML export has no columns: give it the columns a CSV header would have.
-  if (frameColumns(raw).length === 0) raw = emptyFrame(exportColumns(dictionary, options));
-  return typedResult(raw, dictionary, options);
+  return typedResult(
+    frameColumns(raw).length === 0 ? emptyFrame(exportColumns(dictionary, options)) : raw,
+    dictionary,
+    options,
+  );
+}
+
+/**
+ * Records per EAV request with `batchSize: "auto"`. An EAV export has one row per value
+ * (about 17 per flat row for the demo) and pivoting needs several times its input, so batches
+ * are smaller than `exportRecords`' 10,000: the demo at 100,000 records stays under 1 GiB.
+ */
+export const EAV_BATCH_SIZE = 2_000;
+
+/**
+ * Exports in batches of record ids (as `exportRecords` does: ids first, one request when few
+ * enough) and casts each batch as it arrives, so only one batch is ever held as strings; the
+ * typed batches are stacked in id order.
+ */
+async function readBatched(
+  client: RedcapClient,
+  dictionary: DataDictionary,
+  options: ReadRecordsOptions,
+  exportFlat: (records: string[] | undefined) => Promise<pl.DataFrame>,
+): Promise<ReadRecordsResult> {
+  const { batchSize = "auto", signal } = options;
+  if (
+    batchSize !== "auto" && batchSize !== Infinity &&
+    !(Number.isInteger(batchSize) && batchSize >= 1)
+  ) {
+    throw new RangeError(
+      `Cannot read EAV records: "batchSize" must be "auto", Infinity or an integer >= 1, got ${batchSize}`,
+    );
+  }
+  const size = batchSize === "auto" ? EAV_BATCH_SIZE : batchSize;
+  const requested = options.records?.map(String);
+  if (size === Infinity || (requested && requested.length <= size)) {
+    return typedResult(await exportFlat(requested), dictionary, options);
+  }
+  const id = dictionary.recordIdField;
+  let ids: string[];
+  if (requested) ids = [...new Set(requested)];
+  else {
+    const idFrame = await client.exportRecords({
+      fields: [id],
+      events: options.events,
+      filterLogic: options.filterLogic,
+      batchSize: Infinity,
+      signal,
+    });
+    ids = frameHeight(idFrame) === 0 ? [] : (idFrame.getColumn(id).unique({ maintainOrder: true })
+      .toArray() as (string | null)[]).filter((v): v is string => v !== null);
+    if (ids.length <= size) return typedResult(await exportFlat(undefined), dictionary, options);
+  }
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+  // One batch is pivoted and typed while the next one is on its way: never more than two
+  // batches of text in memory (a pivot needs several times its input).
+  const results: ReadRecordsResult[] = [];
+  let pending = exportFlat(batches[0]);
+  for (let index = 0; index < batches.length; index++) {
+    signal?.throwIfAborted();
+    const raw = await pending;
+    if (index + 1 < batches.length) {
+      pending = exportFlat(batches[index + 1]);
+      pending.catch(() => {}); // handled when awaited
+    }
+    if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
+    results.push(typedResult(raw, dictionary, options));
+    collectNativeGarbage();
+  }
+  const stack = (frames: pl.DataFrame[]) => {
+    const rows = frames.filter((f) => frameHeight(f) > 0);
+    if (rows.length === 0) return frames[0];
+    // No rechunk: copying the stacked batches into one chunk would double the peak.
+    return rows.length === 1 ? rows[0] : pl.concat(rows, { how: "vertical", rechunk: false });
+  };
+  const data = withColumnLabels(stack(results.map((r) => r.data)), columnLabels(results[0].data));
+  return {
+    data,
+    invalid: withDisplay(stack(results.map((r) => r.invalid)), displayInvalid),
+    missing: withDisplay(stack(results.map((r) => r.missing)), displayMissing),
+    notes: [...new Set(results.flatMap((r) => r.notes))],
+    dictionary,
+  };
+}
+
+/** Throws when a batch lacks records the id export listed (deleted or renamed meanwhile). */
+function checkBatch(
+  raw: pl.DataFrame,
+  id: string,
+  batch: readonly string[],
+  index: number,
+  total: number,
+): void {
+  const got = new Set(
+    frameHeight(raw) > 0 ? raw.getColumn(id).unique().toArray() as string[] : [],
+  );
+  const missing = batch.filter((record) => !got.has(record));
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 5).map((record) => `"${record}"`).join(", ");
+  throw new RedcapResponseError(
+    "record",
+    "truncated",
+    `batch ${
+      index + 1
+    } of ${total} lacks ${missing.length} of its ${batch.length} records (${shown}${
+      missing.length > 5 ? ", …" : ""
+    }); they were deleted or renamed during the export, or the answer was cut short`,
+  );
 }
 
 /** Options for {@linkcode readInstruments}. */
@@ -401,29 +519,31 @@ export async function readEavRecords(
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read EAV records", options);
   const dictionary = await readDictionary(client, { signal: options.signal });
-  const eav = await client.exportRecords({
-    type: "eav",
-    rawOrLabel: "raw",
-    format: options.format ?? "csv",
-    records: options.records,
-    fields: withRecordId(dictionary, options),
-    forms: options.forms,
-    events: options.events,
-    filterLogic: options.filterLogic,
-    batchSize: options.batchSize,
-    signal: options.signal,
-  });
+  const format = options.format ?? "csv";
   const columns = exportColumns(dictionary, options);
-  if (frameHeight(eav) === 0) return typedResult(emptyFrame(columns), dictionary, options);
-  // EAV CSV is CSV-injection sanitised: a TAB before values starting with = - + @.
-  const rows = (options.format ?? "csv") === "csv"
-    ? eav.withColumns(
-      pl.when(pl.col("value").str.contains("^\t[-=+@]")).then(pl.col("value").str.slice(1))
-        .otherwise(pl.col("value")).alias("value"),
-    )
-    : eav;
-  const raw = dropIdOnlyBaseRows(pivotEav(rows, dictionary).select(...columns), rows, dictionary);
-  return typedResult(raw, dictionary, options);
+  return await readBatched(client, dictionary, options, async (records) => {
+    const eav = await client.exportRecords({
+      type: "eav",
+      rawOrLabel: "raw",
+      format,
+      records,
+      fields: withRecordId(dictionary, options),
+      forms: options.forms,
+      events: options.events,
+      filterLogic: options.filterLogic,
+      batchSize: Infinity,
+      signal: options.signal,
+    });
+    if (frameHeight(eav) === 0) return emptyFrame(columns);
+    // EAV CSV is CSV-injection sanitised: a TAB before values starting with = - + @.
+    const rows = format === "csv"
+      ? eav.withColumns(
+        pl.when(pl.col("value").str.contains("^\t[-=+@]")).then(pl.col("value").str.slice(1))
+          .otherwise(pl.col("value")).alias("value"),
+      )
+      : eav;
+    return dropIdOnlyBaseRows(pivotEav(rows, dictionary).select(...columns), rows, dictionary);
+  });
 }
 
 const EVENT = "redcap_event_name";
@@ -449,24 +569,41 @@ function dropIdOnlyBaseRows(
 ): pl.DataFrame {
   if (!dictionary.hasRepeating || frameHeight(wide) === 0) return wide;
   const id = dictionary.recordIdField;
-  const withData = eav.filter(
-    pl.col("field_name").neq(pl.lit(id)).and(pl.col("value").isNotNull())
-      .and(pl.col("value").cast(pl.String).neq(pl.lit(""))),
-  ).select(
-    pl.col("record").cast(pl.String).alias("_rec"),
-    keyText(eav, EVENT, "_ev"),
-    keyText(eav, INSTRUMENT, "_ri"),
-    keyText(eav, INSTANCE, "_in"),
-  ).unique().withColumns(pl.lit(true).alias("_has"));
+  const columns = frameColumns(wide);
+  // Candidates, found on the wide frame: base rows followed by repeat instances of their event
+  // whose every value is blank, or the `0` pivotEav() fills in for checkboxes and form status.
+  const keys = new Set([id, EVENT, INSTRUMENT, INSTANCE]);
+  const blank = columns.filter((c) => !keys.has(c)).map((c) => {
+    const role = dictionary.columnInfo(c)?.role;
+    const col = pl.col(c);
+    return role === "checkbox" || role === "form_status"
+      ? col.isNull().or(col.eq(pl.lit("0")))
+      : col.isNull();
+  }).reduce((a, b) => a.and(b), pl.lit(true));
   const keyed = wide.withColumns(
     pl.col(id).cast(pl.String).alias("_rec"),
     keyText(wide, EVENT, "_ev"),
     keyText(wide, INSTRUMENT, "_ri"),
     keyText(wide, INSTANCE, "_in"),
-  ).withRowIndex("_row").join(withData, { on: ["_rec", "_ev", "_ri", "_in"], how: "left" })
-    .sort("_row");
-  const idOnlyBase = pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit("")))
-    .and(pl.col("_has").isNull())
-    .and(pl.len().over("_rec", "_ev").gt(1));
-  return keyed.filter(idOnlyBase.not()).select(...frameColumns(wide));
+  ).withRowIndex("_row");
+  const candidates = keyed.filter(
+    pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit(""))).and(blank)
+      .and(pl.len().over("_rec", "_ev").gt(1)),
+  ).select("_row", "_rec", "_ev");
+  if (frameHeight(candidates) === 0) return wide;
+  // A `0` status may be stored (data) or filled in: ask the EAV rows of those records.
+  const records = [...new Set(candidates.getColumn("_rec").toArray() as string[])];
+  const stored = eav.filter(
+    pl.col("record").cast(pl.String).isIn(records).and(pl.col("field_name").neq(pl.lit(id)))
+      .and(pl.col("value").isNotNull()).and(pl.col("value").cast(pl.String).neq(pl.lit(""))),
+  ).select(
+    pl.col("record").cast(pl.String).alias("_rec"),
+    keyText(eav, EVENT, "_ev"),
+    keyText(eav, INSTRUMENT, "_ri"),
+    keyText(eav, INSTANCE, "_in"),
+  ).filter(pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit(""))))
+    .select("_rec", "_ev").unique();
+  const drop = candidates.join(stored, { on: ["_rec", "_ev"], how: "anti" }).getColumn("_row");
+  if (drop.len() === 0) return wide;
+  return keyed.filter(pl.col("_row").isIn(drop).not()).select(...columns);
 }

@@ -358,10 +358,20 @@ Deno.test("readRecords() passes records, events and batches to the export", asyn
   );
   const batched = await readRecords(client, { batchSize: 5 });
   deepStrictEqual(batched.data.toRecords(), all.data.toRecords());
+  deepStrictEqual(batched.missing.toRecords(), all.missing.toRecords());
+  const eavBatched = await readEavRecords(client, { batchSize: 5 });
+  assertSameFrame(eavBatched.data, all.data, ["lab_report"], "EAV in batches of 5");
+  const named = await readRecords(client, { records: ["3", "1", "12", "7"], batchSize: 2 });
+  deepStrictEqual(
+    [...new Set(named.data.getColumn("record_id").toArray() as string[])].sort(),
+    ["1", "12", "3", "7"],
+  );
 });
 
 Deno.test("readRecords() rejects unknown options and modes", async () => {
   const client = createDemoClient({ records: 1 });
+  await rejects(readRecords(client, { batchSize: 0 }), /"batchSize" must be/);
+  await rejects(readEavRecords(client, { batchSize: 1.5 }), /"batchSize" must be "auto", Infinity/);
   await rejects(
     readRecords(client, { label: "code" } as unknown as ReadRecordsOptions),
     /Cannot read records: unknown option "label"/,

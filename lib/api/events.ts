@@ -21,7 +21,7 @@ const EventSchema = z.looseObject({
 });
 
 /** One event. */
-export type Event = z.output<typeof EventSchema>;
+export type ProjectEvent = z.output<typeof EventSchema>;
 
 const MappingSchema = z.looseObject({
   arm_num: num,
@@ -59,7 +59,7 @@ export type InstrumentEventMapping = z.output<typeof MappingSchema>;
 export async function exportEvents(
   client: RedcapClient,
   options: ArmsOptions = {},
-): Promise<Event[]> {
+): Promise<ProjectEvent[]> {
   const { arms, key } = checkArms("export events", options);
   return await requestJson(client, { content: "event", arms }, z.array(EventSchema), {
     cacheKey: `event:${key}`,

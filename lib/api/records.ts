@@ -334,6 +334,9 @@ function checkBatchIds(
   total: number,
 ): void {
   if (!frameColumns(frame).includes(idColumn)) return; // the field list left the id out
+  const column = frame.getColumn(idColumn);
+  // REDCap returns only requested records, so as many distinct ids as asked means all came.
+  if (frameHeight(frame) > 0 && column.nUnique() === batch.length) return;
   const got = new Set(
     frameHeight(frame) ? frame.getColumn(idColumn).unique().toArray() as string[] : [],
   );

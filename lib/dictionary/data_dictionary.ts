@@ -287,6 +287,11 @@ export class DataDictionary {
   readonly missingDataCodes: readonly Choice[];
   /** Whether any form or event repeats. */
   readonly hasRepeating: boolean;
+
+  /** The metadata rows the dictionary was built from, in dictionary order (for REDCap logic). */
+  get metadata(): MetadataRow[] {
+    return this.fields.flatMap((f) => (f.row ? [f.row] : []));
+  }
   readonly #fieldByName: Map<string, FieldInfo>;
   readonly #formByName: Map<string, FormInfo>;
   readonly #eventByName: Map<string, EventInfo>;

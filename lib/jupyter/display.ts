@@ -87,7 +87,7 @@ export function displayFrame(
 ): HtmlDisplay {
   const html = htmlTable(df, options);
   const [height, width] = isFrame(df)
-    ? [df.height, df.width]
+    ? [df.shape.height, df.shape.width]
     : [df.length, new Set(df.flatMap((row) => Object.keys(row))).size];
   const plain = `${height} rows × ${width} columns${options.title ? `: ${options.title}` : ""}`;
   return displayHtml(html, plain);

@@ -94,7 +94,7 @@ export function htmlTable(df: TableInput, options: HtmlTableOptions = {}): strin
   const allColumns = frame
     ? frame.columns
     : [...new Set(rowsInput!.flatMap((r) => Object.keys(r)))];
-  const height = frame ? frame.height : rowsInput!.length;
+  const height = frame ? frame.shape.height : rowsInput!.length;
   const columns = allColumns.slice(0, maxColumns);
   const hiddenColumns = allColumns.length - columns.length;
   const kinds = new Map<string, string>();

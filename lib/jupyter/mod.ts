@@ -30,3 +30,10 @@ export {
 export { escapeHtml, htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
 // Secrets never shown.
 export { redactTokens } from "./redact.ts";
+// The codebook and the reports of readRecords().
+export {
+  displayCodebook,
+  type DisplayCodebookOptions,
+  displayInvalid,
+  displayMissing,
+} from "./reports.ts";

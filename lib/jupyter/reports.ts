@@ -25,8 +25,9 @@ export interface DisplayCodebookOptions extends CodebookOptions {
  *
  * @example Display the demo's codebook
  * ```ts
+ * import { readDictionary } from "denocap";
+ * import { displayCodebook } from "denocap/jupyter";
  * import { createDemoClient } from "denocap/server";
- * import { displayCodebook, readDictionary } from "denocap";
  * import { ok } from "node:assert/strict";
  *
  * const dd = await readDictionary(createDemoClient({ records: 1 }));
@@ -61,7 +62,7 @@ export function displayCodebook(
  * @example Display an invalid report
  * ```ts
  * import pl from "nodejs-polars";
- * import { displayInvalid } from "denocap";
+ * import { displayInvalid } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *
  * const invalid = pl.DataFrame({
@@ -93,7 +94,8 @@ export function displayInvalid(invalid: pl.DataFrame, options: HtmlTableOptions 
  *
  * @example Display the missing-data codes of the demo
  * ```ts
- * import { displayMissing, readRecords } from "denocap";
+ * import { readRecords } from "denocap";
+ * import { displayMissing } from "denocap/jupyter";
  * import { createDemoClient } from "denocap/server";
  * import { ok } from "node:assert/strict";
  *

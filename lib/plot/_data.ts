@@ -14,7 +14,7 @@ export function requireColumn(df: pl.DataFrame, column: string, action: string):
     throw new Error(
       `Cannot ${action}: the frame has no column "${column}" (columns: ${
         df.columns.slice(0, 12).join(", ")
-      }${df.width > 12 ? ", …" : ""})`,
+      }${df.shape.width > 12 ? ", …" : ""})`,
     );
   }
 }

@@ -190,8 +190,12 @@ export function plotChoices(
   }
   tooltip.push({ field: "count", type: "quantitative", title: "Count" });
   encoding.tooltip = tooltip;
+  // Standing bars: make each band wide enough for its label, so labels never overlap.
+  const longest = Math.max(0, ...order.map((c) => c.length));
+  const step = Math.max(group ? 12 * groups.length + 8 : 20, Math.ceil(longest * 6.5) + 10);
   return new Chart({
     ...base(options, values),
+    ...(!horizontal && options.width === undefined ? { width: { step, for: "position" } } : {}),
     description: `Counts of ${info.label}`,
     mark: { type: "bar" },
     encoding,
@@ -253,7 +257,7 @@ export function plotCheckboxes(
   const columns = options_.map((o) => ({ ...o, values: columnValues(frame, o.column) }));
   const answered = new Map<string, number>();
   const checked = new Map<string, number>();
-  for (let i = 0; i < frame.height; i++) {
+  for (let i = 0; i < frame.shape.height; i++) {
     const g = group ? group.values[i] ?? "Missing" : "";
     const states = columns.map((c) => isChecked(c.values[i], c.label));
     if (states.every((s) => s === null)) continue;
@@ -555,7 +559,7 @@ export function plotTimeline(
 
   if (summary === "records") {
     const values: Record<string, unknown>[] = [];
-    for (let i = 0; i < frame.height; i++) {
+    for (let i = 0; i < frame.shape.height; i++) {
       if (xValues[i] === null || yValues[i] === null || records[i] === null) continue;
       values.push({
         record: records[i],
@@ -585,7 +589,7 @@ export function plotTimeline(
   }
 
   const cells = new Map<string, { x: string; group?: string; ys: number[] }>();
-  for (let i = 0; i < frame.height; i++) {
+  for (let i = 0; i < frame.shape.height; i++) {
     const xv = xValues[i];
     const yv = yValues[i];
     if (xv === null || yv === null) continue;
@@ -726,7 +730,7 @@ export function plotFormCompletion(
     : { order: ["All records"], labelOf: () => "All records" };
   const events = hasEvents
     ? columnValues(frame, eventColumn).map(axis.labelOf)
-    : new Array<string>(frame.height).fill("All records");
+    : new Array<string>(frame.shape.height).fill("All records");
   const designated = options.formEventMapping && hasEvents
     ? new Set(
       options.formEventMapping.map((m) => `${m.form}\u0000${axis.labelOf(m.unique_event_name)}`),
@@ -914,7 +918,7 @@ export function plotMissingness(
     .filter((c) => frame.columns.includes(c))
     .map((c) => columnValues(frame, c));
   const rowKeys = Array.from(
-    { length: frame.height },
+    { length: frame.shape.height },
     (_, i) => keyParts.map((part) => part[i]).filter((v) => !isMissing(v)).join(" · "),
   );
   const values: Record<string, unknown>[] = [];
@@ -1062,7 +1066,7 @@ export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
     if (info && hasChoices(info)) return values.map(choiceLabeler(info));
     return values;
   });
-  const values = Array.from({ length: frame.height }, (_, i) => {
+  const values = Array.from({ length: frame.shape.height }, (_, i) => {
     const row: Record<string, unknown> = {};
     columns.forEach((c, k) => row[c] = converted[k][i]);
     return row;

@@ -132,11 +132,94 @@ export function computeCalculatedField(calc: CalculatedField, context: LogicCont
   return formatDate(ms);
 }
 
+/** One calculated value that changed: where, the stored values before, the new text. */
+export interface CalculationChange {
+  eventId: number;
+  instance: number;
+  field: string;
+  /** The values stored before (empty when none). */
+  old: readonly string[];
+  /** The new value, `""` to erase. */
+  value: string;
+}
+
+/**
+ * Recomputes one record's calculated fields over its values in memory (which it updates), in
+ * every event where the field's form is designated and the record has data, at every instance
+ * of repeating forms; calculations that feed others settle in up to five passes. Returns what
+ * changed, for the caller to store.
+ *
+ * @param project The project.
+ * @param calcs Its calculated fields ({@linkcode calculatedFields}).
+ * @param values The record's values; changed values are set in it.
+ * @param now The time `today`/`now` read.
+ * @returns The changed values, one entry per field, event and instance.
+ */
+export function recomputeRecord(
+  project: ProjectModel,
+  calcs: readonly CalculatedField[],
+  values: RecordValues,
+  now: Date,
+): CalculationChange[] {
+  const changed = new Map<string, CalculationChange>();
+  // Logic contexts read the values lazily, so one per event and instance serves every pass.
+  const contexts = new Map<string, LogicContext>();
+  const formFields = new Map<string, string[]>();
+  for (let pass = 0; pass < 5; pass++) {
+    let again = false;
+    for (const event of project.events) {
+      if (!values.hasEvent(event.event_id)) continue;
+      for (const calc of calcs) {
+        const form = calc.field.form_name;
+        if (!project.isDesignated(event, form)) continue;
+        let instances = [1];
+        if (project.repeats(event, form)) {
+          let fields = formFields.get(form);
+          if (!fields) {
+            fields = project.formByName.get(form)!.fields.map((f) => f.field_name);
+            fields.push(`${form}_complete`);
+            formFields.set(form, fields);
+          }
+          instances = values.instances(event.event_id, fields);
+        }
+        for (const instance of instances) {
+          const contextKey = `${event.event_id}|${instance}`;
+          let context = contexts.get(contextKey);
+          if (!context) {
+            context = projectLogicContext(project, values, event, instance, now);
+            contexts.set(contextKey, context);
+          }
+          const value = computeCalculatedField(calc, context);
+          const name = calc.field.field_name;
+          const before = values.get(event.event_id, instance, name) ?? [];
+          if ((before[0] ?? "") === value) continue;
+          values.set(event.event_id, instance, name, value === "" ? [] : [value]);
+          const key = `${contextKey}|${name}`;
+          const entry = changed.get(key);
+          if (entry) entry.value = value;
+          else {
+            changed.set(key, {
+              eventId: event.event_id,
+              instance,
+              field: name,
+              old: before,
+              value,
+            });
+          }
+          again = true;
+        }
+      }
+    }
+    if (!again) break;
+  }
+  return [...changed.values()].filter((c) =>
+    !(c.old.length === (c.value === "" ? 0 : 1) && (c.old[0] ?? "") === c.value)
+  );
+}
+
 /**
  * Recomputes the calculated fields of the given records and stores the results (inside the
- * caller's transaction): in every event where the field's form is designated and the record
- * has data, at every instance of repeating forms. Calculations that feed others settle in up
- * to five passes.
+ * caller's transaction), as {@linkcode recomputeRecord} does for one record in memory.
  */
 export function recomputeCalculations(
   store: RedcapStore,
@@ -149,42 +232,7 @@ export function recomputeCalculations(
   const now = store.now();
   for (const { record, points } of store.readRecords(projectId, records)) {
     const values = new RecordValues(record, points);
-    const changed = new Map<
-      string,
-      { eventId: number; instance: number; field: string; value: string }
-    >();
-    for (let pass = 0; pass < 5; pass++) {
-      let again = false;
-      for (const event of project.events) {
-        if (!values.hasEvent(event.event_id)) continue;
-        for (const calc of calcs) {
-          const form = calc.field.form_name;
-          if (!project.isDesignated(event, form)) continue;
-          const formFields = project.formByName.get(form)!.fields.map((f) => f.field_name);
-          formFields.push(`${form}_complete`);
-          const instances = project.repeats(event, form)
-            ? values.instances(event.event_id, formFields)
-            : [1];
-          for (const instance of instances) {
-            const context = projectLogicContext(project, values, event, instance, now);
-            const value = computeCalculatedField(calc, context);
-            const name = calc.field.field_name;
-            const old = values.get(event.event_id, instance, name)?.[0] ?? "";
-            if (old === value) continue;
-            values.set(event.event_id, instance, name, value === "" ? [] : [value]);
-            changed.set(`${event.event_id}|${instance}|${name}`, {
-              eventId: event.event_id,
-              instance,
-              field: name,
-              value,
-            });
-            again = true;
-          }
-        }
-      }
-      if (!again) break;
-    }
-    for (const c of changed.values()) {
+    for (const c of recomputeRecord(project, calcs, values, now)) {
       store.setValues(
         projectId,
         record,

@@ -121,24 +121,105 @@ async function readBody(
     }
     return { params, file };
   }
-  const bytes = new Uint8Array(await request.arrayBuffer());
+  const bytes = await readBytes(request, declared, maxBodyBytes);
   if (bytes.length > maxBodyBytes) {
     throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new ApiError(400, "The request body is not valid UTF-8");
-  }
-  let search: URLSearchParams;
-  try {
-    search = new URLSearchParams(text);
-  } catch {
-    throw new ApiError(400, "The request body is not form-urlencoded");
-  }
-  for (const [name, value] of search) params.add(name, value);
+  for (const [name, value] of parseFormBody(bytes)) params.add(name, value);
   return { params };
+}
+
+/**
+ * The request body's bytes: read into one buffer of the declared length when there is one (no
+ * copy of chunks gathered first), else through `arrayBuffer()`.
+ */
+async function readBytes(
+  request: Request,
+  declared: number,
+  maxBodyBytes: number,
+): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  if (!(declared > 0)) return new Uint8Array(await request.arrayBuffer());
+  let buffer = new Uint8Array(declared);
+  let length = 0;
+  for await (const chunk of request.body) {
+    if (length + chunk.length > buffer.length) {
+      if (length + chunk.length > maxBodyBytes) {
+        throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+      }
+      const grown = new Uint8Array(Math.max(buffer.length * 2, length + chunk.length));
+      grown.set(buffer.subarray(0, length));
+      buffer = grown;
+    }
+    buffer.set(chunk, length);
+    length += chunk.length;
+  }
+  return buffer.subarray(0, length);
+}
+
+const PLUS = 0x2b, PERCENT = 0x25, AMPERSAND = 0x26, EQUALS = 0x3d, SPACE = 0x20;
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/**
+ * Parses an `application/x-www-form-urlencoded` body as `URLSearchParams` does (`+` is a
+ * space, `%XX` a byte, a malformed `%` kept as is, then UTF-8), straight from its bytes:
+ * percent-decoding happens in place (a decoded part is never longer), so a large `data`
+ * value costs its bytes once and its string once, not several copies of the whole body.
+ * Invalid UTF-8 is refused.
+ */
+function parseFormBody(bytes: Uint8Array): [string, string][] {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const lenient = new TextDecoder("utf-8");
+  const decode = (start: number, end: number): string => {
+    // The body itself must be UTF-8 (a form encoder percent-encodes everything else).
+    for (let i = start; i < end; i++) {
+      if (bytes[i] >= 0x80) {
+        try {
+          strict.decode(bytes.subarray(start, end));
+        } catch {
+          throw new ApiError(400, "The request body is not valid UTF-8");
+        }
+        break;
+      }
+    }
+    let out = start;
+    for (let i = start; i < end; i++) {
+      let c = bytes[i];
+      if (c === PLUS) c = SPACE;
+      else if (c === PERCENT && i + 2 < end) {
+        const hi = hexValue(bytes[i + 1]), lo = hexValue(bytes[i + 2]);
+        if (hi >= 0 && lo >= 0) {
+          c = hi * 16 + lo;
+          i += 2;
+        }
+      }
+      bytes[out++] = c;
+    }
+    // Percent-decoded bytes that are not UTF-8 become U+FFFD, as in URLSearchParams.
+    return lenient.decode(bytes.subarray(start, out));
+  };
+  const pairs: [string, string][] = [];
+  let start = 0;
+  const n = bytes.length;
+  while (start <= n) {
+    let end = bytes.indexOf(AMPERSAND, start);
+    if (end < 0) end = n;
+    if (end > start) {
+      let equals = bytes.indexOf(EQUALS, start);
+      if (equals < 0 || equals > end) equals = end;
+      const name = decode(start, equals);
+      const value = equals < end ? decode(equals + 1, end) : "";
+      pairs.push([name, value]);
+    }
+    start = end + 1;
+  }
+  return pairs;
 }
 
 async function dispatch(

@@ -25,6 +25,9 @@
 export { createRedcapHandler, type RedcapHandlerOptions } from "./handler.ts";
 export { type RunningRedcapServer, serveRedcap, type ServeRedcapOptions } from "./serve.ts";
 
+// A client bound in-process to a fresh demo project
+export { createDemoClient, type DemoClientOptions } from "./demo_client.ts";
+
 // Storage and projects
 export { RedcapStore, type StoreOptions } from "./store.ts";
 export {
@@ -40,6 +43,7 @@ export {
   type DateFormat,
   importFlatRows,
   type ImportOptions,
+  importRecordRows,
   type ImportResult,
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";

@@ -419,11 +419,27 @@ function survivesCast(
 ): boolean {
   if (values.length === 0) return false;
   if (plan.kind === "id" || plan.kind === "string") return true;
-  const probe = pl.DataFrame({ v: [...values] }, { schema: { v: pl.String } });
-  const { value } = castExpr(plan, pl.col("v"), options);
-  return probe.select(value.isNotNull().any().alias("v")).getColumn("v").toArray()[0] as unknown ===
-    true;
+  const key = JSON.stringify([
+    plan.kind,
+    plan.info?.decimalComma ?? false,
+    plan.info?.timeFormat ?? "",
+    (plan.codes ?? []).map((c) => c.code),
+    values,
+  ]);
+  let survives = SURVIVES.get(key);
+  if (survives === undefined) {
+    const probe = pl.DataFrame({ v: [...values] }, { schema: { v: pl.String } });
+    const { value } = castExpr(plan, pl.col("v"), options);
+    survives = probe.select(value.isNotNull().any().alias("v")).getColumn("v")
+      .toArray()[0] as unknown === true;
+    if (SURVIVES.size > 1000) SURVIVES.clear();
+    SURVIVES.set(key, survives);
+  }
+  return survives;
 }
+
+/** {@linkcode survivesCast} answers by plan and codes (the same few, call after call). */
+const SURVIVES = new Map<string, boolean>();
 
 function dtypeOf(plan: Plan): pl.DataType {
   switch (plan.kind) {

@@ -11,8 +11,14 @@ import type { ImportIssue } from "./validate.ts";
 
 /** What {@linkcode serializeFrame} returns. */
 export interface SerializedFrame {
-  /** Every column Utf8, blanks null, checkbox lists expanded, read-only columns dropped. */
+  /**
+   * The wire frame: checkbox lists expanded, read-only columns dropped, every column in a
+   * dtype whose CSV text is REDCap's raw value (Utf8; UInt8 for Booleans; Int64; Date;
+   * Float64 for `number_1dp`). Blank is null or `""`. See {@linkcode wireToText}.
+   */
   raw: pl.DataFrame;
+  /** The `datetimeFormat` for `writeCSV` when Datetime columns were kept as Datetime. */
+  datetimeFormat?: string;
   /** Problems met while serialising (unknown list items) and dropped read-only columns. */
   issues: ImportIssue[];
   /** The read-only columns left out of the payload. */
@@ -96,17 +102,103 @@ function toCodes(text: pl.Expr, field: FieldInfo): pl.Expr {
     if (!codes.has(c.label) && !labels.has(c.label)) labels.set(c.label, c.code);
   }
   if (labels.size === 0) return text;
-  return text.replace([...labels.keys()], [...labels.values()]).cast(pl.String);
+  // On a Categorical this renames categories (fast) and stays Categorical.
+  return text.replace([...labels.keys()], [...labels.values()]);
 }
 
-/** Text of a Boolean column: `1`/`0`, null blank. */
+/** Whether a code is an integer as Polars prints it (`0`, `12`, `-9`; not `01` or `+1`). */
+export function isIntegerCode(code: string): boolean {
+  return /^(0|-?[1-9][0-9]{0,14})$/.test(code);
+}
+
+/**
+ * A Categorical of labels or codes whose codes are all integers → an Int64 column of codes,
+ * mapped through the few categories (no text per row). `undefined` when some category is
+ * neither a label nor a code, or a code is not an integer.
+ */
+function categoricalCodes(
+  frame: pl.DataFrame,
+  name: string,
+  field: FieldInfo,
+): pl.Expr | undefined {
+  if (!field.choices.every((c) => isIntegerCode(c.code))) return undefined;
+  const codes = new Set(field.choices.map((c) => c.code));
+  const byLabel = new Map<string, string>();
+  for (const c of field.choices) if (!byLabel.has(c.label)) byLabel.set(c.label, c.code);
+  const distinct = frame.select(pl.col(name).unique().alias("v")).filter(pl.col("v").isNotNull())
+    .select(pl.col("v").cast(pl.String).alias("s"), pl.col("v").toPhysical().alias("p"));
+  const texts = distinct.getColumn("s").toArray() as string[];
+  const ids = distinct.getColumn("p").toArray() as number[];
+  const mapped: number[] = [];
+  for (const text of texts) {
+    const code = codes.has(text) ? text : byLabel.get(text);
+    if (code === undefined) return undefined;
+    mapped.push(Number(code));
+  }
+  if (ids.length === 0) return pl.lit(null).cast(pl.Int64);
+  return pl.col(name).toPhysical().replaceStrict(ids, mapped, pl.lit(null), pl.Int64);
+}
+
+/** Text of a Boolean column: `1`/`0`, null blank (for coded fields that are not yesno). */
 function boolText(c: pl.Expr): pl.Expr {
   return c.cast(pl.UInt8).cast(pl.String);
 }
 
-function isDtype(dtype: pl.DataType, ...names: string[]): boolean {
+/** Whether a dtype is one of the named kinds (`Float` matches Float32 and Float64). */
+export function isDtype(dtype: pl.DataType, ...names: string[]): boolean {
   const s = String(dtype);
   return names.some((n) => s.includes(`(${n}`));
+}
+
+/**
+ * How a float column can be written: *integral* (every value whole: as Int64), *fraction* (no
+ * value whole: as Float64), or *text* (mixed, huge or not finite).
+ */
+function floatKind(s: pl.Series): "integral" | "fraction" | "text" {
+  const c = pl.col(s.name);
+  const [present, finite, whole, big] = pl.DataFrame([s]).select(
+    c.isNotNull().sum().alias("a"),
+    c.isFinite().fillNull(false).sum().alias("b"),
+    c.eq(c.floor()).fillNull(false).sum().alias("c"),
+    c.abs().gtEq(pl.lit(1e15)).fillNull(false).sum().alias("d"),
+  ).row(0).map(Number);
+  if (finite < present || big > 0) return "text";
+  if (whole === present) return "integral";
+  return whole === 0 ? "fraction" : "text";
+}
+
+/** The text form of a datetime field's values. */
+export function datetimeFormatOf(field: FieldInfo | undefined): string {
+  return field?.typeInfo.seconds === true ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M";
+}
+
+/**
+ * The wire frame as text only (what REDCap would export): every column Utf8, blanks null.
+ *
+ * @param wire A frame from {@linkcode serializeFrame}.
+ * @param datetimeFormat Its `datetimeFormat`.
+ * @returns The same cells as text.
+ */
+export function wireToText(wire: pl.DataFrame, datetimeFormat?: string): pl.DataFrame {
+  const series = wire.getColumns();
+  if (series.every((s) => isDtype(s.dtype, "String", "Utf8"))) {
+    return wire.select(
+      ...series.map((s) =>
+        pl.when(pl.col(s.name).eq(pl.lit(""))).then(NUL).otherwise(pl.col(s.name)).alias(s.name)
+      ),
+    );
+  }
+  return wire.select(...series.map((s) => {
+    if (isDtype(s.dtype, "Datetime")) {
+      return pl.col(s.name).dt.strftime(datetimeFormat ?? "%Y-%m-%d %H:%M").alias(s.name);
+    }
+    if (isDtype(s.dtype, "String", "Utf8")) {
+      const c = pl.col(s.name);
+      return pl.when(c.eq(pl.lit(""))).then(NUL).otherwise(c).alias(s.name);
+    }
+    const c = pl.col(s.name).cast(pl.String);
+    return pl.when(c.eq(pl.lit(""))).then(NUL).otherwise(c).alias(s.name);
+  }));
 }
 
 /**
@@ -124,10 +216,20 @@ export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary):
   const listChecks: { field: FieldInfo; column: string; bad: pl.Expr }[] = [];
   const series = frame.getColumns();
   const names = new Set<string>();
+  const stringFloats: string[] = [];
+  const datetimeColumns: { name: string; format: string }[] = [];
+  const exprIndex = new Map<string, number>();
   for (const s of series) {
     const name = s.name;
     const dtype = s.dtype;
     const c = pl.col(name);
+    // `field__label` columns (readRecords/labelRecords with labels "both") repeat a coded
+    // column as labels: the codes are written from the field's own column.
+    const labelOf = name.endsWith("__label") ? dictionary.field(name.slice(0, -7)) : undefined;
+    if (labelOf && labelOf.choices.length > 0 && frameColumns(frame).includes(labelOf.name)) {
+      dropped.push(name);
+      continue;
+    }
     const reason = readOnlyReason(dictionary, name);
     if (reason !== undefined) {
       dropped.push(name);
@@ -167,34 +269,75 @@ export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary):
     }
     names.add(name);
     let out: pl.Expr;
-    if (isDtype(dtype, "Bool")) out = boolText(c);
-    else if (isDtype(dtype, "Float")) out = floatText(c, field);
-    else if (isDtype(dtype, "Int", "UInt")) out = c.cast(pl.String);
-    else if (isDtype(dtype, "Datetime")) {
-      const seconds = field?.typeInfo.seconds === true;
-      out = c.dt.strftime(seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M");
-    } else if (isDtype(dtype, "Date")) out = c.cast(pl.String);
-    else if (isDtype(dtype, "List")) {
-      out = c.cast(pl.List(pl.String)).lst.join(",");
-    } else out = c.cast(pl.String);
-    if (isDtype(dtype, "String", "Utf8", "Categorical")) {
-      out = pl.when(out.eq(pl.lit(""))).then(NUL).otherwise(out).cast(pl.String);
+    const validation = field?.validation.trim() ?? "";
+    const numericText = field?.type === "slider" ||
+      ["", "integer", "number", "number_comma_decimal"].includes(validation);
+    if (isDtype(dtype, "Bool")) {
+      // UInt8 prints as 1/0 in CSV: no text needed.
+      out = field && info?.role !== "checkbox" && !["yesno", "truefalse"].includes(field.type)
+        ? toCodes(boolText(c), field)
+        : c.cast(pl.UInt8);
+    } else if (isDtype(dtype, "Float")) {
+      // Polars prints Float64 in CSV as plain decimals (`0.00001`, `83.9`, but `2.0`): keep
+      // floats where that is REDCap's text, after rounding off float noise.
+      const dp = fixedDecimals(field);
+      const kind = commaDecimal(field) ? "text" : floatKind(s);
+      if (kind !== "text" && dp === 1) out = c.cast(pl.Float64).round(1);
+      else if (kind === "fraction" && dp === undefined) out = c.cast(pl.Float64).round(12);
+      else if (kind === "integral" && dp === undefined) out = c.cast(pl.Int64);
+      else {
+        out = floatText(c, field);
+        stringFloats.push(name);
+      }
+    } else if (isDtype(dtype, "Int", "UInt")) {
+      out = numericText && !(field && field.choices.length > 0 && info?.role !== "checkbox")
+        ? c
+        : fixedDecimals(field) !== undefined
+        ? floatText(c.cast(pl.Float64), field)
+        : field && field.choices.length > 0
+        ? toCodes(c.cast(pl.String), field)
+        : c.cast(pl.String);
+    } else if (isDtype(dtype, "Datetime")) {
+      // Kept as Datetime and printed by the CSV writer when every datetime column wants the
+      // same format (see `datetimeFormat`), else as text.
+      const format = datetimeFormatOf(field);
+      out = c;
+      datetimeColumns.push({ name, format });
+    } else if (isDtype(dtype, "Date")) out = c; // CSV prints dates as YYYY-MM-DD
+    else {
+      out = isDtype(dtype, "List")
+        ? c.cast(pl.List(pl.String)).lst.join(",")
+        : isDtype(dtype, "String", "Utf8", "Categorical")
+        ? c
+        : c.cast(pl.String);
+      if (field && info?.role !== "checkbox" && field.choices.length > 0) {
+        out = (isDtype(dtype, "Categorical") && categoricalCodes(frame, name, field)) ||
+          toCodes(out, field);
+      }
     }
-    if (
-      field && info?.role !== "checkbox" && field.choices.length > 0 &&
-      !isDtype(dtype, "Bool")
-    ) {
-      out = toCodes(out, field);
-    }
+    exprIndex.set(name, exprs.length);
     exprs.push(out.alias(name));
+  }
+  // The commonest datetime format is left to the CSV writer; other columns become text.
+  let datetimeFormat: string | undefined;
+  if (datetimeColumns.length > 0) {
+    // Weighted by values: formatting text costs per value.
+    const counts = new Map<string, number>();
+    for (const { name, format } of datetimeColumns) {
+      const s = frame.getColumn(name);
+      counts.set(format, (counts.get(format) ?? 0) + s.len() - s.nullCount());
+    }
+    datetimeFormat = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+    for (const { name, format } of datetimeColumns) {
+      if (format === datetimeFormat) continue;
+      exprs[exprIndex.get(name)!] = pl.col(name).dt.strftime(format).alias(name);
+    }
   }
   let raw = frameHeight(frame) === 0 && exprs.length === 0
     ? pl.DataFrame()
     : frame.select(...exprs);
   // Floats Polars prints in scientific notation (|x| < 1e-4 or huge): plain decimals in JS.
-  const floatColumns = series.filter((s) => isDtype(s.dtype, "Float") && names.has(s.name))
-    .map((s) => s.name);
-  if (floatColumns.length > 0) raw = fixExponents(raw, floatColumns);
+  if (stringFloats.length > 0) raw = fixExponents(raw, stringFloats);
   if (listChecks.length > 0) {
     const id = dictionary.recordIdField;
     const hasId = frameColumns(frame).includes(id);
@@ -218,7 +361,7 @@ export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary):
       }
     });
   }
-  return { raw, issues, dropped };
+  return { raw, issues, dropped, datetimeFormat };
 }
 
 /** Rewrites `1e-7`-style cells of float columns as plain decimals (rare; done in JS). */
@@ -252,9 +395,11 @@ export function plainDecimal(text: string): string {
     const point = (mantissa.replace("-", "").indexOf(".") < 0
       ? mantissa.replace("-", "").length
       : mantissa.replace("-", "").indexOf(".")) + e;
-    if (point <= 0) digits = "0." + "0".repeat(-point) + digits;
-    else if (point >= digits.length) digits = digits + "0".repeat(point - digits.length);
-    else digits = digits.slice(0, point) + "." + digits.slice(point);
+    if (point <= 0) {
+      digits = "0." + "0".repeat(-point) + digits;
+    } else if (point >= digits.length) {
+      digits = digits + "0".repeat(point - digits.length);
+    } else digits = digits.slice(0, point) + "." + digits.slice(point);
     out = (negative ? "-" : "") + digits;
   }
   if (out.includes(".")) out = out.replace(/0+$/, "").replace(/\.$/, "");

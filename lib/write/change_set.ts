@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
-import { displayHtml, JUPYTER_DISPLAY, type HtmlBundle } from "../jupyter/display.ts";
+import { displayHtml, type HtmlBundle, JUPYTER_DISPLAY } from "../jupyter/display.ts";
 import { htmlTable } from "../jupyter/html_table.ts";
 import { isIn } from "./_serialize.ts";
 
@@ -226,11 +226,13 @@ export function compareWithStored(
     oldEff.alias("__oldEff"),
     newEff.alias("__newEff"),
   ).withColumns(
-    pl.when(newSent.and(pl.col("__newEff").isNotNull()).and(
-      pl.col("__oldEff").isNull().or(
-        pl.col("__oldEff").neq(pl.col("__newEff")).and(sameNumber.not()),
+    pl.when(
+      newSent.and(pl.col("__newEff").isNotNull()).and(
+        pl.col("__oldEff").isNull().or(
+          pl.col("__oldEff").neq(pl.col("__newEff")).and(sameNumber.not()),
+        ),
       ),
-    )).then(pl.when(pl.col("__oldEff").isNull()).then(pl.lit("add")).otherwise(pl.lit("update")))
+    ).then(pl.when(pl.col("__oldEff").isNull()).then(pl.lit("add")).otherwise(pl.lit("update")))
       .when(newSent.and(pl.col("__newEff").isNull()).and(pl.col("__oldEff").isNotNull()))
       .then(pl.lit("update")) // a checkbox unchecked by "0"
       .when(newBlank.and(pl.col("__oldEff").isNotNull())).then(pl.lit("erase"))

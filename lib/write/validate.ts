@@ -10,9 +10,9 @@
 import pl from "nodejs-polars";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
-import { checkTextValue, dateKind, type DateFormat } from "../server/records/_validate.ts";
+import { checkTextValue, type DateFormat, dateKind } from "../server/records/_validate.ts";
 import type { FieldMetadata } from "../server/project.ts";
-import { isIn, serializeFrame } from "./_serialize.ts";
+import { datetimeFormatOf, isDtype, isIn, isIntegerCode, serializeFrame } from "./_serialize.ts";
 
 export type { DateFormat } from "../server/records/_validate.ts";
 
@@ -146,7 +146,10 @@ interface Context {
   repeatingEvent: boolean;
   repeatForm: string;
   /** Per form: why its fields cannot hold values in this context. */
-  outside: Map<string, "not_designated" | "not_on_repeating_instrument" | "needs_repeat_instrument">;
+  outside: Map<
+    string,
+    "not_designated" | "not_on_repeating_instrument" | "needs_repeat_instrument"
+  >;
 }
 
 function buildContext(
@@ -255,6 +258,12 @@ function fastPattern(field: FieldInfo, dateFormat: DateFormat): string | undefin
       return "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$";
     case "time_mm_ss":
       return "^[0-5][0-9]:[0-5][0-9]$";
+    case "zipcode":
+      return "^[0-9]{5}(-[0-9]{4})?$";
+    case "email":
+      return "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$";
+    case "phone":
+      return "^\\(?[2-9][0-8][0-9]\\)?[ .-]*[2-9][0-9]{2}[ .-]*[0-9]{4}$";
   }
   return undefined;
 }
@@ -298,11 +307,45 @@ function rangeOf(field: FieldInfo, now: Date) {
   return { type, min, max, numeric };
 }
 
+/** Whether a typed column's extreme values leave the range (then its cells need a look). */
+function outOfRange(
+  raw: pl.DataFrame,
+  columns: string[],
+  range: NonNullable<ReturnType<typeof rangeOf>>,
+  datetimeFormat: string,
+): boolean {
+  const p = (n: number) => String(n).padStart(2, "0");
+  const text = (v: unknown): string | number | undefined => {
+    if (v === null || v === undefined) return undefined;
+    if (v instanceof Date) {
+      const date = `${v.getUTCFullYear()}-${p(v.getUTCMonth() + 1)}-${p(v.getUTCDate())}`;
+      if (!dateKind(range.type)?.startsWith("datetime")) return date;
+      const time = `${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+      return datetimeFormat.endsWith("%S")
+        ? `${date} ${time}:${p(v.getUTCSeconds())}`
+        : `${date} ${time}`;
+    }
+    return Number(v);
+  };
+  const extremes = raw.select(
+    ...columns.flatMap((c, i) => [pl.col(c).min().alias(`a${i}`), pl.col(c).max().alias(`b${i}`)]),
+  ).row(0).map(text);
+  const lo = range.min === undefined ? undefined : comparable(range.min, range.type);
+  const hi = range.max === undefined ? undefined : comparable(range.max, range.type);
+  return extremes.some((v) =>
+    v !== undefined && ((lo !== undefined && v < lo) || (hi !== undefined && v > hi))
+  );
+}
+
 /** A superset of out-of-range cells, as an expression (numbers as numbers, dates as text). */
-function rangeExpr(c: pl.Expr, range: NonNullable<ReturnType<typeof rangeOf>>): pl.Expr {
+function rangeExpr(
+  c: pl.Expr,
+  range: NonNullable<ReturnType<typeof rangeOf>>,
+  text: boolean,
+): pl.Expr {
   let out: pl.Expr = pl.lit(false);
   if (range.numeric) {
-    const v = c.str.replace(",", ".", true).cast(pl.Float64, false);
+    const v = text ? c.str.replace(",", ".", true).cast(pl.Float64, false) : c.cast(pl.Float64);
     const lo = range.min === undefined ? NaN : Number(range.min.replace(",", "."));
     const hi = range.max === undefined ? NaN : Number(range.max.replace(",", "."));
     if (!Number.isNaN(lo)) out = out.or(v.lt(pl.lit(lo)).fillNull(false));
@@ -324,12 +367,14 @@ function rangeExpr(c: pl.Expr, range: NonNullable<ReturnType<typeof rangeOf>>): 
  * @param raw The raw frame.
  * @param dd The project's dictionary.
  * @param options Date order, DAG names, clock.
+ * @param hints What the caller already knows: whether each record's rows are contiguous.
  * @returns The issues, in row order.
  */
 export function validateRawFrame(
   raw: pl.DataFrame,
   dd: DataDictionary,
   options: ValidateRecordsOptions = {},
+  hints: { contiguous?: boolean } = {},
 ): ImportIssue[] {
   const dateFormat = options.dateFormat ?? "YMD";
   const now = options.now ?? new Date();
@@ -342,8 +387,7 @@ export function validateRawFrame(
     field: string,
     message: string,
     extra: Partial<ImportIssue> = {},
-  ) =>
-    issues.push({ record: "", field, value: "", message, code, severity: "error", ...extra });
+  ) => issues.push({ record: "", field, value: "", message, code, severity: "error", ...extra });
 
   // --- columns -----------------------------------------------------------------------------
   const plans: ColumnPlan[] = [];
@@ -352,7 +396,9 @@ export function validateRawFrame(
     const info = dd.columnInfo(column);
     const field = info?.field ? dd.field(info.field) : undefined;
     if (info?.role === "timestamp") continue;
-    if (!info || !field || (info.role === "field" && ["checkbox", "descriptive"].includes(field.type))) {
+    if (
+      !info || !field || (info.role === "field" && ["checkbox", "descriptive"].includes(field.type))
+    ) {
       error(
         "unknown_field",
         column,
@@ -378,16 +424,24 @@ export function validateRawFrame(
   if (n === 0) return issues;
 
   // --- row keys and contexts -------------------------------------------------------------------
+  // Keys as given (REDCap trims them; frames from exports hold no surrounding spaces).
   const text = (name: string) =>
     columns.includes(name)
-      ? pl.col(name).cast(pl.String).fillNull(pl.lit("")).str.strip()
+      ? pl.col(name).cast(pl.String).fillNull(pl.lit(""))
       : pl.lit("").cast(pl.String);
+  const typedInstance = columns.includes("redcap_repeat_instance") &&
+    isDtype(raw.getColumn("redcap_repeat_instance").dtype, "Int", "UInt");
   const keyed = raw.select(
     text(id).alias("__rec"),
     text("redcap_event_name").alias("__ev"),
     text("redcap_repeat_instrument").alias("__ins"),
-    text("redcap_repeat_instance").alias("__inst"),
-    text("redcap_data_access_group").alias("__dag"),
+    // Typed instances stay numbers; their text is made only for the few rows reported.
+    typedInstance
+      ? pl.col("redcap_repeat_instance").cast(pl.Int64).alias("__instTyped")
+      : text("redcap_repeat_instance").alias("__inst"),
+    ...(columns.includes("redcap_data_access_group")
+      ? [text("redcap_data_access_group").alias("__dag")]
+      : []),
   ).withRowIndex("__row");
   const combos = keyed.select("__ev", "__ins").unique({ maintainOrder: true })
     .toRecords() as { __ev: string; __ins: string }[];
@@ -398,38 +452,55 @@ export function validateRawFrame(
     __ctx: contexts.map((c) => c.id),
   }, { schema: { __ev: pl.String, __ins: pl.String, __ctx: pl.Int64 } });
   const inst = pl.col("__inst");
+  /** The instance as text (for reported rows). */
+  const instText = typedInstance
+    ? pl.col("__instTyped").cast(pl.String).fillNull(pl.lit("")).alias("__inst")
+    : pl.col("__inst");
+  const instColumn = typedInstance ? "__instTyped" : "__inst";
   const instNumber = inst.cast(pl.Int64, false);
   const repeatsCtx = contexts.filter((c) => c.repeatForm !== "" || c.repeatingEvent)
     .map((c) => c.id);
   const okCtx = contexts.filter((c) => !c.problem).map((c) => c.id);
-  const keys = keyed.join(ctxFrame, { on: ["__ev", "__ins"], how: "left" }).sort("__row");
+  // A left join keeps the left frame's row order.
+  const keys = keyed.join(ctxFrame, { on: ["__ev", "__ins"], how: "left" });
   const ctxCol = pl.col("__ctx");
   // Rows whose structure is fine (the usual case) skip the detailed checks below.
-  const rowOk = pl.col("__rec").neq(pl.lit(""))
-    .and(isIn(ctxCol, okCtx))
-    .and(
-      inst.eq(pl.lit("")).or(
-        isIn(ctxCol, repeatsCtx).and(
-          inst.str.toLowerCase().eq(pl.lit("new")).or(
-            inst.str.contains("^[0-9]+$").and(instNumber.gtEq(pl.lit(1)))
-              .and(instNumber.ltEq(pl.lit(MAX_INSTANCE))),
-          ),
+  // Typed instances (Int64) need no text parsing.
+  const instanceOk = typedInstance
+    ? pl.col("__instTyped").isNull().or(
+      isIn(ctxCol, repeatsCtx).and(pl.col("__instTyped").gtEq(pl.lit(1)))
+        .and(pl.col("__instTyped").ltEq(pl.lit(MAX_INSTANCE))),
+    )
+    : inst.eq(pl.lit("")).or(
+      isIn(ctxCol, repeatsCtx).and(
+        inst.str.toLowerCase().eq(pl.lit("new")).or(
+          inst.str.contains("^[0-9]+$").and(instNumber.gtEq(pl.lit(1)))
+            .and(instNumber.ltEq(pl.lit(MAX_INSTANCE))),
         ),
       ),
-    ).fillNull(false);
+    );
+  const rowOk = pl.col("__rec").neq(pl.lit("")).and(isIn(ctxCol, okCtx)).and(instanceOk)
+    .fillNull(false);
   const withOk = keys.withColumns(rowOk.alias("__ok"));
-  const badRows = withOk.filter(pl.col("__ok").not()).toRecords() as {
-    __row: number;
-    __rec: string;
-    __ev: string;
-    __ins: string;
-    __inst: string;
-    __ctx: number;
-  }[];
+  const badRows = withOk.filter(pl.col("__ok").not())
+    .select("__row", "__rec", "__ev", "__ins", "__ctx", instText).toRecords() as {
+      __row: number;
+      __rec: string;
+      __ev: string;
+      __ins: string;
+      __inst: string;
+      __ctx: number;
+    }[];
   const reportedEvents = new Set<string>();
   for (const r of badRows) {
     const ctx = contexts[r.__ctx];
-    const where = { record: r.__rec, row: r.__row, event: r.__ev, instrument: r.__ins, instance: r.__inst };
+    const where = {
+      record: r.__rec,
+      row: r.__row,
+      event: r.__ev,
+      instrument: r.__ins,
+      instance: r.__inst,
+    };
     if (ctx.problem === "unknown_event") {
       if (!reportedEvents.has(r.__ev)) {
         reportedEvents.add(r.__ev);
@@ -519,22 +590,43 @@ export function validateRawFrame(
     }
   }
 
-  // Duplicate keys (REDCap would merge them: the last non-blank value wins).
-  const dupKey = pl.concatString([
-    pl.col("__rec"),
-    dd.longitudinal
-      ? pl.when(pl.col("__ev").eq(pl.lit(""))).then(pl.lit(dd.events[0]?.uniqueName ?? ""))
-        .otherwise(pl.col("__ev"))
-      : pl.lit(""),
-    pl.col("__ins"),
-    pl.when(inst.eq(pl.lit(""))).then(pl.lit("1")).otherwise(inst),
-  ], "\u0001");
-  const dupMask = dupKey.isDuplicated().and(inst.str.toLowerCase().neq(pl.lit("new")));
-  const dups = keys.filter(dupMask).select("__row", "__rec", "__ev", "__ins", "__inst")
-    .toRecords() as { __row: number; __rec: string; __ev: string; __ins: string; __inst: string }[];
+  // Duplicate keys (REDCap would merge them: the last non-blank value wins). Keys are
+  // integers when each record's rows are contiguous (the usual case): hashing them is cheap.
+  const ctxKeyIds = new Map<string, number>();
+  const ctxKeys = contexts.map((x) => {
+    const key = `${x.resolved}\u0001${x.instrument}`;
+    if (!ctxKeyIds.has(key)) ctxKeyIds.set(key, ctxKeyIds.size);
+    return ctxKeyIds.get(key)!;
+  });
+  const runStart = pl.col("__rec").neq(pl.col("__rec").shift(1)).fillNull(true);
+  let contiguous = hints.contiguous;
+  if (contiguous === undefined) {
+    const runIds = keys.filter(runStart).getColumn("__rec").toArray() as string[];
+    contiguous = new Set(runIds).size === runIds.length;
+  }
+  const instKey = typedInstance
+    ? pl.col("__instTyped").fillNull(pl.lit(1)).cast(pl.Int64)
+    : pl.when(inst.eq(pl.lit(""))).then(pl.lit(1)).otherwise(inst.cast(pl.Int64, false))
+      .cast(pl.Int64);
+  const ctxKey = ctxCol.replaceStrict(contexts.map((x) => x.id), ctxKeys, pl.lit(-1), pl.Int64);
+  const dupKey = contiguous
+    ? runStart.cast(pl.Int64).cumSum().cast(pl.Int64).mul(pl.lit(ctxKeyIds.size * 40000))
+      .add(ctxKey.mul(pl.lit(40000))).add(instKey)
+    : pl.concatString([pl.col("__rec"), ctxKey.cast(pl.String), instKey.cast(pl.String)], "\u0001");
+  let dupMask = dupKey.isDuplicated().and(pl.col("__ok"));
+  if (!typedInstance) dupMask = dupMask.and(inst.str.toLowerCase().neq(pl.lit("new")));
+  const dups = withOk.filter(dupMask).select("__row", "__rec", "__ev", "__ins", instText, "__ctx")
+    .toRecords() as {
+      __row: number;
+      __rec: string;
+      __ev: string;
+      __ins: string;
+      __inst: string;
+      __ctx: number;
+    }[];
   const seenKeys = new Set<string>();
   for (const r of dups) {
-    const key = JSON.stringify([r.__rec, r.__ev, r.__ins, r.__inst || "1"]);
+    const key = JSON.stringify([r.__rec, ctxKeys[r.__ctx], r.__inst || "1"]);
     if (!seenKeys.has(key)) {
       seenKeys.add(key);
       continue;
@@ -547,77 +639,193 @@ export function validateRawFrame(
         (r.__ins ? `, instrument "${r.__ins}"` : "") +
         (r.__inst ? `, instance ${r.__inst}` : "") +
         `; REDCap would merge the rows (the last non-blank value wins)`,
-      { record: r.__rec, value: r.__rec, row: r.__row, event: r.__ev, instrument: r.__ins, instance: r.__inst },
+      {
+        record: r.__rec,
+        value: r.__rec,
+        row: r.__row,
+        event: r.__ev,
+        instrument: r.__ins,
+        instance: r.__inst,
+      },
     );
   }
 
   // --- values ------------------------------------------------------------------------------
+  // Columns checked alike share one multi-column expression (building thousands of
+  // single-column expressions costs more than running them).
   const missingCodes = dd.missingDataCodes.map((m) => m.code);
-  const frame = raw.withColumns(
-    ...["__ctx", "__rec", "__ev", "__ins", "__inst", "__row"].map((k) => keys.getColumn(k)),
-    withOk.getColumn("__ok"),
-  );
-  const maskExprs: pl.Expr[] = [];
-  const planMasks: { plan: ColumnPlan; outside?: number; value?: number }[] = [];
-  for (const plan of plans) {
-    const c = pl.col(plan.column);
-    const present = c.isNotNull().and(c.neq(pl.lit("")));
-    const entry: { plan: ColumnPlan; outside?: number; value?: number } = { plan };
-    const outsideCtx = contexts.filter((x) => !x.problem && x.outside.has(plan.form)).map((x) =>
-      x.id
+  const dtypes = new Map(raw.getColumns().map((x) => [x.name, x.dtype]));
+  // Per form, once: rows outside its context (`__outN`) and rows inside it (`__inN`), both
+  // among structurally sound rows.
+  const formsOutside = new Map<string, number>();
+  const outsideExprs: pl.Expr[] = [];
+  for (const form of dd.forms) {
+    const ids = contexts.filter((x) => !x.problem && x.outside.has(form.name)).map((x) => x.id);
+    if (ids.length === 0) continue;
+    const n = formsOutside.size;
+    formsOutside.set(form.name, n);
+    const outside = isIn(ctxCol, ids);
+    outsideExprs.push(
+      pl.col("__ok").and(outside).alias(`__out${n}`),
+      pl.col("__ok").and(outside.not()).alias(`__in${n}`),
     );
-    const inContext = pl.col("__ok").and(isIn(ctxCol, outsideCtx).not());
-    if (outsideCtx.length > 0) {
-      let bad = pl.col("__ok").and(isIn(ctxCol, outsideCtx)).and(present);
-      if (plan.kind === "checkbox") bad = bad.and(c.str.strip().neq(pl.lit("0")));
-      entry.outside = maskExprs.length;
-      maskExprs.push(bad.fillNull(false));
+  }
+  const frame = raw.withColumns(
+    ...["__ctx", "__rec", "__ev", "__ins", instColumn, "__row"].map((k) => keys.getColumn(k)),
+    withOk.getColumn("__ok"),
+  ).withColumns(...outsideExprs);
+  const groups = new Map<string, { plan: ColumnPlan; dtype: pl.DataType; columns: string[] }>();
+  for (const plan of plans) {
+    const dtype = dtypes.get(plan.column)!;
+    const field = plan.field;
+    const key = JSON.stringify([
+      plan.kind,
+      plan.form,
+      String(dtype),
+      plan.kind === "value"
+        ? [
+          field.type,
+          field.validation,
+          field.min,
+          field.max,
+          field.annotation,
+          field.choices.map((c) => c.code),
+        ]
+        : [],
+    ]);
+    const group = groups.get(key);
+    if (group) group.columns.push(plan.column);
+    else groups.set(key, { plan, dtype, columns: [plan.column] });
+  }
+  const maskExprs: pl.Expr[] = [];
+  const maskOutputs: string[][] = [];
+  for (const { plan, dtype, columns: cols } of groups.values()) {
+    const text = isDtype(dtype, "String", "Utf8");
+    const col = pl.cols(cols);
+    // Typed wire columns (UInt8 Booleans, Int64, Float64 number_1dp, Date) are checked as
+    // typed values; others as text.
+    const c = text
+      ? col
+      : isDtype(dtype, "Datetime")
+      ? col.dt.strftime(datetimeFormatOf(plan.field))
+      : col.cast(pl.String);
+    // Blank text ("") is not a value: such cells are let through here and dropped in JS.
+    const present = col.isNotNull();
+    const formIndex = formsOutside.get(plan.form);
+    const bool01 = isDtype(dtype, "UInt8");
+    if (formIndex !== undefined) {
+      let bad = present.and(pl.col(`__out${formIndex}`));
+      if (plan.kind === "checkbox") {
+        bad = bad.and(
+          text
+            ? col.str.strip().neq(pl.lit("0"))
+            : bool01
+            ? col.neq(pl.lit(0))
+            : isDtype(dtype, "Int")
+            ? col.cast(pl.Int64).neq(pl.lit(0))
+            : c.neq(pl.lit("0")),
+        );
+      }
+      maskExprs.push(bad.fillNull(false).prefix("__o__"));
+      maskOutputs.push(cols.map((x) => `__o__${x}`));
     }
+    const inContext = formIndex !== undefined ? pl.col(`__in${formIndex}`) : pl.col("__ok");
     let valueBad: pl.Expr | undefined;
-    if (plan.kind === "status") valueBad = isIn(c, ["0", "1", "2"]).not();
-    else if (plan.kind === "checkbox") valueBad = isIn(c, ["0", "1"]).not();
-    else {
-      const field = plan.field;
-      const allowMissing = missingCodes.length > 0 && !/@NOMISSING\b/.test(field.annotation);
-      const notMissing = allowMissing ? isIn(c, missingCodes).not() : pl.lit(true);
-      if (["radio", "dropdown", "yesno", "truefalse", "select"].includes(field.type)) {
-        valueBad = isIn(c, field.choices.map((x) => x.code)).not().and(notMissing);
-      } else if (checked(field)) {
-        const pattern = fastPattern(field, dateFormat);
-        let candidate: pl.Expr = pattern ? c.str.contains(pattern).not() : pl.lit(true);
-        const kind = dateKind(field.validation.trim());
-        if (pattern && kind) {
-          // The regex passes impossible dates (2023-02-30): parse the date part too.
-          candidate = candidate.or(
-            c.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d").isNull(),
-          );
+    const coded = plan.kind === "status" ||
+      ["radio", "dropdown", "yesno", "truefalse", "select"].includes(plan.field.type);
+    if (isDtype(dtype, "Categorical") && plan.kind !== "checkbox" && coded) {
+      // A Categorical holds few distinct values: check those, flag rows only when one is bad.
+      const allowed = new Set([
+        ...(plan.kind === "status" ? ["0", "1", "2"] : plan.field.choices.map((x) => x.code)),
+        ...(plan.kind === "value" && !/@NOMISSING\b/.test(plan.field.annotation)
+          ? missingCodes
+          : []),
+      ]);
+      const bad = new Set<string>();
+      for (const name of cols) {
+        for (const v of raw.getColumn(name).unique().toArray() as (string | null)[]) {
+          if (v !== null && v !== "" && !allowed.has(v)) bad.add(v);
         }
+      }
+      if (bad.size > 0) valueBad = isIn(c, [...bad]);
+    } else if (plan.kind === "status") {
+      valueBad = isDtype(dtype, "Int")
+        ? isIn(col, [0, 1, 2]).not()
+        : isIn(c, ["0", "1", "2"]).not();
+    } else if (plan.kind === "checkbox") valueBad = bool01 ? undefined : isIn(c, ["0", "1"]).not();
+    else if (!isDtype(dtype, "Categorical") || !coded) {
+      const field = plan.field;
+      const allowMissing = text && missingCodes.length > 0 &&
+        !/@NOMISSING\b/.test(field.annotation);
+      const notMissing = allowMissing ? isIn(c, missingCodes).not() : undefined;
+      const validation = field.validation.trim();
+      const kind = dateKind(validation);
+      if (["radio", "dropdown", "yesno", "truefalse", "select"].includes(field.type)) {
+        const codes = field.choices.map((x) => x.code);
+        if (isDtype(dtype, "Int")) {
+          // Integer codes compare as numbers (no text per row).
+          valueBad = isIn(col, codes.filter(isIntegerCode).map(Number)).not();
+        } else if (!(bool01 && codes.includes("0") && codes.includes("1"))) {
+          valueBad = isIn(c, codes).not();
+          if (notMissing) valueBad = valueBad.and(notMissing);
+        }
+      } else if (checked(field)) {
         const range = rangeOf(field, now);
-        if (range) candidate = candidate.or(rangeExpr(c, range));
+        const typedOk = (isDtype(dtype, "Int") &&
+          (field.type === "slider" || ["integer", "number"].includes(validation))) ||
+          (isDtype(dtype, "Float64") && ["number_1dp", "number"].includes(validation)) ||
+          (isDtype(dtype, "Date") && kind === "date") ||
+          (isDtype(dtype, "Datetime") && (kind === "datetime" || kind === "datetime_seconds"));
+        let candidate: pl.Expr | undefined;
+        if (typedOk) {
+          // Valid by construction; only the range needs a look, and only when the column's
+          // smallest or largest value is outside it.
+          if (range && outOfRange(raw, cols, range, datetimeFormatOf(field))) {
+            candidate = rangeExpr(range.numeric ? col : c, range, !range.numeric);
+          }
+        } else {
+          const pattern = fastPattern(field, dateFormat);
+          candidate = pattern ? c.str.contains(pattern).not() : pl.lit(true);
+          if (pattern && kind) {
+            // The regex passes impossible dates (2023-02-30): parse the date part too.
+            candidate = candidate.or(
+              c.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d").isNull(),
+            );
+          }
+          if (range) candidate = candidate.or(rangeExpr(c, range, true));
+        }
         if (field.type === "slider") {
           const v = c.cast(pl.Float64, false);
           const lo = field.min.trim() === "" ? 0 : Number(field.min);
           const hi = field.max.trim() === "" ? 100 : Number(field.max);
-          candidate = candidate.or(v.lt(pl.lit(lo)).or(v.gt(pl.lit(hi))).fillNull(true));
+          const out = v.lt(pl.lit(lo)).or(v.gt(pl.lit(hi))).fillNull(true);
+          candidate = candidate ? candidate.or(out) : out;
         }
-        valueBad = candidate.and(notMissing);
+        if (candidate) valueBad = notMissing ? candidate.and(notMissing) : candidate;
       }
     }
     if (valueBad) {
-      entry.value = maskExprs.length;
-      maskExprs.push(inContext.and(present).and(valueBad).fillNull(false));
+      maskExprs.push(present.and(valueBad).and(inContext).fillNull(false).prefix("__v__"));
+      maskOutputs.push(cols.map((x) => `__v__${x}`));
     }
-    planMasks.push(entry);
   }
   if (maskExprs.length === 0) return sortIssues(issues);
-  const masked = frame.withColumns(...maskExprs.map((m, i) => m.alias(`__m${i}`)));
-  const anyRow = masked.select(...maskExprs.map((_, i) => pl.col(`__m${i}`).any())).row(0);
-  const keyCols = ["__row", "__rec", "__ev", "__ins", "__inst", "__ctx"];
-  const rowsOf = (index: number, column: string) =>
-    masked.filter(pl.col(`__m${index}`)).select(
+  // One pass of `any` per mask; masks with a hit are materialised afterwards.
+  const anyFrame = frame.select(...maskExprs.map((m) => m.any()));
+  const anyValues = anyFrame.row(0);
+  const anyMask = new Map(frameColumns(anyFrame).map((n, i) => [n, anyValues[i] === true]));
+  const hit = maskExprs.filter((_, i) => maskOutputs[i].some((n) => anyMask.get(n)));
+  if (hit.length === 0) return sortIssues(issues);
+  const masked = frame.withColumns(...hit);
+  const keyCols = ["__row", "__rec", "__ev", "__ins", "__ctx"];
+  const rowsOf = (mask: string, column: string) =>
+    masked.filter(pl.col(mask)).select(
       ...keyCols.map((k) => pl.col(k)),
-      pl.col(column).cast(pl.String).alias("__value"),
-    ).toRecords() as {
+      instText,
+      (isDtype(dtypes.get(column)!, "Datetime")
+        ? pl.col(column).dt.strftime(datetimeFormatOf(dd.field(dd.columnInfo(column)?.field ?? "")))
+        : pl.col(column).cast(pl.String)).alias("__value"),
+    ).toRecords().filter((r) => r.__value !== "") as {
       __row: number;
       __rec: string;
       __ev: string;
@@ -626,6 +834,11 @@ export function validateRawFrame(
       __ctx: number;
       __value: string;
     }[];
+  const planMasks = plans.map((plan) => ({
+    plan,
+    outside: anyMask.get(`__o__${plan.column}`) ? `__o__${plan.column}` : undefined,
+    value: anyMask.get(`__v__${plan.column}`) ? `__v__${plan.column}` : undefined,
+  }));
   for (const { plan, outside, value } of planMasks) {
     const where = (r: ReturnType<typeof rowsOf>[number]) => ({
       record: r.__rec,
@@ -636,7 +849,7 @@ export function validateRawFrame(
       instrument: r.__ins,
       instance: r.__inst,
     });
-    if (outside !== undefined && anyRow[outside]) {
+    if (outside !== undefined) {
       for (const r of rowsOf(outside, plan.column)) {
         const ctx = contexts[r.__ctx];
         const kind = ctx.outside.get(plan.form)!;
@@ -648,7 +861,7 @@ export function validateRawFrame(
         });
       }
     }
-    if (value === undefined || !anyRow[value]) continue;
+    if (value === undefined) continue;
     const field = plan.field;
     const meta = metadataOf(field);
     const force = /@FORCE-MINMAX\b/.test(field.annotation);

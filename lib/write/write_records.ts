@@ -11,14 +11,10 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapApiError } from "../errors.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
 import { readDictionary } from "../read_records.ts";
-import { serializeFrame } from "./_serialize.ts";
-import { ChangeSet, compareWithStored } from "./change_set.ts";
+import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
+import { type ChangeSet, compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
-import {
-  type DateFormat,
-  type ImportIssue,
-  validateRawFrame,
-} from "./validate.ts";
+import { type DateFormat, type ImportIssue, validateRawFrame } from "./validate.ts";
 
 /** Options for {@linkcode writeRecords}. */
 export interface WriteRecordsOptions {
@@ -125,7 +121,9 @@ function checkOptions(options: WriteRecordsOptions): void {
     throw new TypeError(`Cannot ${action}: options must be an object`);
   }
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new TypeError(`Cannot ${action}: unknown option "${key}"`);
+    if (!OPTION_KEYS.includes(key)) {
+      throw new TypeError(`Cannot ${action}: unknown option "${key}"`);
+    }
   }
   const oneOf = (name: string, value: unknown, allowed: string[]) => {
     if (value !== undefined && !allowed.includes(value as string)) {
@@ -169,35 +167,84 @@ function eavToFlatFrame(eav: pl.DataFrame, dd: DataDictionary): pl.DataFrame {
 }
 
 /** Whether CSV would change some value (REDCap drops a space before `-@+=` in CSV only). */
-function csvUnsafe(raw: pl.DataFrame): boolean {
-  const columns = frameColumns(raw);
+function csvUnsafe(raw: pl.DataFrame, dd: DataDictionary, eav: boolean): boolean {
+  // Only free text can start with a space: typed, validated and coded values cannot pass the
+  // check with one.
+  const columns = eav ? ["value"] : raw.getColumns().filter((s) => {
+    if (!isDtype(s.dtype, "String", "Utf8")) return false;
+    const info = dd.columnInfo(s.name);
+    const field = info?.field ? dd.field(info.field) : undefined;
+    if (!field || info?.role !== "field") return info?.role !== "checkbox";
+    return field.choices.length === 0 && field.validation.trim() === "";
+  }).map((s) => s.name);
   if (columns.length === 0 || frameHeight(raw) === 0) return false;
+  // A value starting with a space sorts before "!": columns whose smallest value does not
+  // need no closer look (an aggregate, no per-row result). Then a prefix test, then the pattern.
+  const smallest = raw.select(...columns.map((c) => pl.col(c).cast(pl.String).min())).row(0);
+  const low = columns.filter((_, i) => smallest[i] !== null && String(smallest[i]) < "!");
+  if (low.length === 0) return false;
+  const spaced = raw.select(
+    ...low.map((c) => pl.col(c).cast(pl.String).str.startsWith(" ").fillNull(false).any()),
+  ).row(0);
+  const suspects = low.filter((_, i) => spaced[i]);
+  if (suspects.length === 0) return false;
   const flags = raw.select(
-    ...columns.map((c) =>
+    ...suspects.map((c) =>
       pl.col(c).cast(pl.String).str.contains("^ [-@+=]").fillNull(false).any().alias(c)
     ),
   ).row(0);
   return flags.some(Boolean);
 }
 
-function encode(part: pl.DataFrame, format: "csv" | "json"): string {
-  if (format === "csv") return part.writeCSV().toString();
-  return JSON.stringify(part.toRecords().map((row) => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(row)) out[k] = v === null ? "" : String(v);
-    return out;
-  }));
+function encode(part: pl.DataFrame, format: "csv" | "json", datetimeFormat?: string): string {
+  if (format === "csv") return part.writeCSV({ datetimeFormat }).toString();
+  return JSON.stringify(
+    wireToText(part, datetimeFormat).toRecords().map((row) => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(row)) out[k] = v === null ? "" : String(v);
+      return out;
+    }),
+  );
 }
 
 /** Splits rows into batches of whole records, keeping row order inside each batch. */
+/** Runs of equal record ids: each run's id and first row. */
+interface RecordRuns {
+  ids: string[];
+  offsets: number[];
+  /** Whether each record's rows form one run (the usual order of an export). */
+  contiguous: boolean;
+}
+
+function recordRuns(raw: pl.DataFrame, idColumn: string): RecordRuns {
+  const idText = pl.col(idColumn).cast(pl.String).fillNull(pl.lit(""));
+  const starts = raw.select(idText.alias("id")).withRowIndex("row")
+    .filter(pl.col("id").neq(pl.col("id").shift(1)).fillNull(true));
+  const ids = starts.getColumn("id").toArray() as string[];
+  const offsets = starts.getColumn("row").toArray() as number[];
+  return { ids, offsets, contiguous: new Set(ids).size === ids.length };
+}
+
 function batchesOf(
   raw: pl.DataFrame,
   idColumn: string,
   batchSize: number,
+  runs: RecordRuns,
 ): { records: string[]; rows: pl.DataFrame }[] {
-  const ids = raw.select(pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
-    .getColumn(idColumn).unique({ maintainOrder: true }).toArray() as string[];
+  // With one run per record, batches are zero-copy slices.
+  const ids = runs.contiguous ? runs.ids : [...new Set(runs.ids)];
   if (ids.length <= batchSize) return [{ records: ids, rows: raw }];
+  if (runs.contiguous) {
+    const offsets = runs.offsets;
+    const height = frameHeight(raw);
+    const out: { records: string[]; rows: pl.DataFrame }[] = [];
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const from = offsets[i];
+      const to = i + batchSize < ids.length ? offsets[i + batchSize] : height;
+      out.push({ records: ids.slice(i, i + batchSize), rows: raw.slice(from, to - from) });
+    }
+    return out;
+  }
   const index = pl.DataFrame({
     [idColumn]: ids,
     __batch: ids.map((_, i) => Math.floor(i / batchSize)),
@@ -241,7 +288,10 @@ function batchesOf(
  *
  * const client = createDemoClient({ records: 3 });
  * const { data } = await readRecords(client, { records: ["1"], fields: ["first_name"] });
- * const edited = data.withColumns(pl.lit("Ada").alias("first_name"));
+ * const name = pl.col("first_name");
+ * const edited = data.withColumns(
+ *   pl.when(name.isNotNull()).then(pl.lit("Ada")).otherwise(name).alias("first_name"),
+ * );
  * const preview = await writeRecords(client, edited, { dryRun: true });
  * strictEqual(preview.changes?.changes[0].new, "Ada");
  * const result = await writeRecords(client, edited);
@@ -282,6 +332,8 @@ export async function writeRecords(
   let payload: pl.DataFrame; // what is sent
   let flat: pl.DataFrame; // flat view for checks and comparison
   let issues: ImportIssue[] = [];
+  let datetimeFormat: string | undefined;
+  let runs: RecordRuns | undefined;
   if (type === "eav") {
     for (const c of ["record", "field_name", "value"]) {
       if (!columns.includes(c)) {
@@ -295,6 +347,7 @@ export async function writeRecords(
     const serialized = serializeFrame(frame, dd);
     payload = flat = serialized.raw;
     issues = serialized.issues;
+    datetimeFormat = serialized.datetimeFormat;
   }
   timings.serialize = performance.now() - t;
 
@@ -305,7 +358,13 @@ export async function writeRecords(
     if (frameColumns(flat).includes("redcap_data_access_group")) {
       dags = (await client.exportDags()).map((d) => d.unique_group_name);
     }
-    issues = [...issues, ...validateRawFrame(flat, dd, { dateFormat, dags })];
+    if (type === "flat" && frameColumns(flat).includes(dd.recordIdField)) {
+      runs = recordRuns(flat, dd.recordIdField);
+    }
+    issues = [
+      ...issues,
+      ...validateRawFrame(flat, dd, { dateFormat, dags }, { contiguous: runs?.contiguous }),
+    ];
     if (issues.some((i) => i.severity === "error")) throw new ImportValidationError(issues);
   }
   timings.validate = performance.now() - t;
@@ -335,21 +394,27 @@ export async function writeRecords(
     const stored = forceAutoNumber || ids.length === 0
       ? pl.DataFrame()
       : await client.exportRecords({ records: ids, signal });
-    result.changes = compareWithStored(flat, stored, dd, overwriteBehavior, type === "flat");
+    result.changes = compareWithStored(
+      wireToText(flat, datetimeFormat),
+      stored,
+      dd,
+      overwriteBehavior,
+      type === "flat",
+    );
     return result;
   }
   if (frameHeight(payload) === 0) return result;
 
   // --- import in batches --------------------------------------------------------------------
   t = performance.now();
-  const format = csvUnsafe(payload) ? "json" : "csv";
+  const format = csvUnsafe(payload, dd, type === "eav") ? "json" : "csv";
   const hasNew = frameColumns(payload).includes("redcap_repeat_instance") &&
     payload.select(
-      pl.col("redcap_repeat_instance").cast(pl.String).str.strip().str.toLowerCase()
-        .eq(pl.lit("new")).fillNull(false).any(),
-    ).row(0)[0] === true;
+        pl.col("redcap_repeat_instance").cast(pl.String).str.strip().str.toLowerCase()
+          .eq(pl.lit("new")).fillNull(false).any(),
+      ).row(0)[0] === true;
   const idempotent = !forceAutoNumber && !hasNew;
-  const batches = batchesOf(payload, idColumn, batchSize);
+  const batches = batchesOf(payload, idColumn, batchSize, runs ?? recordRuns(payload, idColumn));
   timings.encode += performance.now() - t;
   result.batches = batches.map((b, index) => ({
     index,
@@ -368,7 +433,7 @@ export async function writeRecords(
       const batch = batches[index];
       const entry = result.batches[index];
       const te = performance.now();
-      const data = encode(batch.rows, format);
+      const data = encode(batch.rows, format, datetimeFormat);
       timings.encode += performance.now() - te;
       const ts = performance.now();
       try {

@@ -42,11 +42,16 @@ export function generateProject(seed: number): ProjectDefinition {
   const longitudinal = rand() < 0.5;
   const nForms = 2 + Math.floor(rand() * 2);
   const forms = Array.from({ length: nForms }, (_, i) => `form_${i}`);
-  const metadata = [fieldMetadata({ field_name: "record_id", form_name: "form_0", field_type: "text" })];
+  const metadata = [
+    fieldMetadata({ field_name: "record_id", form_name: "form_0", field_type: "text" }),
+  ];
   const makers: Record<string, () => string> = {};
   const calcs: [string, string][] = [];
   const p2 = (n: number) => String(n).padStart(2, "0");
-  const day = () => `${2000 + Math.floor(rand() * 25)}-${p2(1 + Math.floor(rand() * 12))}-${p2(1 + Math.floor(rand() * 28))}`;
+  const day = () =>
+    `${2000 + Math.floor(rand() * 25)}-${p2(1 + Math.floor(rand() * 12))}-${
+      p2(1 + Math.floor(rand() * 28))
+    }`;
   const time = () => `${p2(Math.floor(rand() * 24))}:${p2(Math.floor(rand() * 60))}`;
   forms.forEach((form, f) => {
     const n = 2 + Math.floor(rand() * 4);
@@ -90,7 +95,9 @@ export function generateProject(seed: number): ProjectDefinition {
       } else makers[name] = gen[`${type}:${validation}`];
     }
     if (rand() < 0.3) {
-      const source = metadata.find((m) => m.form_name === form && m.text_validation_type_or_show_slider_number === "integer");
+      const source = metadata.find((m) =>
+        m.form_name === form && m.text_validation_type_or_show_slider_number === "integer"
+      );
       if (source) {
         calcs.push([`calc_${f}`, source.field_name]);
         metadata.push(fieldMetadata({

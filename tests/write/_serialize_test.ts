@@ -1,27 +1,79 @@
 import { deepStrictEqual } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
-import { plainDecimal, serializeFrame } from "../../lib/write/_serialize.ts";
+import { plainDecimal, serializeFrame, wireToText } from "../../lib/write/_serialize.ts";
 
 const dd = DataDictionary.fromMetadata([
   { field_name: "id", form_name: "f", field_type: "text" },
-  { field_name: "x", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "number" },
-  { field_name: "x1", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "number_1dp" },
-  { field_name: "x2c", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "number_2dp_comma_decimal" },
-  { field_name: "n", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "integer" },
-  { field_name: "d", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "date_dmy" },
-  { field_name: "dt", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "datetime_ymd" },
-  { field_name: "dts", form_name: "f", field_type: "text", text_validation_type_or_show_slider_number: "datetime_seconds_ymd" },
-  { field_name: "sex", form_name: "f", field_type: "radio", select_choices_or_calculations: "1, Female | 2, Male | 3, 1" },
+  {
+    field_name: "x",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "number",
+  },
+  {
+    field_name: "x1",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "number_1dp",
+  },
+  {
+    field_name: "x2c",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "number_2dp_comma_decimal",
+  },
+  {
+    field_name: "n",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "integer",
+  },
+  {
+    field_name: "d",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "date_dmy",
+  },
+  {
+    field_name: "dt",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "datetime_ymd",
+  },
+  {
+    field_name: "dts",
+    form_name: "f",
+    field_type: "text",
+    text_validation_type_or_show_slider_number: "datetime_seconds_ymd",
+  },
+  {
+    field_name: "sex",
+    form_name: "f",
+    field_type: "radio",
+    select_choices_or_calculations: "1, Female | 2, Male | 3, 1",
+  },
   { field_name: "ok", form_name: "f", field_type: "yesno" },
-  { field_name: "race", form_name: "f", field_type: "checkbox", select_choices_or_calculations: "1, White | -9, Other" },
+  {
+    field_name: "race",
+    form_name: "f",
+    field_type: "checkbox",
+    select_choices_or_calculations: "1, White | -9, Other",
+  },
   { field_name: "c", form_name: "f", field_type: "calc", select_choices_or_calculations: "[n]" },
 ]);
 
 function serialize(data: Record<string, unknown[]>, dtypes: Record<string, pl.DataType> = {}) {
   let df = pl.DataFrame(data);
   for (const [c, t] of Object.entries(dtypes)) df = df.withColumns(pl.col(c).cast(t));
-  return serializeFrame(df, dd);
+  const out = serializeFrame(df, dd);
+  const text = wireToText(out.raw, out.datetimeFormat);
+  // The wire frame's CSV (typed columns as Polars prints them) is exactly the text's CSV.
+  deepStrictEqual(
+    out.raw.writeCSV({ datetimeFormat: out.datetimeFormat }).toString(),
+    text.writeCSV().toString(),
+  );
+  return { ...out, raw: text };
 }
 
 Deno.test("serializeFrame() writes floats without float noise or exponents", () => {
@@ -63,6 +115,19 @@ Deno.test("serializeFrame() writes dates as ISO and datetimes per the field's se
     { d: "2024-01-05", dt: "2024-01-05 10:30", dts: "2024-01-05 10:30:45" },
     { d: null, dt: null, dts: null },
   ]);
+});
+
+Deno.test("serializeFrame() keeps datetimes typed when they share one format", () => {
+  const at = new Date(Date.UTC(2024, 0, 5, 10, 30, 45));
+  const out = serializeFrame(
+    pl.DataFrame({ id: ["1"], dt: [at] }).withColumns(pl.col("dt").cast(pl.Datetime("ms"))),
+    dd,
+  );
+  deepStrictEqual(out.datetimeFormat, "%Y-%m-%d %H:%M");
+  deepStrictEqual(
+    out.raw.writeCSV({ datetimeFormat: out.datetimeFormat }).toString(),
+    "id,dt\n1,2024-01-05 10:30\n",
+  );
 });
 
 Deno.test("serializeFrame() turns labels into codes, keeps codes, and Booleans into 1/0", () => {
@@ -110,4 +175,10 @@ Deno.test("plainDecimal() writes exponents out", () => {
     ["1e-7", "-2.5e-5", "1e+21", "1,5e-3", "12"].map(plainDecimal),
     ["0.0000001", "-0.000025", "1000000000000000000000", "0,0015", "12"],
   );
+});
+
+Deno.test("serializeFrame() drops field__label columns that repeat a coded column", () => {
+  const { raw, dropped } = serialize({ id: ["1"], sex: ["2"], sex__label: ["Male"] });
+  deepStrictEqual(raw.getColumns().map((s) => s.name), ["id", "sex"]);
+  deepStrictEqual(dropped, ["sex__label"]);
 });

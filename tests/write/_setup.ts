@@ -21,7 +21,9 @@ export interface ProjectClient {
 export interface ProjectClientOptions {
   demoRecords?: number;
   /** Wraps the handler's fetch (to inject failures). */
-  wrap?: (fetch: (request: Request) => Promise<Response>) => (request: Request) => Promise<Response>;
+  wrap?: (
+    fetch: (request: Request) => Promise<Response>,
+  ) => (request: Request) => Promise<Response>;
 }
 
 /** Loads a project into a fresh store and returns a client for it. */

@@ -27,8 +27,16 @@ Deno.test("exportFiles() and importFiles() copy a file field between projects", 
     // With the files in place the two projects read the same, file names included.
     deepStrictEqual(plainRows((await readRecords(target.client)).data), plainRows(data));
     const first = out[0];
-    const a = await source.client.exportFile({ record: first.record, field: "lab_report", event: first.event });
-    const b = await target.client.exportFile({ record: first.record, field: "lab_report", event: first.event });
+    const a = await source.client.exportFile({
+      record: first.record,
+      field: "lab_report",
+      event: first.event,
+    });
+    const b = await target.client.exportFile({
+      record: first.record,
+      field: "lab_report",
+      event: first.event,
+    });
     deepStrictEqual(b.content, a.content);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -39,7 +47,12 @@ Deno.test("exportFiles() names files of a repeating form with their instance", a
   const source = await projectClient(classicProject());
   await source.client.importRecords([
     { record_id: "1", name: "Ann" },
-    { record_id: "1", redcap_repeat_instrument: "visits", redcap_repeat_instance: "2", visit_score: "3" },
+    {
+      record_id: "1",
+      redcap_repeat_instrument: "visits",
+      redcap_repeat_instance: "2",
+      visit_score: "3",
+    },
   ]);
   await source.client.importFile({
     record: "1",
@@ -56,7 +69,11 @@ Deno.test("exportFiles() names files of a repeating form with their instance", a
     await target.client.importRecords([{ record_id: "1", name: "Ann" }]);
     const back = await importFiles(target.client, { field: "visit_file", dir });
     deepStrictEqual(back.map((f) => [f.record, f.instance, f.name]), [["1", 2, "scan_a.txt"]]);
-    const file = await target.client.exportFile({ record: "1", field: "visit_file", repeat_instance: 2 });
+    const file = await target.client.exportFile({
+      record: "1",
+      field: "visit_file",
+      repeat_instance: 2,
+    });
     strictEqual(new TextDecoder().decode(file.content), "hello");
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -70,7 +87,10 @@ Deno.test("importFiles() uploads nothing when a file name names no record", asyn
   try {
     await Deno.writeTextFile(`${dir}/1_photo.png`, "x");
     await Deno.writeTextFile(`${dir}/99_photo.png`, "y");
-    await rejects(importFiles(target.client, { field: "photo", dir }), /99_photo\.png \(no such record\)/);
+    await rejects(
+      importFiles(target.client, { field: "photo", dir }),
+      /99_photo\.png \(no such record\)/,
+    );
     const error = await target.client.exportFile({ record: "1", field: "photo" }).catch((e) => e);
     ok(error instanceof Error, "nothing was uploaded");
     await rejects(importFiles(target.client, { field: "name", dir }), /not a file-upload field/);

@@ -233,7 +233,12 @@ const CASES: Case[] = [
   {
     name: "a form not designated for the event",
     project: "longitudinal",
-    rows: [{ study_id: "1", redcap_event_name: "followup_arm_1", redcap_repeat_instance: "1", dob: "2020-01-01" }],
+    rows: [{
+      study_id: "1",
+      redcap_event_name: "followup_arm_1",
+      redcap_repeat_instance: "1",
+      dob: "2020-01-01",
+    }],
     code: "not_designated",
     record: "1",
     field: "dob",
@@ -410,13 +415,49 @@ Deno.test("validateRecords() agrees with the server's value check on random valu
   const { checkTextValue } = await import("../../lib/server/records/_validate.ts");
   const { dd } = await projectClient(classicProject());
   const fields = [
-    "age", "height", "weight", "weight_comma", "score_comma", "dob", "seen_secs", "wake", "lap",
-    "duration", "email", "zip", "pain", "strict",
+    "age",
+    "height",
+    "weight",
+    "weight_comma",
+    "score_comma",
+    "dob",
+    "seen_secs",
+    "wake",
+    "lap",
+    "duration",
+    "email",
+    "zip",
+    "pain",
+    "strict",
   ];
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pieces = ["0", "1", "9", "12", "-", "+", ".", ",", ":", " ", "2023", "02", "30", "59",
-    "60", "24", "e5", "a", "@", "x.org", "UNK", "300", "1.5", "07"];
+  const pieces = [
+    "0",
+    "1",
+    "9",
+    "12",
+    "-",
+    "+",
+    ".",
+    ",",
+    ":",
+    " ",
+    "2023",
+    "02",
+    "30",
+    "59",
+    "60",
+    "24",
+    "e5",
+    "a",
+    "@",
+    "x.org",
+    "UNK",
+    "300",
+    "1.5",
+    "07",
+  ];
   const values: Record<string, string[]> = {};
   for (const field of fields) {
     values[field] = Array.from({ length: 300 }, () => {
@@ -448,4 +489,59 @@ Deno.test("validateRecords() agrees with the server's value check on random valu
   }
   ok(flagged.size > 500, `only ${flagged.size} values flagged`);
   strictEqual(disagreements, 0);
+});
+
+Deno.test("validateRecords() checks ranges of typed columns (Int64, Float64, Date)", async () => {
+  const { dd } = await projectClient(classicProject());
+  const frame = pl.DataFrame({
+    record_id: ["1", "2", "3"],
+    age: [30, 130, null],
+    height: [170.5, 180.0, 300.5],
+  }).withColumns(pl.col("age").cast(pl.Int64));
+  deepStrictEqual(
+    validateRecords(frame, dd).map((i) => [i.code, i.record, i.field, i.value, i.severity]),
+    [
+      ["soft_range", "2", "age", "130", "warning"],
+      ["out_of_range", "3", "height", "300.5", "error"],
+    ],
+  );
+  const dates = pl.DataFrame({ record_id: ["1"], dob: [new Date(Date.UTC(2023, 1, 3))] })
+    .withColumns(pl.col("dob").cast(pl.Date));
+  deepStrictEqual(validateRecords(dates, dd), []);
+});
+
+Deno.test("validateRecords() finds duplicate keys in rows that are not grouped by record", async () => {
+  const { dd } = await projectClient(classicProject());
+  const frame = stringFrame([
+    { record_id: "1", name: "A" },
+    { record_id: "2", name: "B" },
+    { record_id: "1", name: "C" },
+  ]);
+  deepStrictEqual(validateRecords(frame, dd).map((i) => [i.code, i.row]), [["duplicate_key", 2]]);
+});
+
+Deno.test("validateRecords() treats empty text as blank, as REDCap does", async () => {
+  const { dd } = await projectClient(longitudinalProject());
+  const frame = pl.DataFrame({
+    study_id: ["1", "1"],
+    redcap_event_name: ["baseline_arm_1", "followup_arm_1"],
+    redcap_repeat_instance: ["", "1"],
+    dob: ["", ""],
+    hr: ["", "70"],
+  });
+  deepStrictEqual(validateRecords(frame, dd), []);
+});
+
+Deno.test("validateRecords() checks typed (Int64) instances as text ones", async () => {
+  const { dd } = await projectClient(classicProject());
+  const frame = pl.DataFrame({
+    record_id: ["1", "1", "1"],
+    redcap_repeat_instrument: [null, "visits", "visits"],
+    redcap_repeat_instance: [null, 2, 40000],
+    visit_score: [null, "3", "4"],
+  }).withColumns(pl.col("redcap_repeat_instance").cast(pl.Int64));
+  deepStrictEqual(
+    validateRecords(frame, dd).map((i) => [i.code, i.row, i.value]),
+    [["bad_instance", 2, "40000"]],
+  );
 });

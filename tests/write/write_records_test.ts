@@ -20,15 +20,19 @@ function comparable(df: pl.DataFrame, drop: string[]): pl.DataFrame {
 Deno.test("writeRecords() round-trips the demo's typed frame into an empty copy", async () => {
   const source = await projectClient("demo", { demoRecords: 40 });
   const target = await projectClient(demoProject({ records: 0 }));
-  for (const mode of [{}, { labels: "code", checkboxes: "list" }] as const) {
+  for (const mode of [{}, { labels: "code", checkboxes: "list" }, { labels: "both" }] as const) {
     const { data } = await readRecords(source.client, mode);
     const result = await writeRecords(target.client, data, { batchSize: 9 });
     strictEqual(result.count, 40);
     strictEqual(result.batches.length, 5);
+    strictEqual(result.imported.length, 40);
     ok(result.batches.every((b) => b.status === "imported"));
     deepStrictEqual(result.warnings.map((w) => w.field), ["bmi", "lab_report"]);
     const back = (await readRecords(target.client, mode)).data;
-    deepStrictEqual(plainRows(comparable(back, ["lab_report"])), plainRows(comparable(data, ["lab_report"])));
+    deepStrictEqual(
+      plainRows(comparable(back, ["lab_report"])),
+      plainRows(comparable(data, ["lab_report"])),
+    );
     // The unchanged frame previews as no change.
     const dry = await writeRecords(target.client, data, { dryRun: true });
     strictEqual(dry.changes?.size, 0, String(dry.changes));
@@ -64,7 +68,10 @@ Deno.test("writeRecords() imports EAV frames (toEav shape) and previews them", a
   const result = await writeRecords(target.client, eav, { batchSize: 2 });
   ok(result.batches.length > 1);
   deepStrictEqual(plainRows(await target.client.exportRecords()), plainRows(raw));
-  const dry = await writeRecords(target.client, eav, { dryRun: true, overwriteBehavior: "overwrite" });
+  const dry = await writeRecords(target.client, eav, {
+    dryRun: true,
+    overwriteBehavior: "overwrite",
+  });
   strictEqual(dry.changes?.size, 0);
 });
 
@@ -131,7 +138,14 @@ Deno.test("writeRecords() reports which records landed when a batch fails", asyn
     "failed",
     "not_sent",
   ]);
-  deepStrictEqual(store.records(projectId).map((r) => r.record).sort(), ["1", "2", "3", "4", "5", "6"]);
+  deepStrictEqual(store.records(projectId).map((r) => r.record).sort(), [
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+  ]);
 });
 
 Deno.test("writeRecords() never repeats an auto-numbering batch whose answer was lost", async () => {
@@ -167,10 +181,14 @@ Deno.test("writeRecords() never repeats an auto-numbering batch whose answer was
 Deno.test("writeRecords() maps given ids to assigned ones with forceAutoNumber", async () => {
   const { client, dd } = await projectClient(classicProject());
   await client.importRecords([{ record_id: "7", name: "Old" }]);
-  const result = await writeRecords(client, stringFrame([
-    { record_id: "a", name: "Ann" },
-    { record_id: "b", name: "Bo" },
-  ]), { dictionary: dd, forceAutoNumber: true, batchSize: 1 });
+  const result = await writeRecords(
+    client,
+    stringFrame([
+      { record_id: "a", name: "Ann" },
+      { record_id: "b", name: "Bo" },
+    ]),
+    { dictionary: dd, forceAutoNumber: true, batchSize: 1 },
+  );
   deepStrictEqual(result.autoIds, { a: "8", b: "9" });
   const back = await client.exportRecords({ records: ["8", "9"], fields: ["record_id", "name"] });
   deepStrictEqual(back.select("record_id", "name").toRecords(), [
@@ -250,9 +268,51 @@ Deno.test({
       const back = (await readRecords(target.client)).data;
       deepStrictEqual(plainRows(comparable(back, files)), plainRows(comparable(data, files)), name);
       const dry = await writeRecords(source.client, data, { dryRun: true });
-      strictEqual(dry.changes?.size, 0, `${name}: ${JSON.stringify(dry.changes?.changes.slice(0, 3))}`);
+      strictEqual(
+        dry.changes?.size,
+        0,
+        `${name}: ${JSON.stringify(dry.changes?.changes.slice(0, 3))}`,
+      );
       done++;
     }
     ok(done >= 15, `only ${done} corpus projects`);
   },
+});
+
+Deno.test("writeRecords() batches whole records when a record's rows are apart", async () => {
+  const { client, dd } = await projectClient(classicProject());
+  const frame = stringFrame([
+    {
+      record_id: "1",
+      redcap_repeat_instrument: null,
+      redcap_repeat_instance: null,
+      name: "A",
+      visit_score: null,
+    },
+    {
+      record_id: "2",
+      redcap_repeat_instrument: null,
+      redcap_repeat_instance: null,
+      name: "B",
+      visit_score: null,
+    },
+    {
+      record_id: "1",
+      redcap_repeat_instrument: "visits",
+      redcap_repeat_instance: "1",
+      name: null,
+      visit_score: "5",
+    },
+    {
+      record_id: "3",
+      redcap_repeat_instrument: null,
+      redcap_repeat_instance: null,
+      name: "C",
+      visit_score: null,
+    },
+  ]);
+  const result = await writeRecords(client, frame, { dictionary: dd, batchSize: 1 });
+  deepStrictEqual(result.batches.map((b) => b.records), [["1"], ["2"], ["3"]]);
+  const back = await client.exportRecords({ records: ["1"], fields: ["record_id", "visit_score"] });
+  ok((back.getColumn("visit_score").toArray() as unknown[]).includes("5"));
 });

@@ -50,6 +50,12 @@ export interface RecordExportOptions {
   fileNames?: ReadonlyMap<string, string>;
   /** Data export level: 1 full, 2 de-identified, 3 identifiers removed. @default {1} */
   exportLevel?: 1 | 2 | 3;
+  /**
+   * Form-level export rights (`forms_export`) by form: 0 no access (the form's fields are left
+   * out; the record ID field always stays), 1 full, 2 de-identified, 3 identifiers removed.
+   * Forms not listed use `exportLevel`.
+   */
+  formExportLevels?: Readonly<Record<string, number>>;
   /** Replaces record names by their MD5 hash (de-identified export of an identifier id). */
   hashRecordId?: (record: string) => string;
   /** The compiled `filterLogic`, applied per record-event. */
@@ -185,12 +191,17 @@ export function planExport(model: ProjectModel, options: RecordExportOptions): E
   const fields: string[] = [];
   let removed = 0;
   for (const form of model.forms) {
+    const formLevel = options.formExportLevels?.[form.name] ?? level;
     for (const field of form.fields) {
       if (field.field_type === "descriptive") continue;
       if (specified && !wanted.has(field.field_name)) continue;
       const isId = field.field_name === model.recordIdField;
-      if (!isId && level >= 2) {
-        if (field.identifier === "y" || (level === 2 && removedWhenDeidentified(field))) {
+      if (!isId && formLevel === 0) {
+        removed++;
+        continue;
+      }
+      if (!isId && formLevel >= 2) {
+        if (field.identifier === "y" || (formLevel === 2 && removedWhenDeidentified(field))) {
           removed++;
           continue;
         }
@@ -198,7 +209,10 @@ export function planExport(model: ProjectModel, options: RecordExportOptions): E
       fields.push(field.field_name);
     }
     const complete = `${form.name}_complete`;
-    if (!specified || wanted.has(complete)) fields.push(complete);
+    if (!specified || wanted.has(complete)) {
+      if (formLevel === 0) removed++;
+      else fields.push(complete);
+    }
   }
   if (specified && removed > 0 && fields.length === 0) throw new ApiError(400, ALL_FIELDS_REMOVED);
 

@@ -11,6 +11,15 @@ import { ApiError, type Format } from "../_http.ts";
 /** A flat import row: column name to raw value. */
 export type FlatRow = Record<string, string>;
 
+/**
+ * Import rows as a header and rows of cells in header order (`undefined`: the row lacks the
+ * column), the shape {@linkcode importRecordRows} takes. CSV rows are produced lazily.
+ */
+export interface ImportTable {
+  header: string[];
+  rows: Iterable<(string | undefined)[]>;
+}
+
 function jsonValue(value: unknown, column: string): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
@@ -192,4 +201,153 @@ export function eavToFlat(rows: readonly FlatRow[], recordIdField: string): Flat
     if (field !== recordIdField) target[field] = row.value;
   });
   return [...flat.values()];
+}
+
+/**
+ * Rows of cells of CSV text, one at a time, exactly as `parseCsv` reads them (a UTF-8 BOM, LF
+ * or CRLF line ends, quoted cells with doubled quotes and line breaks, text after a closing
+ * quote kept, blank lines dropped): a large body is never held as cells all at once.
+ */
+function* csvLines(text: string, delimiter: string): Generator<string[]> {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let row: string[] = [];
+  let cell = "";
+  let line = 1;
+  const n = text.length;
+  const d = delimiter.charCodeAt(0);
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */ && cell === "") {
+      const start = line;
+      i++;
+      let chunkStart = i;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          throw new CsvSyntaxError(`Cannot parse CSV: unterminated quote on line ${start}`, start);
+        }
+        for (let k = i; k < q; k++) if (text.charCodeAt(k) === 10) line++;
+        if (text.charCodeAt(q + 1) === 34) {
+          cell += text.slice(chunkStart, q + 1);
+          i = q + 2;
+          chunkStart = i;
+          continue;
+        }
+        cell += text.slice(chunkStart, q);
+        i = q + 1;
+        break;
+      }
+      while (i < n) {
+        const k = text.charCodeAt(i);
+        if (k === d || k === 10 || k === 13) break;
+        cell += text[i++];
+      }
+      continue;
+    }
+    if (c === d) {
+      row.push(cell);
+      cell = "";
+      i++;
+    } else if (c === 10 || c === 13) {
+      row.push(cell);
+      cell = "";
+      if (!(row.length === 1 && row[0] === "")) yield row;
+      row = [];
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+    } else {
+      let j = i;
+      while (j < n) {
+        const k = text.charCodeAt(j);
+        if (k === d || k === 10 || k === 13) break;
+        j++;
+      }
+      cell += text.slice(i, j);
+      i = j;
+    }
+  }
+  if (cell !== "" || row.length > 0) {
+    row.push(cell);
+    yield row;
+  }
+}
+
+function csvError(error: unknown): unknown {
+  if (error instanceof CsvSyntaxError) {
+    return new ApiError(
+      400,
+      `Cannot import records: ${
+        error.message.replace(/^Cannot parse CSV: /, "the CSV data has an ")
+      }`,
+    );
+  }
+  return error;
+}
+
+/** The rows of a CSV import body after its header, checked, padded and unescaped lazily. */
+function* csvBodyRows(
+  lines: Generator<string[]>,
+  width: number,
+): Generator<(string | undefined)[]> {
+  let number = 0;
+  for (;;) {
+    let next: IteratorResult<string[]>;
+    try {
+      next = lines.next();
+    } catch (error) {
+      throw csvError(error);
+    }
+    if (next.done) return;
+    const line = next.value;
+    number++;
+    if (line.length > width) {
+      throw new ApiError(
+        400,
+        `Cannot import records: CSV row ${number} has ${line.length} cells but the header has ` +
+          `${width}`,
+      );
+    }
+    for (let k = 0; k < width; k++) {
+      const value = line[k];
+      if (value === undefined) line[k] = "";
+      else if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) {
+        line[k] = value.slice(1);
+      }
+    }
+    yield line;
+  }
+}
+
+/** Objects to a table: the header is every key in order of first appearance. */
+export function tableOfObjects(rows: readonly FlatRow[]): ImportTable {
+  const positions = new Map<string, number>();
+  for (const row of rows) {
+    for (const key in row) if (!positions.has(key)) positions.set(key, positions.size);
+  }
+  const header = [...positions.keys()];
+  return { header, rows: rows.values().map((row) => header.map((name) => row[name])) };
+}
+
+/**
+ * Reads an import body (`type=flat`) in a format into a table. A CSV body is read lazily: its
+ * rows are produced as the import asks for them (the header is read at once), and its syntax
+ * errors surface while the rows are read.
+ *
+ * @param data The `data` parameter.
+ * @param format `csv`, `json` or `xml`.
+ * @param delimiter The CSV delimiter.
+ */
+export function parseImportTable(data: string, format: Format, delimiter = ","): ImportTable {
+  if (format !== "csv") return tableOfObjects(parseImportData(data, format, delimiter));
+  if (data.trim() === "") return { header: [], rows: [] };
+  const lines = csvLines(data, delimiter);
+  let first: IteratorResult<string[]>;
+  try {
+    first = lines.next();
+  } catch (error) {
+    throw csvError(error);
+  }
+  if (first.done) return { header: [], rows: [] };
+  const header = first.value.map((h) => h.trim());
+  return { header, rows: csvBodyRows(lines, header.length) };
 }

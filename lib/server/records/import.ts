@@ -5,13 +5,16 @@
  *
  * @module
  */
-import { recomputeCalculations } from "../_calc.ts";
+import type { StatementSync } from "node:sqlite";
+import { type CalculatedField, calculatedFields, recomputeRecord } from "../_calc.ts";
+import { RecordValues } from "../_filter_logic.ts";
 import { ApiError } from "../_http.ts";
 import type { EventModel, ProjectModel } from "../model.ts";
-import type { FieldMetadata } from "../project.ts";
+import type { DataPoint, FieldMetadata } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
 import { checkTextValue, type DateFormat } from "./_validate.ts";
 import { recordNamer } from "./_next_name.ts";
+import { tableOfObjects } from "./_parse_import.ts";
 
 export type { DateFormat } from "./_validate.ts";
 
@@ -43,6 +46,12 @@ export interface ImportOptions {
    * changed after data entry (a loader of real Project XML files may want this).
    */
   acceptInvalid?: boolean;
+  /**
+   * The user's form-level entry rights by form, in REDCap 15.6+'s codes (128 no access, 129 read
+   * only, 130 and up edit): a value for a field of a form at 128 or 129 is refused (403), as is
+   * a blank that would erase one (`overwrite`). Forms not listed are editable.
+   */
+  formRights?: Readonly<Record<string, number>>;
   /** Whether the user may create records (`record_create`).
    * @default {true}
    */
@@ -68,6 +77,23 @@ export function invalidCategory(field: string): string {
 export const CHECKBOX_VALUE_MESSAGE =
   "The value of a checkbox option must be 0 (unchecked) or 1 (checked)";
 
+/** Form-level entry right (REDCap 15.6+): view and edit; below it, 128 none, 129 read only. */
+const FORM_EDIT_RIGHT = 130;
+
+/**
+ * The message refusing a write to fields of a form the user has no access to (128) or may only
+ * read (129).
+ *
+ * @param form The form.
+ * @param right The user's form-level entry right to it.
+ * @param fields The fields that would have been written.
+ */
+export function formRightsMessage(form: string, right: number, fields: readonly string[]): string {
+  const level = right === 129 ? "read-only" : "no access";
+  return `You do not have permission to edit the instrument "${form}" (your form-level rights ` +
+    `to it are ${level}), so data cannot be saved for its fields: ${fields.join(", ")}`;
+}
+
 /** REDCap's message when a user without `record_create` imports a new record. */
 export const NO_CREATE_MESSAGE = "Your user privileges do NOT allow you to create new records.";
 
@@ -90,20 +116,29 @@ type ColumnKind =
 
 interface Column {
   name: string;
+  /** Position of the column in the rows' cells. */
+  index: number;
   /** Field the value is stored under (the checkbox's base name for a checkbox column). */
   target: string;
   info: ColumnKind;
 }
 
+/** One import row's cells, in header order; `undefined` where the row lacks the column. */
+export type ImportCells = readonly (string | undefined)[];
+
 interface RowInfo {
-  row: Record<string, string>;
+  row: ImportCells;
   record: string;
   event: EventModel;
   /** Repeating instrument of the row, `""` for none. */
   instrument: string;
   instance: number;
-  /** Values changed by validation (dates to ISO). */
-  converted?: Map<string, string>;
+  /** `redcap_repeat_instance` as given (trimmed). */
+  instanceText: string;
+  /** `redcap_data_access_group` as given (trimmed). */
+  dagValue: string;
+  /** Values changed by validation (dates to ISO), by column index. */
+  converted?: Map<number, string>;
 }
 
 type Tuple = [record: string, field: string, value: string, message: string];
@@ -112,10 +147,10 @@ function tupleLine(t: Tuple): string {
   return t.map((s) => `"${s.replaceAll('"', '""')}"`).join(",");
 }
 
-function classifyColumns(model: ProjectModel, names: Iterable<string>, seed: boolean) {
+function classifyColumns(model: ProjectModel, positions: Map<string, number>, seed: boolean) {
   const columns: Column[] = [];
   const unknown: string[] = [];
-  for (const name of names) {
+  for (const [name, index] of positions) {
     if (name === model.recordIdField || SPECIAL.has(name) || name === "redcap_survey_identifier") {
       continue;
     }
@@ -124,12 +159,22 @@ function classifyColumns(model: ProjectModel, names: Iterable<string>, seed: boo
       !model.fieldByName.has(name)
     ) {
       if (seed) {
-        columns.push({ name, target: name, info: { kind: "timestamp", form: name.slice(0, -10) } });
+        columns.push({
+          name,
+          index,
+          target: name,
+          info: { kind: "timestamp", form: name.slice(0, -10) },
+        });
       }
       continue;
     }
     if (model.isFormStatus(name)) {
-      columns.push({ name, target: name, info: { kind: "status", form: model.formOf(name)! } });
+      columns.push({
+        name,
+        index,
+        target: name,
+        info: { kind: "status", form: model.formOf(name)! },
+      });
       continue;
     }
     const field = model.fieldByName.get(name);
@@ -137,10 +182,10 @@ function classifyColumns(model: ProjectModel, names: Iterable<string>, seed: boo
       const form = field.form_name;
       if (field.field_type === "descriptive" || field.field_type === "checkbox") unknown.push(name);
       else if (model.isCalculated(name)) {
-        if (seed) columns.push({ name, target: name, info: { kind: "calc", field, form } });
+        if (seed) columns.push({ name, index, target: name, info: { kind: "calc", field, form } });
       } else if (field.field_type === "file" || field.field_type === "signature") {
-        if (seed) columns.push({ name, target: name, info: { kind: "file", field, form } });
-      } else columns.push({ name, target: name, info: { kind: "value", field, form } });
+        if (seed) columns.push({ name, index, target: name, info: { kind: "file", field, form } });
+      } else columns.push({ name, index, target: name, info: { kind: "value", field, form } });
       continue;
     }
     const split = name.indexOf("___");
@@ -151,6 +196,7 @@ function classifyColumns(model: ProjectModel, names: Iterable<string>, seed: boo
       if (option && baseField) {
         columns.push({
           name,
+          index,
           target: base,
           info: {
             kind: "checkbox",
@@ -218,18 +264,71 @@ export function importFlatRows(
   rows: readonly Record<string, string>[],
   options: ImportOptions,
 ): ImportResult {
+  const table = tableOfObjects(rows);
+  return importRecordRows(store, projectId, table.header, table.rows, options);
+}
+
+/** Rows validated and written per chunk (a chunk ends where a record does). */
+const CHUNK_ROWS = 2000;
+
+/**
+ * Imports rows given as cells under one header, the way {@linkcode importFlatRows} imports
+ * objects, but a chunk at a time: rows are validated and written (and calculations recomputed)
+ * about {@linkcode CHUNK_ROWS} rows at a time inside ONE transaction, so a large import never
+ * holds all its rows, and it stays all-or-nothing: every problem of every row is collected
+ * and, if there is any, the transaction is rolled back. A record whose rows are not together
+ * in the data may be written in two steps (logged as two entries); it ends up the same.
+ *
+ * @example Import two rows of cells
+ * ```ts
+ * import { fieldMetadata, importRecordRows, RedcapStore } from "denocap/server";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const projectId = store.createProject({
+ *   info: { project_title: "Example" },
+ *   metadata: [
+ *     fieldMetadata({ field_name: "record_id", form_name: "intake", field_type: "text" }),
+ *     fieldMetadata({ field_name: "name", form_name: "intake", field_type: "text" }),
+ *   ],
+ *   instruments: [{ instrument_name: "intake", instrument_label: "Intake" }],
+ *   arms: [], events: [], formEventMapping: [], repeating: [], dags: [], surveys: [],
+ *   users: [], records: [], longitudinal: false,
+ * });
+ * const result = importRecordRows(store, projectId, ["record_id", "name"], [
+ *   ["1", "Ann"],
+ *   ["2", "Bo"],
+ * ], { username: "alice" });
+ * deepStrictEqual(result.ids, ["1", "2"]);
+ * ```
+ *
+ * @param store The store.
+ * @param projectId The project to import into.
+ * @param header Column names (export column names); a repeated name's last column wins.
+ * @param rows Each row's cells in header order (`undefined`: the row lacks that column).
+ * @param options Import behaviour.
+ * @returns How many and which records were touched.
+ */
+export function importRecordRows(
+  store: RedcapStore,
+  projectId: number,
+  header: readonly string[],
+  rows: Iterable<ImportCells>,
+  options: ImportOptions,
+): ImportResult {
   const model = store.project(projectId);
   const seed = options.seed ?? false;
-  const overwrite = options.overwriteBehavior === "overwrite";
-  const dateFormat = options.dateFormat ?? "YMD";
-  const idField = model.recordIdField;
-  const now = store.now();
-  if (rows.length === 0) return { count: 0, ids: [], autoIds: [] };
+  const iterator = rows[Symbol.iterator]();
+  const first = iterator.next();
+  if (first.done) return { count: 0, ids: [], autoIds: [] };
 
   // --- whole-request checks ---------------------------------------------------------------
-  const names = new Set<string>();
-  for (const row of rows) for (const key in row) names.add(key);
-  const { columns, unknown } = classifyColumns(model, names, seed);
+  const positions = new Map<string, number>();
+  header.forEach((name, index) => {
+    positions.delete(name);
+    positions.set(name, index);
+  });
+  const { columns, unknown } = classifyColumns(model, positions, seed);
   if (unknown.length > 0) {
     throw new ApiError(
       400,
@@ -238,78 +337,235 @@ export function importFlatRows(
       }`,
     );
   }
-  if (!names.has(idField)) {
+  const idField = model.recordIdField;
+  if (!positions.has(idField)) {
     throw new ApiError(
       400,
       `Cannot import records: the data has no column for the record ID field "${idField}"`,
     );
   }
-  const badEvents = new Set<string>();
-  const badInstances: string[] = [];
-  const badDags = new Set<string>();
-  const dagNames = new Set(model.dags.map((d) => d.unique_group_name));
-  const defaultEvent = model.events[0];
-  const infos: RowInfo[] = [];
-  const tuples: Tuple[] = [];
-  for (const row of rows) {
-    const record = (row[idField] ?? "").trim();
-    let event = defaultEvent;
-    const eventName = (row.redcap_event_name ?? "").trim();
-    if (model.longitudinal && eventName !== "") {
-      const found = model.eventByName.get(eventName);
-      if (!found) {
-        badEvents.add(eventName);
-        continue;
+  const run = new ImportRun(store, projectId, model, columns, positions, options);
+  const idIndex = positions.get(idField)!;
+  store.transaction(() => {
+    let chunk: ImportCells[] = [];
+    let last: string | undefined;
+    for (let next: IteratorResult<ImportCells> = first; !next.done; next = iterator.next()) {
+      const record = (next.value[idIndex] ?? "").trim();
+      if (chunk.length >= CHUNK_ROWS && record !== last) {
+        run.process(chunk);
+        chunk = [];
       }
-      event = found;
+      chunk.push(next.value);
+      last = record;
     }
-    const instanceText = (row.redcap_repeat_instance ?? "").trim();
-    let instance = 1;
-    if (instanceText.toLowerCase() === "new") instance = NEW_INSTANCE;
-    else if (instanceText !== "") {
-      if (!/^\d+$/.test(instanceText) || Number(instanceText) < 1) {
-        badInstances.push(
-          `The record name (${record}) has an invalid value for 'redcap_repeat_instance'. The ` +
-            `value must either be a positive integer or the value 'new'. Value provided: ` +
-            instanceText,
-        );
-        continue;
-      }
-      instance = Number(instanceText);
+    run.process(chunk);
+    run.finish(); // throws (and so rolls back) when anything was wrong
+  });
+  return { count: run.ids.length, ids: run.ids, autoIds: run.autoIds };
+}
+
+/** The state of one import across its chunks. */
+class ImportRun {
+  readonly ids: string[] = [];
+  readonly autoIds: [string, string][] = [];
+  readonly #store: RedcapStore;
+  readonly #projectId: number;
+  readonly #model: ProjectModel;
+  readonly #columns: Column[];
+  readonly #options: ImportOptions;
+  readonly #seed: boolean;
+  readonly #dateFormat: DateFormat;
+  readonly #now: Date;
+  readonly #index: {
+    event?: number;
+    instrument?: number;
+    instance?: number;
+    dag?: number;
+    id: number;
+  };
+  readonly #dagNames: Set<string>;
+  readonly #restrictDag: boolean;
+  // Collected problems, across every chunk.
+  readonly #badEvents = new Set<string>();
+  readonly #badInstances: string[] = [];
+  readonly #badDags = new Set<string>();
+  #noCreate = false;
+  /** Fields given for forms the user cannot edit, by form. */
+  readonly #denied = new Map<string, Set<string>>();
+  readonly #tuples: Tuple[] = [];
+  // Records: as stored before the import (then as written), names given, seen.
+  readonly #existing = new Map<string, { arms: Set<number>; dag: string }>();
+  readonly #finalName = new Map<string, string>();
+  readonly #seen = new Set<string>();
+  readonly #reportedDag = new Set<string>();
+  #next?: () => string;
+  // Secondary unique field: stored owners (read once) and values this import sets.
+  readonly #unique?: { field: string; index: number; owner?: Map<string, string> };
+  readonly #uniqueImported = new Map<string, string>();
+  readonly #writer: RowWriter;
+
+  constructor(
+    store: RedcapStore,
+    projectId: number,
+    model: ProjectModel,
+    columns: Column[],
+    positions: Map<string, number>,
+    options: ImportOptions,
+  ) {
+    this.#store = store;
+    this.#projectId = projectId;
+    this.#model = model;
+    this.#columns = columns;
+    this.#options = options;
+    this.#seed = options.seed ?? false;
+    this.#dateFormat = options.dateFormat ?? "YMD";
+    this.#now = store.now();
+    this.#index = {
+      id: positions.get(model.recordIdField)!,
+      event: positions.get("redcap_event_name"),
+      instrument: positions.get("redcap_repeat_instrument"),
+      instance: positions.get("redcap_repeat_instance"),
+      dag: positions.get("redcap_data_access_group"),
+    };
+    this.#dagNames = new Set(model.dags.map((d) => d.unique_group_name));
+    this.#restrictDag = !this.#seed && options.dag !== undefined && options.dag !== "";
+    for (
+      const r of store.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?")
+        .iterate(projectId)
+    ) {
+      const name = String(r.record);
+      const entry = this.#existing.get(name);
+      if (entry) entry.arms.add(Number(r.arm_num));
+      else this.#existing.set(name, { arms: new Set([Number(r.arm_num)]), dag: String(r.dag) });
     }
-    const dag = (row.redcap_data_access_group ?? "").trim();
-    if (dag !== "" && !dagNames.has(dag)) badDags.add(dag);
-    infos.push({
-      row,
-      record,
-      event,
-      instrument: (row.redcap_repeat_instrument ?? "").trim(),
-      instance,
+    const unique = String(model.definition.info.secondary_unique_field ?? "").trim();
+    const uniqueIndex = positions.get(unique);
+    if (
+      !(options.acceptInvalid ?? false) && unique !== "" && model.fieldByName.has(unique) &&
+      uniqueIndex !== undefined
+    ) {
+      this.#unique = { field: unique, index: uniqueIndex };
+    }
+    this.#writer = new RowWriter(store, projectId, model, columns, this.#existing, {
+      overwrite: options.overwriteBehavior === "overwrite",
+      seed: this.#seed,
+      username: options.username,
+      dag: this.#restrictDag ? options.dag! : "",
     });
   }
-  if (badEvents.size > 0) {
-    throw new ApiError(
-      400,
-      `The following values of redcap_event_name are invalid: ${[...badEvents].join(", ")}`,
-    );
-  }
-  if (badInstances.length > 0) throw new ApiError(400, badInstances.join("\n"));
-  if (badDags.size > 0) {
-    throw new ApiError(
-      400,
-      `The following values of redcap_data_access_group are not valid unique group names of ` +
-        `this project: ${[...badDags].join(", ")}`,
-    );
+
+  /** The user's entry right to a form (edit when not restricted). */
+  #formRight(form: string): number {
+    const value = this.#options.formRights?.[form];
+    return value === undefined ? FORM_EDIT_RIGHT : value;
   }
 
-  // --- per-row and per-value checks ---------------------------------------------------------
-  for (const info of infos) {
-    const { row, record, event } = info;
-    if (record === "") {
-      tuples.push(["", idField, "", "The record ID cannot be blank"]);
-      continue;
+  readonly #codes = new Map<string, Set<string>>();
+  #choiceCodes(field: string): Set<string> {
+    let codes = this.#codes.get(field);
+    if (!codes) {
+      this.#codes.set(
+        field,
+        codes = new Set(this.#model.choices(field).map((c) => c.code)),
+      );
     }
-    const instanceText = (row.redcap_repeat_instance ?? "").trim();
+    return codes;
+  }
+
+  #failed(): boolean {
+    return this.#badEvents.size > 0 || this.#badInstances.length > 0 || this.#badDags.size > 0 ||
+      this.#denied.size > 0 || this.#noCreate || this.#tuples.length > 0;
+  }
+
+  /** Checks a chunk of rows and, while nothing has been wrong so far, writes it. */
+  process(chunk: ImportCells[]): void {
+    const model = this.#model;
+    const index = this.#index;
+    const cell = (row: ImportCells, i: number | undefined) => i === undefined ? "" : row[i] ?? "";
+    const defaultEvent = model.events[0];
+    const infos: RowInfo[] = [];
+    for (const row of chunk) {
+      const record = cell(row, index.id).trim();
+      let event = defaultEvent;
+      const eventName = cell(row, index.event).trim();
+      if (model.longitudinal && eventName !== "") {
+        const found = model.eventByName.get(eventName);
+        if (!found) {
+          this.#badEvents.add(eventName);
+          continue;
+        }
+        event = found;
+      }
+      const instanceText = cell(row, index.instance).trim();
+      let instance = 1;
+      if (instanceText.toLowerCase() === "new") instance = NEW_INSTANCE;
+      else if (instanceText !== "") {
+        if (!/^\d+$/.test(instanceText) || Number(instanceText) < 1) {
+          this.#badInstances.push(
+            `The record name (${record}) has an invalid value for 'redcap_repeat_instance'. The ` +
+              `value must either be a positive integer or the value 'new'. Value provided: ` +
+              instanceText,
+          );
+          continue;
+        }
+        instance = Number(instanceText);
+      }
+      const dagValue = cell(row, index.dag).trim();
+      if (dagValue !== "" && !this.#dagNames.has(dagValue)) this.#badDags.add(dagValue);
+      infos.push({
+        row,
+        record,
+        event,
+        instrument: cell(row, index.instrument).trim(),
+        instance,
+        instanceText,
+        dagValue,
+      });
+    }
+    for (const info of infos) this.#checkRow(info);
+    this.#checkRecords(infos);
+    this.#checkSecondaryUnique(infos);
+    if (!this.#failed()) this.#writer.write(infos);
+  }
+
+  /** Throws the import's problems, the whole-request ones first, as REDCap does. */
+  finish(): void {
+    if (this.#badEvents.size > 0) {
+      throw new ApiError(
+        400,
+        `The following values of redcap_event_name are invalid: ${[...this.#badEvents].join(", ")}`,
+      );
+    }
+    if (this.#badInstances.length > 0) throw new ApiError(400, this.#badInstances.join("\n"));
+    if (this.#badDags.size > 0) {
+      throw new ApiError(
+        400,
+        `The following values of redcap_data_access_group are not valid unique group names of ` +
+          `this project: ${[...this.#badDags].join(", ")}`,
+      );
+    }
+    if (this.#denied.size > 0) {
+      throw new ApiError(
+        403,
+        [...this.#denied].map(([form, fields]) =>
+          formRightsMessage(form, this.#formRight(form), [...fields])
+        ).join("\n"),
+      );
+    }
+    if (this.#noCreate) throw new ApiError(403, NO_CREATE_MESSAGE);
+    if (this.#tuples.length > 0) throw new ApiError(400, this.#tuples.map(tupleLine).join("\n"));
+  }
+
+  /** Per-row and per-value checks. */
+  #checkRow(info: RowInfo): void {
+    const model = this.#model;
+    const options = this.#options;
+    const tuples = this.#tuples;
+    const { row, record, event, instanceText } = info;
+    if (record === "") {
+      tuples.push(["", model.recordIdField, "", "The record ID cannot be blank"]);
+      return;
+    }
     let repeatForm = "";
     if (info.instrument !== "") {
       const form = model.formByName.get(info.instrument);
@@ -322,7 +578,7 @@ export function importFlatRows(
           `'${event.unique_event_name}' is a repeating event (all its instruments repeat ` +
           `together).`,
         ]);
-        continue;
+        return;
       }
       if (!form || model.repeats(event, form.name) !== "instrument") {
         tuples.push([
@@ -336,12 +592,12 @@ export function importFlatRows(
         if (instanceText !== "") {
           tuples.push([record, "redcap_repeat_instance", instanceText, NOT_REPEATING]);
         }
-        continue;
+        return;
       }
       repeatForm = form.name;
     } else if (!event.repeatingEvent && instanceText !== "") {
       tuples.push([record, "redcap_repeat_instance", instanceText, NOT_REPEATING]);
-      continue;
+      return;
     }
     if (info.instance > MAX_INSTANCE) {
       tuples.push([
@@ -350,10 +606,10 @@ export function importFlatRows(
         instanceText,
         `redcap_repeat_instance must be a whole number from 1 to ${MAX_INSTANCE}`,
       ]);
-      continue;
+      return;
     }
-    for (const column of columns) {
-      const value = row[column.name];
+    for (const column of this.#columns) {
+      const value = row[column.index];
       if (value === undefined) continue;
       const { info: kind } = column;
       const form = kind.form;
@@ -373,6 +629,15 @@ export function importFlatRows(
           `'redcap_repeat_instrument' for this row of data have no value, which are both ` +
           `required for importing data into a Repeating Instrument.  You are not allowed to ` +
           `import data for this field into a non-repeating instrument.`;
+      }
+      if (
+        this.#formRight(form) < FORM_EDIT_RIGHT &&
+        (value !== "" || this.#options.overwriteBehavior === "overwrite")
+      ) {
+        let fields = this.#denied.get(form);
+        if (!fields) this.#denied.set(form, fields = new Set());
+        fields.add(column.target);
+        continue;
       }
       if (outside !== undefined) {
         if (value !== "" && !(kind.kind === "checkbox" && value.trim() === "0")) {
@@ -400,18 +665,15 @@ export function importFlatRows(
             type === "radio" || type === "select" || type === "dropdown" || type === "yesno" ||
             type === "truefalse"
           ) {
-            if (
-              !options.acceptInvalid &&
-              !model.choices(field.field_name).some((c) => c.code === value)
-            ) {
+            if (!options.acceptInvalid && !this.#choiceCodes(field.field_name).has(value)) {
               tuples.push([record, column.name, value, invalidCategory(field.field_name)]);
             }
           } else if (type === "text" || type === "slider") {
-            const checked = checkTextValue(field, value, dateFormat, now);
+            const checked = checkTextValue(field, value, this.#dateFormat, this.#now);
             if (checked.error !== undefined) {
               if (!options.acceptInvalid) tuples.push([record, column.name, value, checked.error]);
             } else if (checked.value !== value) {
-              (info.converted ??= new Map()).set(column.name, checked.value);
+              (info.converted ??= new Map()).set(column.index, checked.value);
             }
           }
           break;
@@ -423,114 +685,90 @@ export function importFlatRows(
     if (info.instrument !== "") info.instrument = repeatForm;
   }
 
-  // --- records, DAGs, auto-numbering ---------------------------------------------------------
-  const existing = new Map<string, { arms: Set<number>; dag: string }>();
-  for (
-    const r of store.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?")
-      .iterate(projectId)
-  ) {
-    const name = String(r.record);
-    const entry = existing.get(name);
-    if (entry) entry.arms.add(Number(r.arm_num));
-    else existing.set(name, { arms: new Set([Number(r.arm_num)]), dag: String(r.dag) });
-  }
-  const autoIds: [string, string][] = [];
-  const finalName = new Map<string, string>();
-  if (options.forceAutoNumber) {
-    const next = recordNamer(store, projectId, seed ? undefined : options.dag);
-    for (const info of infos) {
-      if (!finalName.has(info.record)) {
-        const name = next();
-        finalName.set(info.record, name);
-        autoIds.push([name, info.record]);
-      }
+  /** Records: auto-numbering, creation rights and DAGs. */
+  #checkRecords(infos: RowInfo[]): void {
+    const options = this.#options;
+    const idField = this.#model.recordIdField;
+    if (options.forceAutoNumber && !this.#next) {
+      this.#next = recordNamer(this.#store, this.#projectId, this.#seed ? undefined : options.dag);
     }
-  }
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  const restrictDag = !seed && options.dag !== undefined && options.dag !== "";
-  const reportedDag = new Set<string>();
-  for (const info of infos) {
-    if (info.record === "") continue;
-    const original = info.record;
-    info.record = finalName.get(original) ?? original;
-    const dagValue = (info.row.redcap_data_access_group ?? "").trim();
-    const known = existing.get(info.record);
-    if (!seen.has(info.record)) {
-      seen.add(info.record);
-      ids.push(info.record);
-      if (!known && options.allowCreate === false) throw new ApiError(403, NO_CREATE_MESSAGE);
-      if (known && restrictDag && known.dag !== options.dag) {
-        tuples.push([
+    for (const info of infos) {
+      if (info.record === "") continue;
+      const original = info.record;
+      if (this.#next) {
+        let name = this.#finalName.get(original);
+        if (name === undefined) {
+          name = this.#next();
+          this.#finalName.set(original, name);
+          this.autoIds.push([name, original]);
+        }
+        info.record = name;
+      }
+      const known = this.#existing.get(info.record);
+      if (!this.#seen.has(info.record)) {
+        this.#seen.add(info.record);
+        this.ids.push(info.record);
+        if (!known && options.allowCreate === false) this.#noCreate = true;
+        if (known && this.#restrictDag && known.dag !== options.dag) {
+          this.#tuples.push([
+            original,
+            idField,
+            original,
+            `The record "${original}" belongs to a different Data Access Group, so you cannot ` +
+            `modify it.`,
+          ]);
+        }
+      }
+      const dagValue = info.dagValue;
+      if (
+        this.#restrictDag && dagValue !== "" && dagValue !== options.dag &&
+        !this.#reportedDag.has(original)
+      ) {
+        this.#reportedDag.add(original);
+        this.#tuples.push([
           original,
-          idField,
-          original,
-          `The record "${original}" belongs to a different Data Access Group, so you cannot ` +
-          `modify it.`,
+          "redcap_data_access_group",
+          dagValue,
+          `You are in the Data Access Group '${options.dag}', so you cannot assign records to ` +
+          `another group.`,
         ]);
       }
     }
-    if (restrictDag && dagValue !== "" && dagValue !== options.dag && !reportedDag.has(original)) {
-      reportedDag.add(original);
-      tuples.push([
-        original,
-        "redcap_data_access_group",
-        dagValue,
-        `You are in the Data Access Group '${options.dag}', so you cannot assign records to ` +
-        `another group.`,
-      ]);
-    }
   }
-  checkSecondaryUnique(store, projectId, model, infos, tuples, options.acceptInvalid ?? false);
-  if (tuples.length > 0) throw new ApiError(400, tuples.map(tupleLine).join("\n"));
 
-  store.transaction(() =>
-    writeRows(store, projectId, model, infos, columns, existing, {
-      overwrite,
-      seed,
-      username: options.username,
-      dag: restrictDag ? options.dag! : "",
-    })
-  );
-  if (!seed) recomputeCalculations(store, projectId, ids);
-  return { count: ids.length, ids, autoIds };
-}
-
-/**
- * The project's secondary unique field (`secondary_unique_field`) must not hold a value that
- * another record holds, in the store or elsewhere in the import.
- */
-function checkSecondaryUnique(
-  store: RedcapStore,
-  projectId: number,
-  model: ProjectModel,
-  infos: RowInfo[],
-  tuples: Tuple[],
-  acceptInvalid: boolean,
-): void {
-  const field = String(model.definition.info.secondary_unique_field ?? "").trim();
-  if (acceptInvalid || field === "" || !model.fieldByName.has(field)) return;
-  if (!infos.some((info) => (info.row[field] ?? "") !== "")) return;
-  const owner = new Map<string, string>();
-  for (
-    const row of store.sql("SELECT record, value FROM data WHERE project_id = ? AND field_name = ?")
-      .iterate(projectId, field)
-  ) owner.set(String(row.value), String(row.record));
-  // Values this import sets replace the records' stored ones.
-  const imported = new Map<string, string>();
-  for (const info of infos) {
-    const value = info.converted?.get(field) ?? info.row[field] ?? "";
-    if (value === "" || info.record === "") continue;
-    const other = imported.get(value) ?? owner.get(value);
-    if (other !== undefined && other !== info.record) {
-      tuples.push([
-        info.record,
-        field,
-        value,
-        `The value is already used by record "${other}", but '${field}' is the secondary ` +
-        `unique field, whose values must be unique across records`,
-      ]);
-    } else imported.set(value, info.record);
+  /**
+   * The project's secondary unique field (`secondary_unique_field`) must not hold a value that
+   * another record holds, in the store (before the import) or elsewhere in the import.
+   */
+  #checkSecondaryUnique(infos: RowInfo[]): void {
+    const unique = this.#unique;
+    if (!unique) return;
+    const { field, index } = unique;
+    const valueOf = (info: RowInfo) => info.converted?.get(index) ?? info.row[index] ?? "";
+    if (!infos.some((info) => valueOf(info) !== "")) return;
+    if (!unique.owner) {
+      unique.owner = new Map();
+      for (
+        const row of this.#store.sql(
+          "SELECT record, value FROM data WHERE project_id = ? AND field_name = ?",
+        ).iterate(this.#projectId, field)
+      ) unique.owner.set(String(row.value), String(row.record));
+    }
+    // Values this import sets replace the records' stored ones.
+    for (const info of infos) {
+      const value = valueOf(info);
+      if (value === "" || info.record === "") continue;
+      const other = this.#uniqueImported.get(value) ?? unique.owner.get(value);
+      if (other !== undefined && other !== info.record) {
+        this.#tuples.push([
+          info.record,
+          field,
+          value,
+          `The value is already used by record "${other}", but '${field}' is the secondary ` +
+          `unique field, whose values must be unique across records`,
+        ]);
+      } else this.#uniqueImported.set(value, info.record);
+    }
   }
 }
 
@@ -574,86 +812,119 @@ function quote(value: string): string {
   return `'${value}'`;
 }
 
-function writeRows(
-  store: RedcapStore,
-  projectId: number,
-  model: ProjectModel,
-  infos: RowInfo[],
-  columns: Column[],
-  existing: Map<string, { arms: Set<number>; dag: string }>,
-  options: { overwrite: boolean; seed: boolean; username: string; dag: string },
-): void {
-  const idField = model.recordIdField;
-  // Group rows: record → unit key → rows (a row with instance "new" is a unit of its own).
-  const byRecord = new Map<string, Map<string, Unit>>();
-  let fresh = 0;
-  for (const info of infos) {
-    let units = byRecord.get(info.record);
-    if (!units) byRecord.set(info.record, units = new Map());
-    const key = info.instance === NEW_INSTANCE
-      ? `new${fresh++}`
-      : `${info.event.event_id}|${info.instrument}|${info.instance}`;
-    const unit = units.get(key);
-    if (unit) unit.rows.push(info);
-    else {
-      units.set(key, {
-        event: info.event,
-        instrument: info.instrument,
-        instance: info.instance,
-        rows: [info],
-      });
-    }
+/** Writes checked rows, a chunk at a time, and recomputes the records' calculations. */
+class RowWriter {
+  readonly #store: RedcapStore;
+  readonly #projectId: number;
+  readonly #model: ProjectModel;
+  readonly #columns: Column[];
+  readonly #existing: Map<string, { arms: Set<number>; dag: string }>;
+  readonly #options: { overwrite: boolean; seed: boolean; username: string; dag: string };
+  readonly #insert: StatementSync;
+  readonly #remove: StatementSync;
+  readonly #calcs: CalculatedField[];
+  readonly #now: Date;
+  readonly #checkboxOrder = new Map<string, string[]>();
+  readonly #formFields = new Map<string, string[]>();
+  /** The columns that apply to an event and repeat context. */
+  readonly #contextColumns = new Map<string, Column[]>();
+
+  constructor(
+    store: RedcapStore,
+    projectId: number,
+    model: ProjectModel,
+    columns: Column[],
+    existing: Map<string, { arms: Set<number>; dag: string }>,
+    options: { overwrite: boolean; seed: boolean; username: string; dag: string },
+  ) {
+    this.#store = store;
+    this.#projectId = projectId;
+    this.#model = model;
+    this.#columns = columns;
+    this.#existing = existing;
+    this.#options = options;
+    this.#insert = store.sql(
+      "INSERT INTO data (project_id, record, event_id, instance, field_name, value) " +
+        "VALUES (?,?,?,?,?,?)",
+    );
+    this.#remove = store.sql(
+      "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
+        "AND instance = ?",
+    );
+    this.#calcs = options.seed ? [] : calculatedFields(model);
+    this.#now = store.now();
   }
-  const insert = store.sql(
-    "INSERT INTO data (project_id, record, event_id, instance, field_name, value) " +
-      "VALUES (?,?,?,?,?,?)",
-  );
-  const remove = store.sql(
-    "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
-      "AND instance = ?",
-  );
-  const checkboxOrder = new Map<string, string[]>();
-  const orderOf = (field: string) => {
-    let order = checkboxOrder.get(field);
-    if (!order) checkboxOrder.set(field, order = model.checkboxColumns(field).map((c) => c.code));
+
+  #orderOf(field: string): string[] {
+    let order = this.#checkboxOrder.get(field);
+    if (!order) {
+      this.#checkboxOrder.set(
+        field,
+        order = this.#model.checkboxColumns(field).map((c) => c.code),
+      );
+    }
     return order;
-  };
-  const formFields = new Map<string, string[]>();
-  const fieldsOfForm = (form: string) => {
-    let list = formFields.get(form);
+  }
+
+  #fieldsOfForm(form: string): string[] {
+    let list = this.#formFields.get(form);
     if (!list) {
-      list = model.formByName.get(form)!.fields.map((f) => f.field_name);
+      list = this.#model.formByName.get(form)!.fields.map((f) => f.field_name);
       list.push(`${form}_complete`);
-      formFields.set(form, list);
+      this.#formFields.set(form, list);
     }
     return list;
-  };
+  }
 
-  // The columns that apply to a unit's event and repeat context.
-  const contextColumns = new Map<string, Column[]>();
-  const columnsOf = (unit: Unit): Column[] => {
+  #columnsOf(unit: Unit): Column[] {
     const key = `${unit.event.event_id}|${unit.instrument}`;
-    let list = contextColumns.get(key);
+    let list = this.#contextColumns.get(key);
     if (!list) {
       const { event, instrument } = unit;
-      list = columns.filter(({ info }) => {
+      const model = this.#model;
+      list = this.#columns.filter(({ info }) => {
         if (model.longitudinal && !event.forms.includes(info.form)) return false;
         if (instrument !== "") return info.form === instrument;
         return event.repeatingEvent || !event.repeatingForms.has(info.form);
       });
-      contextColumns.set(key, list);
+      this.#contextColumns.set(key, list);
     }
     return list;
-  };
+  }
 
-  const records = [...byRecord.keys()];
-  const CHUNK = 500;
-  for (let start = 0; start < records.length; start += CHUNK) {
-    const chunk = records.slice(start, start + CHUNK);
+  /** Writes one chunk of checked rows. */
+  write(infos: RowInfo[]): void {
+    const store = this.#store;
+    const projectId = this.#projectId;
+    const options = this.#options;
+    const existing = this.#existing;
+    const idField = this.#model.recordIdField;
+    const insert = this.#insert;
+    const remove = this.#remove;
+    // Group rows: record → unit key → rows (a row with instance "new" is a unit of its own).
+    const byRecord = new Map<string, Map<string, Unit>>();
+    let fresh = 0;
+    for (const info of infos) {
+      let units = byRecord.get(info.record);
+      if (!units) byRecord.set(info.record, units = new Map());
+      const key = info.instance === NEW_INSTANCE
+        ? `new${fresh++}`
+        : `${info.event.event_id}|${info.instrument}|${info.instance}`;
+      const unit = units.get(key);
+      if (unit) unit.rows.push(info);
+      else {
+        units.set(key, {
+          event: info.event,
+          instrument: info.instrument,
+          instance: info.instance,
+          rows: [info],
+        });
+      }
+    }
     const stored = new Map<string, Map<string, string[]>>();
-    const known = chunk.filter((r) => existing.has(r));
+    const known = [...byRecord.keys()].filter((r) => existing.has(r));
     if (known.length > 0) {
-      for (const { record, points } of store.readRecords(projectId, known, CHUNK)) {
+      for (const { record, points } of store.readRecords(projectId, known, 500)) {
         const map = new Map<string, string[]>();
         for (const p of points) {
           const key = `${p.event_id}|${p.instance}|${p.field_name}`;
@@ -664,18 +935,17 @@ function writeRows(
         stored.set(record, map);
       }
     }
-    for (const record of chunk) {
-      const units = byRecord.get(record)!;
+    const recompute = this.#calcs.length > 0;
+    for (const [record, units] of byRecord) {
       const old = stored.get(record);
+      // A new record's values as written, for its calculations.
+      const written: DataPoint[] | undefined = !old && recompute ? [] : undefined;
       const entry = existing.get(record);
       let created = false;
       // Arms and DAG.
       let dag: string | undefined;
       for (const unit of units.values()) {
-        for (const info of unit.rows) {
-          const value = (info.row.redcap_data_access_group ?? "").trim();
-          if (value !== "") dag = value;
-        }
+        for (const info of unit.rows) if (info.dagValue !== "") dag = info.dagValue;
       }
       for (const unit of units.values()) {
         const arm = unit.event.arm_num;
@@ -715,7 +985,7 @@ function writeRows(
           max = 0;
           const fields = unit.instrument === ""
             ? undefined
-            : new Set(fieldsOfForm(unit.instrument));
+            : new Set(this.#fieldsOfForm(unit.instrument));
           if (old) {
             for (const k of old.keys()) {
               const [e, i, f] = k.split("|");
@@ -743,7 +1013,10 @@ function writeRows(
         const set = (field: string, values: string[], detail: string) => {
           if (!old) {
             // A new record: nothing to compare with or replace.
-            for (const v of values) insert.run(projectId, record, eventId, instance, field, v);
+            for (const v of values) {
+              insert.run(projectId, record, eventId, instance, field, v);
+              written?.push({ record, event_id: eventId, instance, field_name: field, value: v });
+            }
             changes.push(detail);
             return;
           }
@@ -761,19 +1034,26 @@ function writeRows(
           if (!(old?.has(key))) {
             insert.run(projectId, record, eventId, 1, idField, record);
             old?.set(key, [record]);
+            written?.push({
+              record,
+              event_id: eventId,
+              instance: 1,
+              field_name: idField,
+              value: record,
+            });
             changes.push(`${idField} = ${quote(record)}`);
           }
         }
         const checkboxes = new Map<string, Map<string, string>>();
         const single = unit.rows.length === 1 ? unit.rows[0] : undefined;
-        for (const column of columnsOf(unit)) {
+        for (const column of this.#columnsOf(unit)) {
           const kind = column.info;
           // Merge duplicate rows: the last non-blank value wins.
           let value: string | undefined;
-          if (single) value = single.converted?.get(column.name) ?? single.row[column.name];
+          if (single) value = single.converted?.get(column.index) ?? single.row[column.index];
           else {
             for (const info of unit.rows) {
-              const v = info.converted?.get(column.name) ?? info.row[column.name];
+              const v = info.converted?.get(column.index) ?? info.row[column.index];
               if (v === undefined) continue;
               if (value === undefined || v !== "") value = v;
             }
@@ -814,7 +1094,7 @@ function writeRows(
             }
           }
           if (detail.length > 0) {
-            set(field, orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
+            set(field, this.#orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
           }
         }
         if (changes.length > 0) {
@@ -829,6 +1109,33 @@ function writeRows(
           });
         }
       }
+      if (recompute) this.#recompute(record, written ?? pointsOf(record, old!));
     }
   }
+
+  /** Recomputes a record's calculated fields from its values as now stored. */
+  #recompute(record: string, points: DataPoint[]): void {
+    const values = new RecordValues(record, points);
+    for (const c of recomputeRecord(this.#model, this.#calcs, values, this.#now)) {
+      if (c.old.length > 0) {
+        this.#remove.run(this.#projectId, record, c.eventId, c.field, c.instance);
+      }
+      if (c.value !== "") {
+        this.#insert.run(this.#projectId, record, c.eventId, c.instance, c.field, c.value);
+      }
+    }
+  }
+}
+
+/** A record's values, kept as `event|instance|field` → values, as data points. */
+function pointsOf(record: string, values: Map<string, string[]>): DataPoint[] {
+  const points: DataPoint[] = [];
+  for (const [key, list] of values) {
+    const first = key.indexOf("|"), second = key.indexOf("|", first + 1);
+    const event_id = Number(key.slice(0, first));
+    const instance = Number(key.slice(first + 1, second));
+    const field_name = key.slice(second + 1);
+    for (const value of list) points.push({ record, event_id, instance, field_name, value });
+  }
+  return points;
 }

@@ -7,6 +7,7 @@
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel } from "../model.ts";
 import type { FieldMetadata } from "../project.ts";
+import { FORM_EDIT, FORM_READ_ONLY, formEntryRight } from "./_rights.ts";
 import { NO_IMPORT_RIGHTS } from "./records_import.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
@@ -59,6 +60,21 @@ function readTarget(ctx: ApiContext): FileTarget {
   return { record, field, event, instance: Number(instanceText) };
 }
 
+/**
+ * Refuses a write to a file field on a form the user may not edit: form-level rights no access
+ * (128) or read only (129), as REDCap refuses it.
+ */
+function checkFormEditable(ctx: ApiContext, field: FieldMetadata, action: string): void {
+  const right = formEntryRight(ctx.grant.rights, field.form_name);
+  if (right >= FORM_EDIT) return;
+  const level = right === FORM_READ_ONLY ? "read-only" : "no access";
+  throw new ApiError(
+    403,
+    `You do not have permission to edit the instrument "${field.form_name}" (your form-level ` +
+      `rights to it are ${level}), so you cannot ${action} the field "${field.field_name}"`,
+  );
+}
+
 function currentDoc(ctx: ApiContext, target: FileTarget): number | undefined {
   const [value] = ctx.store.values(
     ctx.projectId,
@@ -103,6 +119,7 @@ export function importFile(ctx: ApiContext): Response {
   const { store, projectId, grant, project } = ctx;
   if (!grant.rights.api_import) throw new ApiError(403, NO_IMPORT_RIGHTS);
   const target = readTarget(ctx);
+  checkFormEditable(ctx, target.field, "upload a file to");
   if (
     target.field.field_type === "signature" ||
     target.field.text_validation_type_or_show_slider_number.trim() === "signature"
@@ -147,6 +164,7 @@ export function deleteFile(ctx: ApiContext): Response {
   const { store, projectId, grant } = ctx;
   if (!grant.rights.api_import) throw new ApiError(403, NO_IMPORT_RIGHTS);
   const target = readTarget(ctx);
+  checkFormEditable(ctx, target.field, "delete the file of");
   const docId = currentDoc(ctx, target);
   if (docId === undefined) throw new ApiError(400, "There is no file to delete for this record");
   const { record, field, event, instance } = target;

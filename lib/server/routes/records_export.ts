@@ -11,6 +11,7 @@ import { type ExportPlan, planExport } from "../records/_export_plan.ts";
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
 import type { RedcapStore } from "../store.ts";
+import { formExportRight } from "./_rights.ts";
 
 /** REDCap's message for a token whose user lacks the API Export right. */
 const NO_EXPORT_RIGHT = "You do not have API Export privileges";
@@ -43,7 +44,8 @@ function* readInputs(
   names: string[],
   dags: Map<string, string>,
 ): Generator<ExportRecordInput> {
-  for (const { record, points } of store.readRecords(projectId, names)) {
+  // Key order: the writers order rows themselves, and SQLite skips a sort per chunk.
+  for (const { record, points } of store.readRecords(projectId, names, 500, true)) {
     yield { record, dag: dags.get(record) ?? "", points };
   }
 }
@@ -82,7 +84,13 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
   const { params, store, projectId, project, grant } = ctx;
   const rights = grant.rights;
   if (!rights.api_export) throw new ApiError(403, NO_EXPORT_RIGHT);
-  if (!rights.data_export) throw new ApiError(403, NO_EXPORT_ACCESS);
+  // Form-level export rights (`forms_export`, the legacy `data_export` where not set): no
+  // access to every form is "No Access"; otherwise each form's fields follow its own level.
+  const formLevels: Record<string, number> = {};
+  for (const form of project.forms) formLevels[form.name] = formExportRight(rights, form.name);
+  if (!Object.values(formLevels).some((level) => level > 0)) {
+    throw new ApiError(403, NO_EXPORT_ACCESS);
+  }
   if (ctx.format === "odm") {
     throw new ApiError(400, "Cannot export records as odm: this server exports csv, json or xml");
   }
@@ -93,7 +101,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
   const userDag = (rights.data_access_group ?? "").trim();
   const labels = lower("rawOrLabel") === "label";
   const type = lower("type") === "eav" ? "eav" : "flat";
-  const level = rights.data_export as 1 | 2 | 3;
+  const level = Math.min(3, Math.max(1, Number(rights.data_export ?? 1))) as 1 | 2 | 3;
   const decimal = params.get("decimalCharacter");
   const options: RecordExportOptions = {
     format,
@@ -110,9 +118,13 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
     csvDelimiter: DELIMITERS[(params.get("csvDelimiter") ?? ",").trim().toLowerCase()] ?? ",",
     decimalCharacter: decimal === "," || decimal === "." ? decimal : "",
     exportLevel: level >= 2 ? level : 1,
+    formExportLevels: formLevels,
   };
   const idField = project.fieldByName.get(project.recordIdField);
-  if (level >= 2 && idField?.identifier === "y") {
+  // Record names are hashed when the record ID is an identifier and its form's export rights
+  // are de-identified or remove identifiers (REDCap's `$hashRecordID`).
+  const idLevel = idField ? formLevels[idField.form_name] ?? level : level;
+  if (idLevel >= 2 && idField?.identifier === "y") {
     options.hashRecordId = (record) => createHash("md5").update(record).digest("hex");
   }
   const plan = planExport(project, options); // REDCap checks events, fields and forms first

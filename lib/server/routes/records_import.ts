@@ -12,8 +12,15 @@ import {
   ok,
   XML_DECLARATION,
 } from "../_http.ts";
-import { eavToFlat, parseImportData } from "../records/_parse_import.ts";
-import { type DateFormat, importFlatRows, type ImportResult } from "../records/import.ts";
+import {
+  eavToFlat,
+  type ImportTable,
+  parseImportData,
+  parseImportTable,
+  tableOfObjects,
+} from "../records/_parse_import.ts";
+import { type DateFormat, importRecordRows, type ImportResult } from "../records/import.ts";
+import { formMaps } from "./_rights.ts";
 
 /** REDCap's message for a token without API import rights. */
 export const NO_IMPORT_RIGHTS = "You do not have API Import/Update privileges";
@@ -89,16 +96,20 @@ export function importRecords(ctx: ApiContext): Response {
       : "count";
   if (returnContent === "auto_ids" && !forceAutoNumber) returnContent = "count";
   const delimiter = readCsvDelimiter(params.get("csvDelimiter"));
-  let rows = parseImportData(params.get("data") ?? "", ctx.format, delimiter);
-  if (type === "eav") rows = eavToFlat(rows, project.recordIdField);
+  const data = params.get("data") ?? "";
+  // A flat CSV body is read lazily, row by row, as the import asks for rows.
+  const table: ImportTable = type === "eav"
+    ? tableOfObjects(eavToFlat(parseImportData(data, ctx.format, delimiter), project.recordIdField))
+    : parseImportTable(data, ctx.format, delimiter);
   const dag = grant.rights.data_access_group?.trim();
-  const result = importFlatRows(store, projectId, rows, {
+  const result = importRecordRows(store, projectId, table.header, table.rows, {
     username: grant.username,
     overwriteBehavior: overwrite ? "overwrite" : "normal",
     forceAutoNumber,
     dateFormat,
     dag: dag ? dag : undefined,
     allowCreate: grant.rights.record_create !== 0,
+    formRights: formMaps(project, grant.rights).forms,
   });
   if (params.bool("backgroundProcess")) {
     // REDCap queues the import and answers at once; the local server imports synchronously
