@@ -16,6 +16,13 @@ import { checkboxSuffix, evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
 import { compareValues, formatDate, formatNumber, toNumber, truthy } from "./_values.ts";
 import { walkLogic } from "./ast.ts";
+import {
+  type Choice,
+  FORM_STATUS_CHOICES,
+  parseChoices,
+  TRUE_FALSE_CHOICES,
+  YES_NO_CHOICES,
+} from "../dictionary/choices.ts";
 
 /**
  * The data-dictionary columns the DataFrame helpers read: a full metadata row (from
@@ -62,8 +69,12 @@ interface FrameInfo {
   recordIdField: string;
 }
 
+function dtypeName(dtype: pl.DataType): string {
+  return String(dtype.variant ?? dtype);
+}
+
 function dtypeKind(dtype: pl.DataType): "str" | "num" | "bool" | "date" | "other" {
-  const name = String(dtype.variant ?? dtype);
+  const name = dtypeName(dtype);
   if (name === "Utf8" || name === "String") return "str";
   if (/^(U?Int\d+|Float\d+)$/.test(name)) return "num";
   if (name === "Bool" || name === "Boolean") return "bool";
@@ -466,6 +477,118 @@ function frameInfo(
   };
 }
 
+/**
+ * The choices a column's values are coded with: its field's choices (implicit for yesno and
+ * truefalse), the form-status coding for `{form}_complete`, or `undefined` for other columns.
+ */
+function columnChoices(
+  name: string,
+  byName: Map<string, FieldMetadata>,
+  forms: Set<string>,
+): Choice[] | undefined {
+  const field = byName.get(name);
+  if (field) {
+    if (field.field_type === "yesno") return [...YES_NO_CHOICES];
+    if (field.field_type === "truefalse") return [...TRUE_FALSE_CHOICES];
+    if (["radio", "dropdown", "checkbox"].includes(field.field_type)) {
+      return parseChoices(field.select_choices_or_calculations);
+    }
+    return undefined;
+  }
+  if (name.endsWith("_complete") && forms.has(name.slice(0, -9))) return [...FORM_STATUS_CHOICES];
+  return undefined;
+}
+
+/**
+ * Whether values (non-blank, distinct) are labels to map back to codes: all of them are
+ * labels and not all of them are codes (codes win where the two overlap).
+ */
+function areLabels(values: readonly string[], choices: readonly Choice[]): boolean {
+  const codes = new Set(choices.map((c) => c.code));
+  const labels = new Set(choices.map((c) => c.label));
+  return values.length > 0 && values.every((v) => labels.has(v)) &&
+    !values.every((v) => codes.has(v));
+}
+
+/** The label → code lists for `replaceStrict` (a repeated label maps to its first code). */
+function labelToCode(choices: readonly Choice[]): [string[], string[]] {
+  const seen = new Map<string, string>();
+  for (const c of choices) if (!seen.has(c.label)) seen.set(c.label, c.code);
+  return [[...seen.keys()], [...seen.values()]];
+}
+
+function distinctText(series: pl.Series): string[] {
+  return (series.cast(pl.String).unique().toArray() as (string | null)[])
+    .filter((v): v is string => v !== null && v !== "");
+}
+
+/**
+ * The frame as logic reads it: what `readRecords()` makes of an export turned back into codes.
+ * Label-valued choice columns (Categorical or text) become their codes, other Categorical
+ * columns text, `field__label` companions (`labels: "both"`) are dropped, and a checkbox
+ * field's List(Utf8) column of labels (or codes) becomes one Boolean column per choice,
+ * `field___code` (null where the list is null). List entries that are no choice of the field
+ * (missing-data codes) are ignored. Only the columns of `fields` are touched when given.
+ */
+function codedFrame(
+  df: pl.DataFrame,
+  metadata: readonly FieldMetadata[],
+  fields?: Set<string>,
+): pl.DataFrame {
+  const byName = new Map(metadata.map((m) => [m.field_name, m]));
+  const forms = new Set(metadata.map((m) => m.form_name));
+  const present = new Set(df.columns);
+  const drop: string[] = [];
+  const exprs: pl.Expr[] = [];
+  for (const name of df.columns) {
+    if (
+      name.endsWith("__label") && !byName.has(name) && present.has(name.slice(0, -7))
+    ) {
+      drop.push(name);
+      continue;
+    }
+    if (fields && !fields.has(name)) continue;
+    const series = df.getColumn(name);
+    const kind = dtypeName(series.dtype);
+    const categorical = kind.startsWith("Categorical");
+    if (kind === "List" && byName.get(name)?.field_type === "checkbox") {
+      const choices = parseChoices(byName.get(name)!.select_choices_or_calculations);
+      const entries = distinctText(series.explode());
+      const byLabel = areLabels(entries, choices);
+      drop.push(name);
+      const suffixes = new Set<string>();
+      for (const c of choices) {
+        const column = `${name}___${checkboxSuffix(c.code)}`;
+        if (present.has(column) || suffixes.has(column)) continue;
+        suffixes.add(column);
+        exprs.push(pl.col(name).lst.contains(byLabel ? c.label : c.code).alias(column));
+      }
+      continue;
+    }
+    if (!categorical && kind !== "Utf8" && kind !== "String") continue;
+    const choices = columnChoices(name, byName, forms);
+    const col = pl.col(name);
+    if (choices?.length && areLabels(distinctText(series), choices)) {
+      const [labels, codes] = labelToCode(choices);
+      exprs.push(col.cast(pl.String).replaceStrict(labels, codes, pl.lit(null), pl.String));
+    } else if (categorical) {
+      exprs.push(col.cast(pl.String));
+    }
+  }
+  if (!exprs.length && !drop.length) return df;
+  const out = exprs.length ? df.withColumns(...exprs) : df;
+  return drop.length ? out.drop(...drop) : out;
+}
+
+/** The fields a tree reads (checkbox fields by name). */
+function referencedFields(tree: LogicNode): Set<string> {
+  const fields = new Set<string>();
+  walkLogic(tree, (node) => {
+    if (node.kind === "field") fields.add(node.field);
+  });
+  return fields;
+}
+
 /** Evaluates a tree row by row; rows may refer to other rows of the same record. */
 function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: Date): boolean[] {
   const rows = frameRows(df);
@@ -505,9 +628,12 @@ function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: D
 }
 
 /**
- * Evaluates REDCap logic for every row of a flat export (strings as exported, or typed
- * columns), with REDCap's semantics: numeric text compares as numbers, blanks fail `>`/`<`,
- * `[field(code)]` reads the checkbox column `field___code`.
+ * Evaluates REDCap logic for every row of a flat export (strings as exported, typed columns, or
+ * `readRecords()` frames with labels), with REDCap's semantics: numeric text compares as
+ * numbers, blanks fail `>`/`<`, `[field(code)]` reads the checkbox column `field___code` (or the
+ * field's list column of checked labels). Choice columns holding labels (`labels: "label"`, the
+ * default of `readRecords()`) are read as their codes, using the metadata's choices, so
+ * `[sex] = '1'` means the same on every kind of frame; `field__label` columns are ignored.
  *
  * @example Filter an export
  * ```ts
@@ -535,6 +661,15 @@ export function evaluateLogic(
   expression: string | LogicNode,
 ): pl.Series {
   const tree = typeof expression === "string" ? parse(expression) : expression;
+  return evaluateCoded(codedFrame(df, metadata, referencedFields(tree)), metadata, tree);
+}
+
+/** {@linkcode evaluateLogic} on a frame already read back to codes. */
+function evaluateCoded(
+  df: pl.DataFrame,
+  metadata: readonly FieldMetadata[],
+  tree: LogicNode,
+): pl.Series {
   const info = frameInfo(df, metadata, tree);
   const expr = logicExpression(tree, info);
   if (expr) {
@@ -579,7 +714,8 @@ function logicExpression(tree: LogicNode, info: FrameInfo): pl.Expr | undefined 
 
 /**
  * Translates logic into a Polars expression over a flat frame's columns, or `undefined` when
- * it needs other rows or functions without a translation (use {@linkcode evaluateLogic}).
+ * it needs other rows or functions without a translation (use {@linkcode evaluateLogic}). The
+ * columns are read as they are: Categorical (labelled) columns have no translation.
  *
  * @example Use logic inside a Polars query
  * ```ts
@@ -619,7 +755,9 @@ function formHasData(row: Record<string, unknown>, fields: string[]): boolean {
 /**
  * Checks branching logic row by row: values present in fields whose branching logic is false
  * (`hidden_value`), and required fields left blank where they are shown (`required_missing`).
- * A form counts only in rows where it has some data (or a form status).
+ * A form counts only in rows where it has some data (or a form status). Frames from
+ * `readRecords()` work with any `labels` and `checkboxes` option: choice values are read (and
+ * reported) as codes.
  *
  * @example Find a value hidden by branching logic
  * ```ts
@@ -646,6 +784,7 @@ export function checkBranchingLogic(
   df: pl.DataFrame,
   metadata: readonly FieldMetadata[],
 ): pl.DataFrame {
+  df = codedFrame(df, metadata);
   const out = {
     record: [] as string[],
     event: [] as string[],
@@ -678,7 +817,9 @@ export function checkBranchingLogic(
     if (logic === "" && !required) continue;
     const cols = fieldColumns(m);
     if (cols.length === 0) continue;
-    const shown = logic === "" ? undefined : [...evaluateLogic(df, metadata, logic)] as boolean[];
+    const shown = logic === ""
+      ? undefined
+      : [...evaluateCoded(df, metadata, parse(logic))] as boolean[];
     rows.forEach((row, i) => {
       const repeatForm = cellText(row.redcap_repeat_instrument);
       if (repeatForm !== "" && repeatForm !== m.form_name) return;
