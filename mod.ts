@@ -56,6 +56,31 @@ export { type ExportLoggingOptions, LOG_TYPES, type LogEntry } from "./lib/api/l
 export type { Dag } from "./lib/api/dags.ts";
 export type { User } from "./lib/api/users.ts";
 export type { FileLocation, ImportFileOptions, RedcapFile } from "./lib/api/files.ts";
+// The rest of the API
+export type { ImportRows, SignalOptions } from "./lib/api/_admin.ts";
+export type { UserRole, UserRoleAssignment } from "./lib/api/user_admin.ts";
+export type { UserDagAssignment } from "./lib/api/dag_admin.ts";
+export type {
+  CreateFolderOptions,
+  ExportFileRepositoryOptions,
+  FileRepositoryEntry,
+  ImportFileRepositoryOptions,
+} from "./lib/api/file_repository.ts";
+export type {
+  ExportSurveyParticipantListOptions,
+  SurveyLocation,
+  SurveyParticipant,
+  SurveyQueueLinkOptions,
+} from "./lib/api/surveys.ts";
+export type { ExportPdfOptions } from "./lib/api/pdf.ts";
+export type { RandomizeOptions, RandomizeResult } from "./lib/api/randomize.ts";
+export type {
+  CreateProjectData,
+  CreateProjectOptions,
+  ExportProjectXmlOptions,
+  SettingValue,
+} from "./lib/api/project_admin.ts";
+export type { ImportStructureOptions } from "./lib/api/structure_import.ts";
 export {
   type ImportErrorRow,
   RedcapApiError,

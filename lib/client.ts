@@ -57,6 +57,15 @@ import {
   type ImportFileOptions,
   type RedcapFile,
 } from "./api/files.ts";
+import type { ImportRows, SignalOptions } from "./api/_admin.ts";
+import * as userAdmin from "./api/user_admin.ts";
+import * as dagAdmin from "./api/dag_admin.ts";
+import * as fileRepository from "./api/file_repository.ts";
+import * as surveys from "./api/surveys.ts";
+import { exportPdf, type ExportPdfOptions } from "./api/pdf.ts";
+import { randomize, type RandomizeOptions, type RandomizeResult } from "./api/randomize.ts";
+import * as projectAdmin from "./api/project_admin.ts";
+import * as structure from "./api/structure_import.ts";
 import type pl from "nodejs-polars";
 import type { DataDictionary } from "./dictionary/data_dictionary.ts";
 import {
@@ -393,6 +402,154 @@ export class RedcapClient {
   /** Deletes a file; see {@linkcode deleteFile}. */
   deleteFile(options: FileLocation): Promise<void> {
     return deleteFile(this, options);
+  }
+
+  // --- the rest of the API: users, roles, DAGs, File Repository, surveys, structure, project
+
+  /** Adds users or changes their rights; see {@linkcode userAdmin.importUsers}. */
+  importUsers(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return userAdmin.importUsers(this, data, options);
+  }
+  /** Removes users from the project; see {@linkcode userAdmin.deleteUsers}. */
+  deleteUsers(users: readonly string[], options?: SignalOptions): Promise<number> {
+    return userAdmin.deleteUsers(this, users, options);
+  }
+  /** The user roles; see {@linkcode userAdmin.exportUserRoles}. */
+  exportUserRoles(options?: SignalOptions): Promise<userAdmin.UserRole[]> {
+    return userAdmin.exportUserRoles(this, options);
+  }
+  /** Creates or changes user roles; see {@linkcode userAdmin.importUserRoles}. */
+  importUserRoles(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return userAdmin.importUserRoles(this, data, options);
+  }
+  /** Deletes user roles; see {@linkcode userAdmin.deleteUserRoles}. */
+  deleteUserRoles(roles: readonly string[], options?: SignalOptions): Promise<number> {
+    return userAdmin.deleteUserRoles(this, roles, options);
+  }
+  /** Which role each user has; see {@linkcode userAdmin.exportUserRoleAssignment}. */
+  exportUserRoleAssignment(options?: SignalOptions): Promise<userAdmin.UserRoleAssignment[]> {
+    return userAdmin.exportUserRoleAssignment(this, options);
+  }
+  /** Assigns users to roles; see {@linkcode userAdmin.importUserRoleAssignment}. */
+  importUserRoleAssignment(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return userAdmin.importUserRoleAssignment(this, data, options);
+  }
+  /** Creates or renames data access groups; see {@linkcode dagAdmin.importDags}. */
+  importDags(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return dagAdmin.importDags(this, data, options);
+  }
+  /** Deletes data access groups; see {@linkcode dagAdmin.deleteDags}. */
+  deleteDags(dags: readonly string[], options?: SignalOptions): Promise<number> {
+    return dagAdmin.deleteDags(this, dags, options);
+  }
+  /** Moves the token's user into another group; see {@linkcode dagAdmin.switchDag}. */
+  switchDag(dag: string, options?: SignalOptions): Promise<void> {
+    return dagAdmin.switchDag(this, dag, options);
+  }
+  /** Which group each user is in; see {@linkcode dagAdmin.exportUserDagAssignment}. */
+  exportUserDagAssignment(options?: SignalOptions): Promise<dagAdmin.UserDagAssignment[]> {
+    return dagAdmin.exportUserDagAssignment(this, options);
+  }
+  /** Assigns users to groups; see {@linkcode dagAdmin.importUserDagAssignment}. */
+  importUserDagAssignment(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return dagAdmin.importUserDagAssignment(this, data, options);
+  }
+  /** Lists a File Repository folder; see {@linkcode fileRepository.exportFileRepository}. */
+  exportFileRepository(
+    options?: fileRepository.ExportFileRepositoryOptions,
+  ): Promise<fileRepository.FileRepositoryEntry[]> {
+    return fileRepository.exportFileRepository(this, options);
+  }
+  /** Creates a File Repository folder; see
+   * {@linkcode fileRepository.createFolderFileRepository}. */
+  createFolderFileRepository(options: fileRepository.CreateFolderOptions): Promise<number> {
+    return fileRepository.createFolderFileRepository(this, options);
+  }
+  /** Uploads to the File Repository; see {@linkcode fileRepository.importFileRepository}. */
+  importFileRepository(options: fileRepository.ImportFileRepositoryOptions): Promise<void> {
+    return fileRepository.importFileRepository(this, options);
+  }
+  /** Downloads from the File Repository; see
+   * {@linkcode fileRepository.exportFileFromRepository}. */
+  exportFileFromRepository(doc_id: number, options?: SignalOptions): Promise<RedcapFile> {
+    return fileRepository.exportFileFromRepository(this, doc_id, options);
+  }
+  /** Deletes from the File Repository; see {@linkcode fileRepository.deleteFileRepository}. */
+  deleteFileRepository(doc_id: number, options?: SignalOptions): Promise<void> {
+    return fileRepository.deleteFileRepository(this, doc_id, options);
+  }
+  /** A record's survey link; see {@linkcode surveys.exportSurveyLink}. */
+  exportSurveyLink(options: surveys.SurveyLocation): Promise<string> {
+    return surveys.exportSurveyLink(this, options);
+  }
+  /** A record's survey queue link; see {@linkcode surveys.exportSurveyQueueLink}. */
+  exportSurveyQueueLink(options: surveys.SurveyQueueLinkOptions): Promise<string> {
+    return surveys.exportSurveyQueueLink(this, options);
+  }
+  /** A record's survey access code; see {@linkcode surveys.exportSurveyAccessCode}. */
+  exportSurveyAccessCode(options: surveys.SurveyLocation): Promise<string> {
+    return surveys.exportSurveyAccessCode(this, options);
+  }
+  /** A record's survey return code; see {@linkcode surveys.exportSurveyReturnCode}. */
+  exportSurveyReturnCode(options: surveys.SurveyLocation): Promise<string> {
+    return surveys.exportSurveyReturnCode(this, options);
+  }
+  /** A survey's participant list; see {@linkcode surveys.exportSurveyParticipantList}. */
+  exportSurveyParticipantList(
+    options: surveys.ExportSurveyParticipantListOptions,
+  ): Promise<surveys.SurveyParticipant[]> {
+    return surveys.exportSurveyParticipantList(this, options);
+  }
+  /** Instruments as a PDF; see {@linkcode exportPdf}. */
+  exportPdf(options?: ExportPdfOptions): Promise<Uint8Array> {
+    return exportPdf(this, options);
+  }
+  /** Randomizes a record; see {@linkcode randomize}. */
+  randomize(options: RandomizeOptions): Promise<RandomizeResult> {
+    return randomize(this, options);
+  }
+  /** Adds or renames arms; see {@linkcode structure.importArms}. */
+  importArms(data: ImportRows, options?: structure.ImportStructureOptions): Promise<number> {
+    return structure.importArms(this, data, options);
+  }
+  /** Deletes arms with their events and data; see {@linkcode structure.deleteArms}. */
+  deleteArms(arms: readonly (number | string)[], options?: SignalOptions): Promise<number> {
+    return structure.deleteArms(this, arms, options);
+  }
+  /** Adds or changes events; see {@linkcode structure.importEvents}. */
+  importEvents(data: ImportRows, options?: structure.ImportStructureOptions): Promise<number> {
+    return structure.importEvents(this, data, options);
+  }
+  /** Deletes events with their data; see {@linkcode structure.deleteEvents}. */
+  deleteEvents(events: readonly string[], options?: SignalOptions): Promise<number> {
+    return structure.deleteEvents(this, events, options);
+  }
+  /** Replaces the instrument-event designations; see
+   * {@linkcode structure.importInstrumentEventMappings}. */
+  importInstrumentEventMappings(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return structure.importInstrumentEventMappings(this, data, options);
+  }
+  /** Replaces the repeating setup; see {@linkcode structure.importRepeatingFormsEvents}. */
+  importRepeatingFormsEvents(data: ImportRows, options?: SignalOptions): Promise<number> {
+    return structure.importRepeatingFormsEvents(this, data, options);
+  }
+  /** Creates a project (super token); see {@linkcode projectAdmin.createProject}. */
+  createProject(
+    data: projectAdmin.CreateProjectData,
+    options?: projectAdmin.CreateProjectOptions,
+  ): Promise<string> {
+    return projectAdmin.createProject(this, data, options);
+  }
+  /** Changes project settings; see {@linkcode projectAdmin.importProjectSettings}. */
+  importProjectSettings(
+    settings: Record<string, projectAdmin.SettingValue>,
+    options?: SignalOptions,
+  ): Promise<number> {
+    return projectAdmin.importProjectSettings(this, settings, options);
+  }
+  /** The project as Project XML; see {@linkcode projectAdmin.exportProjectXml}. */
+  exportProjectXml(options?: projectAdmin.ExportProjectXmlOptions): Promise<string> {
+    return projectAdmin.exportProjectXml(this, options);
   }
 
   // --- the analyst layer: typed frames in, typed frames out ------------------------------------

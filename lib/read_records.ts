@@ -26,7 +26,7 @@ import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight } from "./api/_frame.ts";
 import { RedcapResponseError } from "./errors.ts";
-import { collectNativeGarbage } from "./_native_gc.ts";
+import { collectNativeGarbageAbove } from "./_native_gc.ts";
 import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
 import { type HtmlDisplay, JUPYTER_DISPLAY } from "./jupyter/display.ts";
 
@@ -313,19 +313,25 @@ export async function readRecords(
   options: ReadRecordsOptions = {},
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read records", options);
-  const dictionary = await readDictionary(client, { signal: options.signal });
-  const raw = await client.exportRecords({
-    type: "flat",
-    rawOrLabel: "raw",
-    format: options.format ?? "csv",
-    records: options.records,
-    fields: withRecordId(dictionary, options),
-    forms: options.forms,
-    events: options.events,
-    filterLogic: options.filterLogic,
-    batchSize: options.batchSize,
-    signal: options.signal,
-  });
+  const exportRaw = (dictionary?: DataDictionary) =>
+    client.exportRecords({
+      type: "flat",
+      rawOrLabel: "raw",
+      format: options.format ?? "csv",
+      records: options.records,
+      fields: dictionary ? withRecordId(dictionary, options) : undefined,
+      forms: options.forms,
+      events: options.events,
+      filterLogic: options.filterLogic,
+      batchSize: options.batchSize,
+      signal: options.signal,
+    });
+  // Without `fields`/`forms` the export does not depend on the dictionary: ask for both at once.
+  const [dictionary, raw] = options.fields || options.forms
+    ? await readDictionary(client, { signal: options.signal }).then(async (dd) =>
+      [dd, await exportRaw(dd)] as const
+    )
+    : await Promise.all([readDictionary(client, { signal: options.signal }), exportRaw()]);
   // An empty JSON or XML export has no columns: give it the columns a CSV header would have.
   return typedResult(
     frameColumns(raw).length === 0 ? emptyFrame(exportColumns(dictionary, options)) : raw,
@@ -337,9 +343,13 @@ export async function readRecords(
 /**
  * Records per EAV request with `batchSize: "auto"`. An EAV export has one row per value
  * (about 17 per flat row for the demo) and pivoting needs several times its input, so batches
- * are smaller than `exportRecords`' 10,000: the demo at 100,000 records stays under 1 GiB.
+ * are smaller than `exportRecords`' 10,000 (each batch also has a fixed cost of a few tens of
+ * milliseconds, so they are not smaller still).
  */
-export const EAV_BATCH_SIZE = 2_000;
+export const EAV_BATCH_SIZE = 5_000;
+
+/** Resident memory (MiB) above which a batched read frees dead frames after each batch. */
+const GC_ABOVE_MIB = 512;
 
 /**
  * Exports in batches of record ids (as `exportRecords` does: ids first, one request when few
@@ -396,7 +406,7 @@ async function readBatched(
     }
     if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
     results.push(typedResult(raw, dictionary, options));
-    collectNativeGarbage();
+    collectNativeGarbageAbove(GC_ABOVE_MIB);
   }
   const stack = (frames: pl.DataFrame[]) => {
     const rows = frames.filter((f) => frameHeight(f) > 0);
@@ -535,75 +545,10 @@ export async function readEavRecords(
       signal: options.signal,
     });
     if (frameHeight(eav) === 0) return emptyFrame(columns);
-    // EAV CSV is CSV-injection sanitised: a TAB before values starting with = - + @.
-    const rows = format === "csv"
-      ? eav.withColumns(
-        pl.when(pl.col("value").str.contains("^\t[-=+@]")).then(pl.col("value").str.slice(1))
-          .otherwise(pl.col("value")).alias("value"),
-      )
-      : eav;
-    return dropIdOnlyBaseRows(pivotEav(rows, dictionary).select(...columns), rows, dictionary);
+    // EAV CSV is CSV-injection sanitised (a TAB before values starting with = - + @), and
+    // REDCap's flat export leaves out an event's base row holding nothing but the record id
+    // when repeat instances of the event follow it: the pivot undoes the one and does the other.
+    return pivotEav(eav, dictionary, { flatRows: true, unescapeCsv: format === "csv" })
+      .select(...columns);
   });
-}
-
-const EVENT = "redcap_event_name";
-const INSTRUMENT = "redcap_repeat_instrument";
-const INSTANCE = "redcap_repeat_instance";
-
-/** A structural column as text, `""` when absent or null. */
-function keyText(df: pl.DataFrame, column: string, alias: string): pl.Expr {
-  return (frameColumns(df).includes(column)
-    ? pl.col(column).cast(pl.String).fillNull(pl.lit(""))
-    : pl.lit("")).alias(alias);
-}
-
-/**
- * REDCap's flat export leaves out an event's base row when nothing but the record id is stored
- * there and repeat instances of the event follow it; `pivotEav()` keeps every row the id makes.
- * Drops those rows so the EAV read gives the flat export's rows.
- */
-function dropIdOnlyBaseRows(
-  wide: pl.DataFrame,
-  eav: pl.DataFrame,
-  dictionary: DataDictionary,
-): pl.DataFrame {
-  if (!dictionary.hasRepeating || frameHeight(wide) === 0) return wide;
-  const id = dictionary.recordIdField;
-  const columns = frameColumns(wide);
-  // Candidates, found on the wide frame: base rows followed by repeat instances of their event
-  // whose every value is blank, or the `0` pivotEav() fills in for checkboxes and form status.
-  const keys = new Set([id, EVENT, INSTRUMENT, INSTANCE]);
-  const blank = columns.filter((c) => !keys.has(c)).map((c) => {
-    const role = dictionary.columnInfo(c)?.role;
-    const col = pl.col(c);
-    return role === "checkbox" || role === "form_status"
-      ? col.isNull().or(col.eq(pl.lit("0")))
-      : col.isNull();
-  }).reduce((a, b) => a.and(b), pl.lit(true));
-  const keyed = wide.withColumns(
-    pl.col(id).cast(pl.String).alias("_rec"),
-    keyText(wide, EVENT, "_ev"),
-    keyText(wide, INSTRUMENT, "_ri"),
-    keyText(wide, INSTANCE, "_in"),
-  ).withRowIndex("_row");
-  const candidates = keyed.filter(
-    pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit(""))).and(blank)
-      .and(pl.len().over("_rec", "_ev").gt(1)),
-  ).select("_row", "_rec", "_ev");
-  if (frameHeight(candidates) === 0) return wide;
-  // A `0` status may be stored (data) or filled in: ask the EAV rows of those records.
-  const records = [...new Set(candidates.getColumn("_rec").toArray() as string[])];
-  const stored = eav.filter(
-    pl.col("record").cast(pl.String).isIn(records).and(pl.col("field_name").neq(pl.lit(id)))
-      .and(pl.col("value").isNotNull()).and(pl.col("value").cast(pl.String).neq(pl.lit(""))),
-  ).select(
-    pl.col("record").cast(pl.String).alias("_rec"),
-    keyText(eav, EVENT, "_ev"),
-    keyText(eav, INSTRUMENT, "_ri"),
-    keyText(eav, INSTANCE, "_in"),
-  ).filter(pl.col("_ri").eq(pl.lit("")).and(pl.col("_in").eq(pl.lit(""))))
-    .select("_rec", "_ev").unique();
-  const drop = candidates.join(stored, { on: ["_rec", "_ev"], how: "anti" }).getColumn("_row");
-  if (drop.len() === 0) return wide;
-  return keyed.filter(pl.col("_row").isIn(drop).not()).select(...columns);
 }

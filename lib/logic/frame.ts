@@ -553,8 +553,9 @@ function codedFrame(
     const categorical = kind.startsWith("Categorical");
     if (kind === "List" && byName.get(name)?.field_type === "checkbox") {
       const choices = parseChoices(byName.get(name)!.select_choices_or_calculations);
-      const entries = distinctText(series.explode());
-      const byLabel = areLabels(entries, choices);
+      // Codes when every entry is one; else labels (a list may hold missing-data labels too).
+      const codes = new Set(choices.map((c) => c.code));
+      const byLabel = !distinctText(series.explode()).every((v) => codes.has(v));
       drop.push(name);
       const suffixes = new Set<string>();
       for (const c of choices) {
@@ -577,7 +578,7 @@ function codedFrame(
   }
   if (!exprs.length && !drop.length) return df;
   const out = exprs.length ? df.withColumns(...exprs) : df;
-  return drop.length ? out.drop(...drop) : out;
+  return drop.length ? out.drop(drop) : out;
 }
 
 /** The fields a tree reads (checkbox fields by name). */

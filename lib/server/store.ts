@@ -420,25 +420,35 @@ export class RedcapStore {
    * record's data points in the order they were stored, or with `keyOrder` in the order of the
    * data index (by event, field and instance; the values of one field, a checkbox's, still in
    * the order stored), which spares SQLite a sort (bulk exports, which order rows themselves).
+   * With `only`, just the data points of those field names (and, if given, event ids) are read,
+   * by index seeks, in the same order as the full read filtered.
    */
   *readRecords(
     projectId: number,
     records: readonly string[],
     chunkSize = 500,
     keyOrder = false,
+    only?: { fields: readonly string[]; events?: readonly number[] },
   ): Generator<{ record: string; points: DataPoint[] }> {
+    const onlyFields = only ? JSON.stringify([...new Set(only.fields)]) : undefined;
+    const onlyEvents = only?.events ? JSON.stringify([...new Set(only.events)]) : undefined;
     for (let start = 0; start < records.length; start += chunkSize) {
       const chunk = records.slice(start, start + chunkSize);
       const byRecord = new Map<string, DataPoint[]>(chunk.map((r) => [r, []]));
       const statement = this.sql(
         "SELECT record, event_id, instance, field_name, value FROM data " +
           "WHERE project_id = ? AND record IN (SELECT value FROM json_each(?))" +
+          (onlyEvents ? " AND event_id IN (SELECT value FROM json_each(?))" : "") +
+          (onlyFields ? " AND field_name IN (SELECT value FROM json_each(?))" : "") +
           (keyOrder ? "" : " ORDER BY rowid"),
       );
       // Rows as arrays: no per-row object with column names (the bulk export reads millions).
       // The columns' TEXT/INTEGER affinities already give strings and numbers.
       (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
-      const rows = statement.iterate(projectId, JSON.stringify(chunk)) as unknown as Iterable<
+      const args: (string | number)[] = [projectId, JSON.stringify(chunk)];
+      if (onlyEvents) args.push(onlyEvents);
+      if (onlyFields) args.push(onlyFields);
+      const rows = statement.iterate(...args) as unknown as Iterable<
         [string, number, number, string, string]
       >;
       for (const [record, event_id, instance, field_name, value] of rows) {

@@ -23,6 +23,21 @@ function orderOf(expr: pl.Expr, values: string[], fallback: number): pl.Expr {
   return expr.replaceStrict(values, values.map((_, i) => i), pl.lit(fallback), pl.Int64);
 }
 
+/** Options for {@linkcode pivotEav}. */
+export interface PivotEavOptions {
+  /** Leave out the rows REDCap's flat export leaves out: an event's base row holding nothing
+   * but the record id when repeat instances of that event follow it. By default every row the
+   * record id makes is kept.
+   * @default {false}
+   */
+  flatRows?: boolean;
+  /** Take off the TAB REDCap's EAV CSV puts before values starting with `=`, `-`, `+` or `@`
+   * (CSV-injection escaping).
+   * @default {false}
+   */
+  unescapeCsv?: boolean;
+}
+
 /**
  * Pivots REDCap EAV rows (`record, field_name, value` plus `redcap_event_name`,
  * `redcap_repeat_instrument`, `redcap_repeat_instance` when the project has them) into the
@@ -35,7 +50,8 @@ function orderOf(expr: pl.Expr, values: string[], fallback: number): pl.Expr {
  * - `{form}_complete` defaults to `"0"` where the form belongs to the row.
  * - Columns in export order; rows by record (first appearance in the EAV), then event order,
  *   then the non-repeating row before repeating instruments (form order), then instance.
- * - Rows holding only the record-id field still make a flat row (REDCap stores the id as data).
+ * - Rows holding only the record-id field still make a flat row (REDCap stores the id as data),
+ *   unless **flatRows** asks for the flat export's rows.
  *
  * @example Pivot one record
  * ```ts
@@ -55,10 +71,15 @@ function orderOf(expr: pl.Expr, values: string[], fallback: number): pl.Expr {
  *
  * @param eav EAV rows; extra columns are ignored.
  * @param dictionary The project's dictionary.
+ * @param options Whether to keep only the flat export's rows, and to unescape CSV values.
  * @returns The flat frame.
  * @throws {RangeError} For a field or checkbox code the dictionary does not know.
  */
-export function pivotEav(eav: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+export function pivotEav(
+  eav: pl.DataFrame,
+  dictionary: DataDictionary,
+  options: PivotEavOptions = {},
+): pl.DataFrame {
   for (const c of ["record", "field_name", "value"]) {
     if (!eav.columns.includes(c)) {
       throw new TypeError(`Cannot pivot EAV: the frame has no "${c}" column`);
@@ -69,20 +90,44 @@ export function pivotEav(eav: pl.DataFrame, dictionary: DataDictionary): pl.Data
       `Cannot pivot EAV: the project is longitudinal but the frame has no "${EVENT}" column`,
     );
   }
-  const id = dictionary.recordIdField;
-  const columns = dictionary.columns();
-  let long = eav.select(
+  const plan = pivotPlan(dictionary);
+  const { id } = plan;
+  // One pass: keys as text, blanks dropped (the id row stays), every row's target column as an
+  // index into `plan.targets` (checkbox export rows `race=3` → `race___3`, value `1`).
+  const cbIndex = plan.cbKeys.length > 0
+    ? pl.concatString([pl.col("field_name"), pl.col("value")], "\u001f")
+      .replaceStrict(plan.cbKeys, plan.cbTargets, pl.lit(null), pl.UInt32)
+    : pl.lit(null).cast(pl.UInt32);
+  const value = options.unescapeCsv
+    ? pl.when(pl.col("value").str.contains("^\t[-=+@]")).then(pl.col("value").str.slice(1))
+      .otherwise(pl.col("value"))
+    : pl.col("value");
+  const keyCols = ["record", EVENT, INSTRUMENT, INSTANCE];
+  // Segments: runs of rows with the same key (REDCap writes each key's rows together).
+  const changed = keyCols.map((c) => pl.col(c).neq(pl.col(c).shift(1)))
+    .reduce((a, b) => a.or(b)).fillNull(true);
+  const long = eav.lazy().select(
     pl.col("record").cast(pl.String),
     text(eav, EVENT),
     text(eav, INSTRUMENT),
     text(eav, INSTANCE),
     pl.col("field_name").cast(pl.String),
-    pl.col("value").cast(pl.String),
+    value.cast(pl.String).alias("value"),
   ).filter(
     pl.col("value").isNotNull().and(pl.col("value").neq(pl.lit(""))).or(
       pl.col("field_name").eq(pl.lit(id)),
     ),
-  );
+  ).withColumns(cbIndex.alias("_cb")).select(
+    ...keyCols,
+    "field_name",
+    pl.when(pl.col("_cb").isNotNull()).then(pl.lit("1")).otherwise(pl.col("value")).alias(
+      "value",
+    ),
+    pl.col("_cb").fillNull(
+      pl.col("field_name").replaceStrict(plan.targets, plan.targetIndex, pl.lit(null), pl.UInt32),
+    ).alias("_c"),
+  ).withRowIndex("_row").withColumns(changed.alias("_new"))
+    .withColumns(pl.col("_new").cast(pl.UInt32).cumSum().alias("_seg")).collectSync();
 
   if (!dictionary.hasRepeating) {
     const repeated = long.filter(
@@ -106,108 +151,145 @@ export function pivotEav(eav: pl.DataFrame, dictionary: DataDictionary): pl.Data
       );
     }
   }
-  const structural = dictionary.structuralColumns();
-
-  // Checkbox export rows (base name + code) → export column + "1".
-  const cbField: string[] = [];
-  const cbCode: string[] = [];
-  const cbColumn: string[] = [];
-  for (const field of dictionary.fields) {
-    for (const c of dictionary.checkboxColumns(field.name)) {
-      cbField.push(field.name);
-      cbCode.push(c.code);
-      cbColumn.push(c.column);
-    }
-  }
-  if (cbField.length > 0) {
-    // A hash lookup of "field\u001fcode" keeps the row order and costs less than a join.
-    const column = pl.concatString([pl.col("field_name"), pl.col("value")], "\u001f")
-      .replaceStrict(
-        cbField.map((f, i) => `${f}\u001f${cbCode[i]}`),
-        cbColumn,
-        pl.lit(null),
-        pl.String,
-      );
-    long = long.withColumns(column.alias("_column")).select(
-      "record",
-      EVENT,
-      INSTRUMENT,
-      INSTANCE,
-      pl.col("_column").fillNull(pl.col("field_name")).alias("field_name"),
-      pl.when(pl.col("_column").isNotNull()).then(pl.lit("1")).otherwise(pl.col("value")).alias(
-        "value",
-      ),
-    );
-  }
-  const known = new Set(columns);
-  const names = long.getColumn("field_name").unique().toArray() as string[];
-  for (const name of names) {
-    if (known.has(name)) continue;
-    const field = dictionary.field(name);
-    if (field?.type === "checkbox") {
-      const bad =
-        long.filter(pl.col("field_name").eq(pl.lit(name))).getColumn("value").toArray()[0];
-      throw new RangeError(
-        `Cannot pivot EAV: checkbox field "${name}" has no choice code "${bad}"`,
-      );
-    }
-    if (field?.type !== "descriptive") {
-      throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
+  const unknown = long.filter(pl.col("_c").isNull().and(pl.col("field_name").neq(pl.lit(id))));
+  if (frameHeight(unknown) > 0) {
+    const columns = new Set(plan.columns);
+    for (const name of unknown.getColumn("field_name").unique().toArray() as string[]) {
+      if (columns.has(name)) continue;
+      const field = dictionary.field(name);
+      if (field?.type === "checkbox") {
+        const bad = unknown.filter(pl.col("field_name").eq(pl.lit(name))).getColumn("value")
+          .toArray()[0];
+        throw new RangeError(
+          `Cannot pivot EAV: checkbox field "${name}" has no choice code "${bad}"`,
+        );
+      }
+      if (field?.type !== "descriptive") {
+        throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
+      }
     }
   }
 
-  const keyCols = ["record", EVENT, INSTRUMENT, INSTANCE];
-  const isValue = pl.col("field_name").neq(pl.lit(id)).and(pl.col("field_name").isIn(columns));
+  const isValue = pl.col("_c").isNotNull();
   let wide = segmentedWide(long, isValue, keyCols);
   if (!wide) {
-    const withIndex = long.withRowIndex("_row");
-    const keys = withIndex.groupBy(keyCols).agg(pl.col("_row").min().alias("_first"));
-    const recordFirst = withIndex.groupBy("record").agg(pl.col("_row").min().alias("_rec"));
+    const keys = long.groupBy(keyCols).agg(pl.col("_row").min().alias("_first"));
+    const recordFirst = long.groupBy("record").agg(pl.col("_row").min().alias("_rec"));
     const values = long.filter(isValue);
-    wide = keys.join(recordFirst, { on: "record", how: "left" });
+    wide = keys.lazy().join(recordFirst.lazy(), { on: "record", how: "left" });
     if (frameHeight(values) > 0) {
-      const pivoted = values.pivot("value", {
-        index: keyCols,
-        on: "field_name",
-        aggregateFunc: "first",
+      const pivoted = values.pivot("value", { index: keyCols, on: "_c", aggregateFunc: "first" });
+      wide = wide.join(pivoted.lazy().withColumns(pl.lit(true).alias("_has")), {
+        on: keyCols,
+        how: "left",
       });
-      wide = wide.join(pivoted, { on: keyCols, how: "left" });
+    }
+  }
+  const present = wide.columns.filter((c) => /^[0-9]+$/.test(c)).join(",");
+  let out = plan.out.get(present);
+  if (!out) {
+    out = outExprs(plan, dictionary, new Set(present.split(",")));
+    if (plan.out.size > 64) plan.out.clear();
+    plan.out.set(present, out);
+  }
+  // One query from the join to the output: its intermediates are freed as it runs.
+  let ordered = wide.withColumns(...plan.order).sort(["_rec", "_ev", "_fo", "_in"]);
+  if (options.flatRows && dictionary.hasRepeating) {
+    // A base row with no value that shares its record and event with repeat instances.
+    const has = wide.columns.includes("_has") ? pl.col("_has").fillNull(false) : pl.lit(false);
+    ordered = ordered.filter(
+      pl.col(INSTRUMENT).eq(pl.lit("")).and(pl.col(INSTANCE).eq(pl.lit(""))).and(has.not())
+        .and(pl.len().over("record", EVENT).gt(1)).not(),
+    );
+  }
+  return ordered.select(...out).collectSync();
+}
+
+/** What {@linkcode pivotEav} needs from a dictionary, built once per dictionary. */
+interface PivotPlan {
+  id: string;
+  columns: string[];
+  /** Value columns (every column but the id and the structural ones), by index. */
+  targets: string[];
+  targetIndex: number[];
+  /** `field\u001fcode` of every checkbox option, and the index of its column in `targets`. */
+  cbKeys: string[];
+  cbTargets: number[];
+  /** Sort keys: `_ev`, `_fo`, `_in`. */
+  order: pl.Expr[];
+  /** Output expressions by the value columns present (their indexes, comma-separated). */
+  out: Map<string, pl.Expr[]>;
+}
+
+const PLANS = new WeakMap<DataDictionary, PivotPlan>();
+
+function pivotPlan(dictionary: DataDictionary): PivotPlan {
+  let plan = PLANS.get(dictionary);
+  if (plan) return plan;
+  const id = dictionary.recordIdField;
+  const columns = dictionary.columns();
+  const structural = new Set(dictionary.structuralColumns());
+  const targets = columns.filter((c) => c !== id && !structural.has(c));
+  const index = new Map(targets.map((c, i) => [c, i]));
+  const cbKeys: string[] = [];
+  const cbTargets: number[] = [];
+  for (const field of dictionary.fields) {
+    for (const c of dictionary.checkboxColumns(field.name)) {
+      const i = index.get(c.column);
+      if (i === undefined) continue;
+      cbKeys.push(`${field.name}\u001f${c.code}`);
+      cbTargets.push(i);
     }
   }
   const eventNames = dictionary.events.map((e) => e.uniqueName);
   const formNames = dictionary.forms.map((f) => f.name);
-  wide = wide.withColumns(
+  const order = [
     orderOf(pl.col(EVENT), eventNames, eventNames.length).alias("_ev"),
     pl.when(pl.col(INSTRUMENT).eq(pl.lit(""))).then(pl.lit(-1)).otherwise(
       orderOf(pl.col(INSTRUMENT), formNames, formNames.length),
     ).cast(pl.Int64).alias("_fo"),
     pl.col(INSTANCE).cast(pl.Int64, false).fillNull(pl.lit(0)).alias("_in"),
-  ).sort(["_rec", "_ev", "_fo", "_in"]);
+  ];
+  plan = {
+    id,
+    columns,
+    targets,
+    targetIndex: targets.map((_, i) => i),
+    cbKeys,
+    cbTargets,
+    order,
+    out: new Map(),
+  };
+  PLANS.set(dictionary, plan);
+  return plan;
+}
 
+/** The output columns from a pivoted frame whose value columns are named by target index. */
+function outExprs(plan: PivotPlan, dictionary: DataDictionary, present: Set<string>): pl.Expr[] {
   const nul = pl.lit(null).cast(pl.String);
-  const out: pl.Expr[] = [];
-  for (const column of columns) {
-    if (column === id) {
-      out.push(pl.col("record").alias(id));
-      continue;
+  const index = new Map(plan.targets.map((c, i) => [c, String(i)]));
+  // Checkbox and form-status columns get "0" where their form belongs to the row: one
+  // condition per form, shared by the form's columns.
+  const fills = new Map<string, pl.Expr>();
+  return plan.columns.map((column) => {
+    if (column === plan.id) return pl.col("record").alias(column);
+    const i = index.get(column);
+    if (i === undefined) {
+      return pl.when(pl.col(column).eq(pl.lit(""))).then(nul).otherwise(pl.col(column))
+        .alias(column);
     }
-    if (structural.includes(column)) {
-      out.push(
-        pl.when(pl.col(column).eq(pl.lit(""))).then(nul).otherwise(pl.col(column)).alias(column),
-      );
-      continue;
-    }
-    const have = wide.columns.includes(column);
-    const current = have ? pl.col(column).cast(pl.String) : nul;
+    const current = present.has(i) ? pl.col(i).cast(pl.String) : nul;
     const info = dictionary.columnInfo(column);
     if (info?.role === "checkbox" || info?.role === "form_status") {
-      out.push(
-        pl.when(current.isNull().and(formInRow(dictionary, info.form!))).then(pl.lit("0"))
-          .otherwise(current).cast(pl.String).alias(column),
-      );
-    } else out.push(current.alias(column));
-  }
-  return wide.select(...out);
+      let fill = fills.get(info.form!);
+      if (!fill) {
+        fill = pl.when(formInRow(dictionary, info.form!)).then(pl.lit("0")).otherwise(nul);
+        fills.set(info.form!, fill);
+      }
+      return current.fillNull(fill).cast(pl.String).alias(column);
+    }
+    return current.alias(column);
+  });
 }
 
 /** Rows in frame order, `0` when the frame has no columns. */
@@ -219,33 +301,29 @@ function frameHeight(df: pl.DataFrame): number {
  * The keys and pivoted values when each key's rows are contiguous, as REDCap writes EAV (and
  * as `toEav()` does): rows are then keyed by segment number, so the pivot and the join hash one
  * integer instead of four text columns. `undefined` when some key is split over segments.
+ * `long` has the segment columns `_row`, `_new` (first row of a segment) and `_seg`.
  */
 function segmentedWide(
   long: pl.DataFrame,
   isValue: pl.Expr,
   keyCols: string[],
-): pl.DataFrame | undefined {
+): pl.LazyDataFrame | undefined {
   if (frameHeight(long) === 0) return undefined;
-  const changed = keyCols.map((c) => pl.col(c).neq(pl.col(c).shift(1)))
-    .reduce((a, b) => a.or(b)).fillNull(true);
-  const segmented = long.withRowIndex("_row").withColumns(changed.alias("_new"))
-    .withColumns(pl.col("_new").cast(pl.UInt32).cumSum().alias("_seg"));
-  const heads = segmented.filter(pl.col("_new")).select("_seg", "_row", ...keyCols);
+  const heads = long.lazy().filter(pl.col("_new")).select("_seg", "_row", ...keyCols)
+    .collectSync();
   const split = heads.select(
     pl.struct(keyCols.map((c) => pl.col(c))).isDuplicated().any().alias("split"),
   )
     .getColumn("split").toArray()[0] as unknown;
   if (split !== false) return undefined;
-  const recordFirst = heads.groupBy("record").agg(pl.col("_row").min().alias("_rec"));
-  const wide = heads.join(recordFirst, { on: "record", how: "left" });
-  const values = segmented.filter(isValue).select("_seg", "field_name", "value");
+  const wide = heads.lazy().withColumns(pl.col("_row").min().over("record").alias("_rec"));
+  const values = long.lazy().filter(isValue).select("_seg", "_c", "value").collectSync();
   if (frameHeight(values) === 0) return wide;
-  const pivoted = values.pivot("value", {
-    index: "_seg",
-    on: "field_name",
-    aggregateFunc: "first",
+  const pivoted = values.pivot("value", { index: "_seg", on: "_c", aggregateFunc: "first" });
+  return wide.join(pivoted.lazy().withColumns(pl.lit(true).alias("_has")), {
+    on: "_seg",
+    how: "left",
   });
-  return wide.join(pivoted, { on: "_seg", how: "left" });
 }
 
 /** Whether a form belongs to a flat row (designated, repeating or not as the row is). */

@@ -13,6 +13,8 @@ import {
   truthy,
 } from "../../lib/logic/logic.ts";
 import { type FieldMetadata, fieldMetadata } from "../../lib/server/project.ts";
+import { readRecords } from "../../lib/read_records.ts";
+import { createDemoClient } from "../../lib/server/demo_client.ts";
 
 const METADATA: FieldMetadata[] = [
   fieldMetadata({ field_name: "record_id", form_name: "demo", field_type: "text" }),
@@ -264,4 +266,133 @@ Deno.test("evaluateLogic() compares coded fields with numbers as REDCap does", (
   deepStrictEqual(run("[grade] <> '10'"), [true, false, true]);
   deepStrictEqual(run("[odd] = 1"), [true, true, false]);
   deepStrictEqual(run("[odd] = '01'"), [true, true, false]);
+});
+
+/** The demo read three ways: labels as codes, as labels, and both. */
+async function demoFrames(
+  checkboxes: "boolean" | "list" = "boolean",
+): Promise<{ frames: Record<string, pl.DataFrame>; metadata: FieldMetadata[] }> {
+  const client = createDemoClient();
+  const frames: Record<string, pl.DataFrame> = {};
+  let metadata: FieldMetadata[] = [];
+  for (const labels of ["code", "label", "both"] as const) {
+    const read = await readRecords(client, { labels, checkboxes });
+    frames[labels] = read.data;
+    metadata = read.dictionary.metadata as FieldMetadata[];
+  }
+  return { frames, metadata };
+}
+
+const DEMO_EXPRESSIONS = [
+  "[sex] = '1'",
+  "[sex] = 2 and [ethnicity] <> '1'",
+  "[consent] = '1'",
+  "[smoker] = 0 or [ae_serious] = '1'",
+  "[race(2)] = '1' or [race(oth)] = '1'",
+  "[medical_history(htn)] = '1' and not [medical_history(dm)] = '1'",
+  "[enrollment_complete] = 2",
+  "[vitals_complete] <> '2' and [vitals_complete] <> ''",
+  "[qol_pain] >= 3",
+  "[ae_severity] = '3' or [ae_related] > 2",
+  "[completed_study] = '1' or [withdrawal_reason] <> ''",
+  "[smoker] = '1' and [heart_rate] > 70",
+];
+
+Deno.test("evaluateLogic() reads readRecords() frames the same with labels as with codes", async (t) => {
+  const { frames, metadata } = await demoFrames();
+  for (const expression of DEMO_EXPRESSIONS) {
+    await t.step(expression, () => {
+      const code = [...evaluateLogic(frames.code, metadata, expression)];
+      ok(code.includes(true), `${expression} matches no demo row`);
+      deepStrictEqual([...evaluateLogic(frames.label, metadata, expression)], code);
+      deepStrictEqual([...evaluateLogic(frames.both, metadata, expression)], code);
+    });
+  }
+  // Labels are not codes: logic written with labels matches nothing, as in REDCap.
+  ok(![...evaluateLogic(frames.label, metadata, "[sex] = 'Female'")].includes(true));
+});
+
+Deno.test("evaluateLogic() reads checkbox list columns of labels as options", async () => {
+  const { frames, metadata } = await demoFrames("list");
+  const { frames: boolean } = await demoFrames("boolean");
+  for (const labels of ["code", "label", "both"]) {
+    strictEqual(frames[labels].getColumn("race").dtype.variant, "List");
+    for (const expression of DEMO_EXPRESSIONS) {
+      deepStrictEqual(
+        [...evaluateLogic(frames[labels], metadata, expression)],
+        [...evaluateLogic(boolean.code, metadata, expression)],
+        `${labels}: ${expression}`,
+      );
+    }
+  }
+});
+
+Deno.test("checkBranchingLogic() reports the same issues with labels as with codes", async () => {
+  const { frames, metadata } = await demoFrames();
+  const issues = (labels: string, md: FieldMetadata[]) =>
+    checkBranchingLogic(frames[labels], md).toRecords().map((r) => JSON.stringify(r)).sort();
+  // The demo's own branching logic holds everywhere: a labelled frame must not say otherwise.
+  deepStrictEqual(issues("code", metadata), []);
+  deepStrictEqual(issues("label", metadata), []);
+  deepStrictEqual(issues("both", metadata), []);
+  // Branching logic on radio, yesno, checkbox and form-status fields that some rows break.
+  const logic: Record<string, string> = {
+    ethnicity: "[sex] = '1'",
+    race: "[ethnicity] = '2' and [consent] = '1'",
+    smoker: "[race(5)] = '1' or [enrollment_complete] = 2",
+    ae_severity: "[ae_serious] = '1'",
+    qol_pain: "[qol_mobility] > 1",
+    withdrawal_reason: "[completed_study] = '1'",
+  };
+  const changed = metadata.map((m) =>
+    m.field_name in logic ? { ...m, branching_logic: logic[m.field_name], required_field: "y" } : m
+  );
+  const code = issues("code", changed);
+  const kinds = new Set(code.map((r) => JSON.parse(r).issue));
+  ok(kinds.has("hidden_value") && kinds.has("required_missing"), [...kinds].join());
+  deepStrictEqual(issues("label", changed), code);
+  deepStrictEqual(issues("both", changed), code);
+});
+
+Deno.test("evaluateLogic() keeps codes when every value is a code, even a label too", () => {
+  const metadata = [
+    fieldMetadata({ field_name: "record_id", form_name: "f", field_type: "text" }),
+    // Legacy label-only choices: each code is its own label.
+    fieldMetadata({
+      field_name: "legacy",
+      form_name: "f",
+      field_type: "dropdown",
+      select_choices_or_calculations: "Low | High",
+    }),
+    // Labels that are also (other) codes.
+    fieldMetadata({
+      field_name: "swap",
+      form_name: "f",
+      field_type: "radio",
+      select_choices_or_calculations: "1, 2 | 2, 1 | 3, Three",
+    }),
+  ];
+  const categorical = (values: (string | null)[]) => pl.Series(values).cast(pl.Categorical);
+  const run = (df: pl.DataFrame, logic: string) => [...evaluateLogic(df, metadata, logic)];
+  const legacy = pl.DataFrame({ record_id: ["1", "2"], legacy: categorical(["High", "Low"]) });
+  deepStrictEqual(run(legacy, "[legacy] = 'High'"), [true, false]);
+  // All codes: read as codes, not swapped.
+  const codes = pl.DataFrame({ record_id: ["1", "2"], swap: categorical(["1", "2"]) });
+  deepStrictEqual(run(codes, "[swap] = '1'"), [true, false]);
+  // A value that is only a label: the column holds labels.
+  const labels = pl.DataFrame({
+    record_id: ["1", "2", "3"],
+    swap: categorical(["1", "Three", null]),
+  });
+  deepStrictEqual(run(labels, "[swap] = '2'"), [true, false, false]);
+  deepStrictEqual(run(labels, "[swap] = '3'"), [false, true, false]);
+  // Text columns of labels (a raw label export) too, and form status.
+  const text = pl.DataFrame({
+    record_id: ["1", "2", "3"],
+    swap: ["Three", "", "2"],
+    f_complete: ["Complete", "Incomplete", ""],
+  });
+  deepStrictEqual(run(text, "[swap] = 3"), [true, false, false]);
+  deepStrictEqual(run(text, "[swap] = ''"), [false, true, false]);
+  deepStrictEqual(run(text, "[f_complete] = 2 or [f_complete] = '0'"), [true, true, false]);
 });

@@ -261,6 +261,29 @@ export function planExport(model: ProjectModel, options: RecordExportOptions): E
 }
 
 /**
+ * The data points an export's writers look at, by field name and event id, or `undefined`
+ * when they need every point (no `fields`/`forms` subset, or a `filterLogic`, which reads any
+ * field). The flat writer decides which record-event-instance rows exist from the exported
+ * fields' points and the record-id field's (stored in every event where the record has data);
+ * points of other fields or events never make or change a row, so reading only these gives
+ * the same body. Survey timestamps are the `{form}_timestamp` pseudo-fields of the exported
+ * forms.
+ */
+export function pointSelection(
+  plan: ExportPlan,
+): { fields: string[]; events: number[] } | undefined {
+  const { options } = plan;
+  if (options.filter) return undefined;
+  if (!(options.fields?.length || options.forms?.length)) return undefined;
+  const names = new Set(plan.fields);
+  names.add(plan.model.recordIdField);
+  if (options.surveyFields) {
+    for (const form of plan.formsExported) names.add(`${form}_timestamp`);
+  }
+  return { fields: [...names], events: [...plan.events.keys()] };
+}
+
+/**
  * A stored value as exported: decimal character, then (in label mode) its choice label or
  * missing-data label; file fields show the file name when `fileNames` is given.
  */

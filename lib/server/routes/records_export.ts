@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
-import { type ExportPlan, planExport } from "../records/_export_plan.ts";
+import { type ExportPlan, planExport, pointSelection } from "../records/_export_plan.ts";
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
 import type { RedcapStore } from "../store.ts";
@@ -37,15 +37,19 @@ function normalizeDateBound(text: string, end: boolean): string | undefined {
   return `${date[1]}-${pad(date[2])}-${pad(date[3])} ${time.join(":")}`;
 }
 
-/** Reads the records to export from the store, a chunk at a time. */
+/**
+ * Reads the records to export from the store, a chunk at a time: only the data points of
+ * `only` when given (see {@linkcode pointSelection}), else every point.
+ */
 function* readInputs(
   store: RedcapStore,
   projectId: number,
   names: string[],
   dags: Map<string, string>,
+  only: ReturnType<typeof pointSelection>,
 ): Generator<ExportRecordInput> {
   // Key order: the writers order rows themselves, and SQLite skips a sort per chunk.
-  for (const { record, points } of store.readRecords(projectId, names, 500, true)) {
+  for (const { record, points } of store.readRecords(projectId, names, 500, true, only)) {
     yield { record, dag: dags.get(record) ?? "", points };
   }
 }
@@ -165,7 +169,8 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
     );
   }
 
-  const parts = exportRecordChunks(project, readInputs(store, projectId, selected, dags), options);
+  const inputs = readInputs(store, projectId, selected, dags, pointSelection(plan));
+  const parts = exportRecordChunks(project, inputs, options);
   // REDCap logs every export ("Export data (API)") with the format and options used.
   const details: Record<string, string> = {
     export_format: format.toUpperCase(),
