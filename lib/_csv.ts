@@ -26,8 +26,15 @@ export class CsvSyntaxError extends SyntaxError {
  * @returns Rows of cells.
  */
 export function parseCsv(text: string, delimiter = ","): string[][] {
+  return [...csvRows(text, delimiter)];
+}
+
+/**
+ * The rows of {@linkcode parseCsv}, one at a time, so a large body is never held as cells all
+ * at once.
+ */
+export function* csvRows(text: string, delimiter = ","): Generator<string[]> {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
   let i = 0;
@@ -71,7 +78,7 @@ export function parseCsv(text: string, delimiter = ","): string[][] {
     } else if (c === 10 || c === 13) {
       row.push(cell);
       cell = "";
-      if (!(row.length === 1 && row[0] === "")) rows.push(row);
+      if (!(row.length === 1 && row[0] === "")) yield row;
       row = [];
       i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
       line++;
@@ -88,9 +95,8 @@ export function parseCsv(text: string, delimiter = ","): string[][] {
   }
   if (cell !== "" || row.length > 0) {
     row.push(cell);
-    rows.push(row);
+    yield row;
   }
-  return rows;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type RepeatingFormEvent,
   type SurveySettings,
 } from "./project.ts";
+import { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
 
 /** The web UI's data-dictionary headers, keyed by a normalised form, to API column names. */
 const UI_HEADERS: Record<string, keyof FieldMetadata> = {
@@ -44,29 +45,6 @@ const UI_HEADERS: Record<string, keyof FieldMetadata> = {
   "matrix ranking?": "matrix_ranking",
   "field annotation": "field_annotation",
 };
-
-const FIELD_TYPES: Record<string, string> = { select: "dropdown", textarea: "notes" };
-const VALIDATION_TYPES: Record<string, string> = {
-  int: "integer",
-  float: "number",
-  date: "date_ymd",
-  datetime: "datetime_ymd",
-  datetime_seconds: "datetime_seconds_ymd",
-};
-const KNOWN_FIELD_TYPES = new Set([
-  "text",
-  "notes",
-  "dropdown",
-  "radio",
-  "checkbox",
-  "yesno",
-  "truefalse",
-  "calc",
-  "file",
-  "slider",
-  "descriptive",
-  "sql",
-]);
 
 /** A CSV table with the 1-based line each data row starts on. */
 interface Table {
@@ -227,14 +205,14 @@ function readMetadata(folder: string): FieldMetadata[] {
         `Cannot read metadata.csv line ${line}: field "${field.field_name}" has no form name`,
       );
     }
-    field.field_type = FIELD_TYPES[field.field_type] ?? field.field_type;
-    if (!KNOWN_FIELD_TYPES.has(field.field_type)) {
+    field.field_type = LEGACY_FIELD_TYPES[field.field_type] ?? field.field_type;
+    if (!FIELD_TYPES.includes(field.field_type)) {
       throw new SyntaxError(
         `Cannot read metadata.csv line ${line}: field "${field.field_name}" has unknown field type "${field.field_type}"`,
       );
     }
     const validation = field.text_validation_type_or_show_slider_number;
-    field.text_validation_type_or_show_slider_number = VALIDATION_TYPES[validation] ?? validation;
+    field.text_validation_type_or_show_slider_number = LEGACY_VALIDATIONS[validation] ?? validation;
     return field;
   });
   if (metadata.length === 0) {

@@ -22,6 +22,7 @@ import {
   type StoredFile,
   type SurveySettings,
 } from "./project.ts";
+import { LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
 
 // deno-lint-ignore no-explicit-any
 type Node = any;
@@ -53,18 +54,6 @@ const ARRAY_TAGS = new Set([
   "redcap:RepeatingEvent",
   "redcap:UserRoles",
 ]);
-
-/** ODM field types that REDCap stores under another name in the data dictionary. */
-const FIELD_TYPES: Record<string, string> = { select: "dropdown", textarea: "notes" };
-
-/** Legacy validation names, as the API's metadata export renames them. */
-const VALIDATION_TYPES: Record<string, string> = {
-  int: "integer",
-  float: "number",
-  date: "date_ymd",
-  datetime: "datetime_ymd",
-  datetime_seconds: "datetime_seconds_ymd",
-};
 
 /** Text of an element that may carry attributes (`{"#text": ...}`) or be empty. */
 function text(node: Node): string {
@@ -233,7 +222,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
           continue;
         }
         if (!type) continue; // redcap_data_access_group, redcap_survey_identifier
-        const validation = VALIDATION_TYPES[attr(item, "redcap:TextValidationType")] ??
+        const validation = LEGACY_VALIDATIONS[attr(item, "redcap:TextValidationType")] ??
           attr(item, "redcap:TextValidationType");
         if (type === "checkbox") {
           columnOfItem.set(oid, { column: name, validation: "" });
@@ -545,7 +534,7 @@ function fieldRow(
   codeLists: Map<string, Node>,
   itemDefs: Map<string, Node>,
 ): FieldMetadata {
-  const type = FIELD_TYPES[odmType] ?? odmType;
+  const type = LEGACY_FIELD_TYPES[odmType] ?? odmType;
   const question = item.Question ?? {};
   const formatted = question["redcap:FormattedTranslatedText"];
   const label = formatted !== undefined ? text(formatted) : text(question.TranslatedText);

@@ -5,7 +5,7 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { CsvSyntaxError, parseCsv } from "../../_csv.ts";
+import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 
 /** A flat import row: column name to raw value. */
@@ -203,75 +203,6 @@ export function eavToFlat(rows: readonly FlatRow[], recordIdField: string): Flat
   return [...flat.values()];
 }
 
-/**
- * Rows of cells of CSV text, one at a time, exactly as `parseCsv` reads them (a UTF-8 BOM, LF
- * or CRLF line ends, quoted cells with doubled quotes and line breaks, text after a closing
- * quote kept, blank lines dropped): a large body is never held as cells all at once.
- */
-function* csvLines(text: string, delimiter: string): Generator<string[]> {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let row: string[] = [];
-  let cell = "";
-  let line = 1;
-  const n = text.length;
-  const d = delimiter.charCodeAt(0);
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */ && cell === "") {
-      const start = line;
-      i++;
-      let chunkStart = i;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) {
-          throw new CsvSyntaxError(`Cannot parse CSV: unterminated quote on line ${start}`, start);
-        }
-        for (let k = i; k < q; k++) if (text.charCodeAt(k) === 10) line++;
-        if (text.charCodeAt(q + 1) === 34) {
-          cell += text.slice(chunkStart, q + 1);
-          i = q + 2;
-          chunkStart = i;
-          continue;
-        }
-        cell += text.slice(chunkStart, q);
-        i = q + 1;
-        break;
-      }
-      while (i < n) {
-        const k = text.charCodeAt(i);
-        if (k === d || k === 10 || k === 13) break;
-        cell += text[i++];
-      }
-      continue;
-    }
-    if (c === d) {
-      row.push(cell);
-      cell = "";
-      i++;
-    } else if (c === 10 || c === 13) {
-      row.push(cell);
-      cell = "";
-      if (!(row.length === 1 && row[0] === "")) yield row;
-      row = [];
-      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
-      line++;
-    } else {
-      let j = i;
-      while (j < n) {
-        const k = text.charCodeAt(j);
-        if (k === d || k === 10 || k === 13) break;
-        j++;
-      }
-      cell += text.slice(i, j);
-      i = j;
-    }
-  }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    yield row;
-  }
-}
-
 function csvError(error: unknown): unknown {
   if (error instanceof CsvSyntaxError) {
     return new ApiError(
@@ -340,7 +271,7 @@ export function tableOfObjects(rows: readonly FlatRow[]): ImportTable {
 export function parseImportTable(data: string, format: Format, delimiter = ","): ImportTable {
   if (format !== "csv") return tableOfObjects(parseImportData(data, format, delimiter));
   if (data.trim() === "") return { header: [], rows: [] };
-  const lines = csvLines(data, delimiter);
+  const lines = csvRows(data, delimiter);
   let first: IteratorResult<string[]>;
   try {
     first = lines.next();

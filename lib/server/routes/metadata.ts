@@ -15,31 +15,8 @@ import {
   requireDevelopment,
   requireExport,
 } from "./_structure_io.ts";
+import { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "../_field_types.ts";
 
-/** Field types REDCap's data dictionary accepts. */
-export const FIELD_TYPES: readonly string[] = [
-  "text",
-  "notes",
-  "dropdown",
-  "radio",
-  "checkbox",
-  "yesno",
-  "truefalse",
-  "calc",
-  "file",
-  "slider",
-  "descriptive",
-  "sql",
-];
-
-const LEGACY_TYPES: Record<string, string> = { select: "dropdown", textarea: "notes" };
-const LEGACY_VALIDATIONS: Record<string, string> = {
-  date: "date_ymd",
-  datetime: "datetime_ymd",
-  datetime_seconds: "datetime_seconds_ymd",
-  int: "integer",
-  float: "number",
-};
 const RESERVED_NAMES = new Set([
   "redcap_event_name",
   "redcap_repeat_instrument",
@@ -52,7 +29,7 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 /** A metadata row as the API exports it (legacy types mapped, slider alignment filled). */
 function exportedRow(field: FieldMetadata): FieldMetadata {
   const row = { ...field };
-  row.field_type = LEGACY_TYPES[row.field_type] ?? row.field_type;
+  row.field_type = LEGACY_FIELD_TYPES[row.field_type] ?? row.field_type;
   const validation = row.text_validation_type_or_show_slider_number;
   if (row.field_type === "text" && validation in LEGACY_VALIDATIONS) {
     row.text_validation_type_or_show_slider_number = LEGACY_VALIDATIONS[validation];
@@ -164,7 +141,7 @@ export function validateDictionary(rows: readonly FieldMetadata[]): string[] {
       formsSeen.add(row.form_name);
       previousForm = row.form_name;
     }
-    const type = LEGACY_TYPES[row.field_type] ?? row.field_type;
+    const type = LEGACY_FIELD_TYPES[row.field_type] ?? row.field_type;
     if (!FIELD_TYPES.includes(type)) {
       problems.push(
         `${where}: the field type "${row.field_type}" is not valid (valid: ` +
@@ -215,7 +192,7 @@ function dictionaryRows(rows: readonly Record<string, string>[]): FieldMetadata[
     row.field_name = row.field_name.trim();
     row.form_name = row.form_name.trim();
     row.field_type = row.field_type.trim();
-    row.field_type = LEGACY_TYPES[row.field_type] ?? row.field_type;
+    row.field_type = LEGACY_FIELD_TYPES[row.field_type] ?? row.field_type;
     return row;
   });
 }

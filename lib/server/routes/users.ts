@@ -7,7 +7,7 @@
 import { type ApiContext, escapeXml, formatRows, ok, XML_DECLARATION } from "../_http.ts";
 import type { UserRights } from "../project.ts";
 import { exportFormat, requireExport, requireRight, xmlItems } from "./_structure_io.ts";
-import { effectiveRights, formMaps } from "./_rights.ts";
+import { effectiveRights, formMaps, RIGHT_FLAGS } from "./_rights.ts";
 
 /**
  * Message when the user lacks the Data Access Groups right. REDCap answers 400 with its own text
@@ -50,32 +50,7 @@ export const USER_COLUMNS: readonly string[] = [
   "data_access_group",
   "data_access_group_id",
   "data_access_group_label",
-  "design",
-  "alerts",
-  "user_rights",
-  "data_access_groups",
-  "reports",
-  "stats_and_charts",
-  "manage_survey_participants",
-  "calendar",
-  "data_import_tool",
-  "data_comparison_tool",
-  "logging",
-  "email_logging",
-  "file_repository",
-  "data_quality_create",
-  "data_quality_execute",
-  "api_export",
-  "api_import",
-  "api_modules",
-  "mobile_app",
-  "mobile_app_download_data",
-  "record_create",
-  "record_rename",
-  "record_delete",
-  "lock_records_all_forms",
-  "lock_records",
-  "lock_records_customization",
+  ...RIGHT_FLAGS,
   "forms",
   "forms_export",
 ];
