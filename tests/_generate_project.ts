@@ -14,17 +14,7 @@ import {
   type ProjectDefinition,
   type RepeatingFormEvent,
 } from "../lib/server/project.ts";
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../lib/_random.ts";
 
 /** A generated project and what the generator knows about its data. */
 export interface GeneratedProject {
@@ -76,7 +66,7 @@ const VALIDATIONS: Record<string, string[]> = {
 
 /** Generates a random project with valid data (same seed, same project). */
 export function generateProject(seed: number): GeneratedProject {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const nForms = 1 + Math.floor(rand() * 3);
   const metadata: FieldMetadata[] = [fieldMetadata({

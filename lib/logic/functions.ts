@@ -86,7 +86,8 @@ function text(fn: (args: string[]) => LogicValue, min: number, max = min): Logic
 const halfAwayFromZero = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
-const UNIT_MS: Record<string, number> = {
+/** Milliseconds per `datediff` unit (REDCap's month and year are average lengths). */
+export const UNIT_MS: Readonly<Record<string, number>> = {
   s: 1000,
   m: 60_000,
   h: 3_600_000,

@@ -17,6 +17,7 @@ import {
   parseLogic,
 } from "../logic/logic.ts";
 import { formatDate, parseDate, toNumber, toText } from "../logic/_values.ts";
+import { UNIT_MS } from "../logic/functions.ts";
 
 /** How one calculated field computes its value. */
 export interface CalculatedField {
@@ -102,15 +103,6 @@ export function calculatedFields(project: ProjectModel): CalculatedField[] {
   cache.set(project, result);
   return result;
 }
-
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  M: 86_400_000 * 30.44,
-  y: 86_400_000 * 365.2425,
-};
 
 /** Computes one calculated field's stored text in a context. */
 export function computeCalculatedField(calc: CalculatedField, context: LogicContext): string {

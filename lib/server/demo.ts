@@ -20,6 +20,7 @@ import {
   type StoredFile,
   type UserRights,
 } from "./project.ts";
+import { mulberry32 } from "../_random.ts";
 
 /**
  * The demo's full-rights API token (user `demo_user`). Fixed, so notebooks and examples can use
@@ -61,18 +62,6 @@ export interface DemoProjectOptions {
    * @default {1}
    */
   seed?: number;
-}
-
-/** A small, fast, deterministic PRNG (mulberry32). Returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const MISSING_DATA_CODES = "UNK, Unknown | NA, Not applicable";

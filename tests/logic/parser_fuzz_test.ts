@@ -4,18 +4,7 @@
  */
 import { ok } from "node:assert/strict";
 import { evaluateExpression, LogicError, parseLogic } from "../../lib/logic/logic.ts";
-
-/** Mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../lib/_random.ts";
 
 const PIECES = [
   "[age]",
@@ -97,7 +86,7 @@ const context = {
 };
 
 Deno.test("parseLogic() returns a tree or throws a LogicError for random token sequences", () => {
-  const random = prng(20240601);
+  const random = mulberry32(20240601);
   const started = performance.now();
   let parsed = 0, rejected = 0;
   for (let i = 0; i < 20_000; i++) {

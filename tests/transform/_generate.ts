@@ -1,17 +1,7 @@
 /** Random small projects and flat exports for property tests. */
 import pl from "nodejs-polars";
 import { DataDictionary, type DictionaryStructure } from "../../lib/dictionary/data_dictionary.ts";
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../lib/_random.ts";
 
 /** A random project and a flat export of it that follows REDCap's rules. */
 export interface Generated {
@@ -35,7 +25,7 @@ const TYPES = [
 
 /** Generates a small random project (every field type, maybe longitudinal/repeating) and data. */
 export function generate(seed: number): Generated {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const nForms = 1 + Math.floor(rand() * 3);
   const metadata: Record<string, string>[] = [{

@@ -1,15 +1,6 @@
 /** Random small projects (definition and valid records) for write round trips. */
 import { fieldMetadata, type ProjectDefinition } from "../../lib/server/project.ts";
-
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../lib/_random.ts";
 
 const KINDS = [
   ["text", ""],
@@ -37,7 +28,7 @@ const CODES = ["1", "2", "-99", "aa", "0", "7"];
 
 /** A random project with valid records: classic or longitudinal, maybe repeating. */
 export function generateProject(seed: number): ProjectDefinition {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const longitudinal = rand() < 0.5;
   const nForms = 2 + Math.floor(rand() * 2);

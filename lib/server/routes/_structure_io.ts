@@ -207,6 +207,20 @@ export function xmlItems(
   return `${XML_DECLARATION}\n<${root}>\n${lines.map((l) => l + "\n").join("")}</${root}>\n`;
 }
 
+/**
+ * The body of a structural export: XML as {@linkcode xmlItems} writes it under `root`, CSV and
+ * JSON as {@linkcode formatRows} does.
+ */
+export function rowsBody(
+  rows: readonly Record<string, string | number>[],
+  columns: readonly string[],
+  format: Format,
+  root: string,
+  item?: string,
+): string {
+  return format === "xml" ? xmlItems(rows, columns, root, item) : formatRows(rows, columns, format);
+}
+
 /** CSV as PHP's `fputcsv` writes it, then `trim()`med as REDCap does for some exports. */
 export function trimmedCsv(
   rows: readonly Record<string, string | number>[],

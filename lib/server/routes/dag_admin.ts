@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, formatRows, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { DataAccessGroup } from "../project.ts";
 import { uniqueGroupName } from "../_unique_names.ts";
 import {
@@ -16,7 +16,7 @@ import {
   readImportRows,
   requireExport,
   requireRight,
-  xmlItems,
+  rowsBody,
 } from "./_structure_io.ts";
 import { NO_DAG_RIGHT } from "./users.ts";
 import { logManage, projectUsers, saveUsers } from "./_rights.ts";
@@ -166,8 +166,7 @@ export function exportUserDagMapping(ctx: ApiContext): Response {
     redcap_data_access_group: u.data_access_group ?? "",
   }));
   const format = exportFormat(ctx);
-  if (format === "xml") return ok(xmlItems(rows, MAPPING_COLUMNS, "items"), format);
-  return ok(formatRows(rows, MAPPING_COLUMNS, format), format);
+  return ok(rowsBody(rows, MAPPING_COLUMNS, format, "items"), format);
 }
 
 /**

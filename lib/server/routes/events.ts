@@ -9,7 +9,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { type ApiContext, ApiError, formatRows, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { CLASSIC_EVENT_ID } from "../model.ts";
 import type { EventDefinition, ProjectDefinition } from "../project.ts";
 import {
@@ -21,8 +21,8 @@ import {
   requireDesignImport,
   requireDevelopment,
   requireExport,
+  rowsBody,
   trimmedCsv,
-  xmlItems,
 } from "./_structure_io.ts";
 
 /** REDCap's message for `content=arm` in a classic project. */
@@ -157,8 +157,7 @@ export function exportArms(ctx: ApiContext): Response {
     const lines = rows.map((r) => `${r.arm_num},"${r.name.replaceAll('"', '""')}"\n`);
     return ok(`arm_num,name\n${lines.join("")}`, format);
   }
-  if (format === "xml") return ok(xmlItems(rows, ["arm_num", "name"], "arms"), format);
-  return ok(formatRows(rows, ["arm_num", "name"], format), format);
+  return ok(rowsBody(rows, ["arm_num", "name"], format, "arms"), format);
 }
 
 /** Arms and the events left in each after a change, for {@linkcode deleteEventData}. */
@@ -314,8 +313,7 @@ export function exportEvents(ctx: ApiContext): Response {
     }));
   const format = exportFormat(ctx);
   if (format === "csv") return ok(trimmedCsv(rows, columns), format);
-  if (format === "xml") return ok(xmlItems(rows, columns, "events"), format);
-  return ok(formatRows(rows, columns, format), format);
+  return ok(rowsBody(rows, columns, format, "events"), format);
 }
 
 function nextEventId(ctx: ApiContext, definition: ProjectDefinition): number {
@@ -461,8 +459,7 @@ export function exportFormEventMapping(ctx: ApiContext): Response {
   const format = exportFormat(ctx);
   if (format === "csv") return ok(trimmedCsv(rows, MAPPING_COLUMNS), format);
   if (rows.length === 0) rows.push({ arm_num: "", unique_event_name: "", form: "" });
-  if (format === "xml") return ok(xmlItems(rows, MAPPING_COLUMNS, "items"), format);
-  return ok(formatRows(rows, MAPPING_COLUMNS, format), format);
+  return ok(rowsBody(rows, MAPPING_COLUMNS, format, "items"), format);
 }
 
 /**

@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, formatRows, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { mimeTypeOf } from "../records/import.ts";
 import {
   exportFormat,
   NO_IMPORT_RIGHT,
   requireExport,
   requireRight,
-  xmlItems,
+  rowsBody,
 } from "./_structure_io.ts";
 import { logManage } from "./_rights.ts";
 import { formatTimestamp } from "../store.ts";
@@ -139,8 +139,7 @@ export function listRepository(ctx: ApiContext): Response {
   }
   const format = exportFormat(ctx);
   if (format === "csv" && rows.length === 0) return ok(REPOSITORY_COLUMNS.join(","), format);
-  if (format === "xml") return ok(xmlItems(rows, REPOSITORY_COLUMNS, "items"), format);
-  return ok(formatRows(rows, REPOSITORY_COLUMNS, format), format);
+  return ok(rowsBody(rows, REPOSITORY_COLUMNS, format, "items"), format);
 }
 
 /**
@@ -185,8 +184,7 @@ export function createRepositoryFolder(ctx: ApiContext): Response {
   }
   const format = exportFormat(ctx);
   if (format === "json") return ok(JSON.stringify([{ folder_id: id }]), format);
-  if (format === "xml") return ok(xmlItems([{ folder_id: id }], ["folder_id"], "items"), format);
-  return ok(formatRows([{ folder_id: id }], ["folder_id"], format), format);
+  return ok(rowsBody([{ folder_id: id }], ["folder_id"], format, "items"), format);
 }
 
 /** `action=import`: stores the uploaded `file` in `folder_id` (top level without); empty body. */

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, formatRows, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { LogEntry } from "../store.ts";
-import { exportFormat, requireExport, requireRight, xmlItems } from "./_structure_io.ts";
+import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
 
 /** REDCap's 403 message when the user lacks the Logging right. */
 export const NO_LOGGING_RIGHT =
@@ -127,6 +127,5 @@ export function exportLog(ctx: ApiContext): Response {
     }));
   const format = exportFormat(ctx);
   if (format === "csv" && rows.length === 0) return ok(LOG_COLUMNS.join(","), format);
-  if (format === "xml") return ok(xmlItems(rows, LOG_COLUMNS, "logs", "log"), format);
-  return ok(formatRows(rows, LOG_COLUMNS, format), format);
+  return ok(rowsBody(rows, LOG_COLUMNS, format, "logs", "log"), format);
 }

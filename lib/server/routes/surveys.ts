@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, formatRows, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel, FormModel } from "../model.ts";
-import { exportFormat, requireExport, xmlItems } from "./_structure_io.ts";
+import { exportFormat, requireExport, rowsBody } from "./_structure_io.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
 /** Message when the user lacks Survey Distribution Tools rights (REDCap's text is not on record). */
@@ -217,6 +217,5 @@ export function exportParticipantList(ctx: ApiContext): Response {
     })
   );
   const format = exportFormat(ctx);
-  if (format === "xml") return ok(xmlItems(rows, PARTICIPANT_COLUMNS, "records"), format);
-  return ok(formatRows(rows, PARTICIPANT_COLUMNS, format), format);
+  return ok(rowsBody(rows, PARTICIPANT_COLUMNS, format, "records"), format);
 }

@@ -17,7 +17,7 @@ import {
   readImportRows,
   requireExport,
   requireRight,
-  xmlItems,
+  rowsBody,
 } from "./_structure_io.ts";
 import { NO_USER_RIGHTS_RIGHT, USER_COLUMNS } from "./users.ts";
 import {
@@ -380,8 +380,7 @@ export function exportUserRoleMapping(ctx: ApiContext): Response {
     data_access_group: u.data_access_group ?? "",
   }));
   const format = exportFormat(ctx);
-  if (format === "xml") return ok(xmlItems(rows, ROLE_MAPPING_COLUMNS, "items"), format);
-  return ok(formatRows(rows, ROLE_MAPPING_COLUMNS, format), format);
+  return ok(rowsBody(rows, ROLE_MAPPING_COLUMNS, format, "items"), format);
 }
 
 /**

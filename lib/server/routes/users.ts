@@ -6,7 +6,7 @@
  */
 import { type ApiContext, escapeXml, formatRows, ok, XML_DECLARATION } from "../_http.ts";
 import type { UserRights } from "../project.ts";
-import { exportFormat, requireExport, requireRight, xmlItems } from "./_structure_io.ts";
+import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
 import { effectiveRights, formMaps, RIGHT_FLAGS } from "./_rights.ts";
 
 /**
@@ -36,8 +36,7 @@ export function exportDags(ctx: ApiContext): Response {
   }));
   const format = exportFormat(ctx);
   if (format === "csv" && rows.length === 0) return ok(DAG_COLUMNS.join(","), format);
-  if (format === "xml") return ok(xmlItems(rows, DAG_COLUMNS, "dags"), format);
-  return ok(formatRows(rows, DAG_COLUMNS, format), format);
+  return ok(rowsBody(rows, DAG_COLUMNS, format, "dags"), format);
 }
 
 /** `content=user` columns in REDCap 15's order (`forms` and `forms_export` last). */

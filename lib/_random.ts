@@ -1,0 +1,18 @@
+/**
+ * A small, fast, seeded pseudo-random generator, for the demo study and the property and fuzz
+ * tests: the same seed always gives the same sequence, so generated data and failures reproduce.
+ *
+ * @module
+ */
+
+/** Mulberry32: returns a function giving floats in [0, 1), determined by `seed`. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
