@@ -38,15 +38,23 @@ export function collectNativeGarbage(kind: "major" | "minor" = "major"): void {
 }
 
 /**
- * Runs a young-generation {@linkcode collectNativeGarbage} only when resident memory is above
- * `limitMiB`: each costs tens of milliseconds, too much to pay after every batch of a read
- * that fits in memory anyway.
+ * A collector for the batches of one read: each call runs a young-generation
+ * {@linkcode collectNativeGarbage} only when resident memory is above `aboveMiB` and has grown
+ * by `growthMiB` since the last collection. Each collection costs tens of milliseconds, too
+ * much to pay after every batch; the growth bound keeps the garbage between two collections
+ * to about `growthMiB`.
  *
- * @param limitMiB Resident memory above which to collect.
- * @returns Whether a collection ran.
+ * @param aboveMiB Resident memory below which nothing is collected.
+ * @param growthMiB Growth since the last collection that triggers the next.
+ * @returns A function to call after each batch; it returns whether it collected.
  */
-export function collectNativeGarbageAbove(limitMiB: number): boolean {
-  if (Deno.memoryUsage().rss < limitMiB * 1024 * 1024) return false;
-  collectNativeGarbage("minor");
-  return true;
+export function nativeGarbageCollector(aboveMiB: number, growthMiB: number): () => boolean {
+  let last = 0;
+  return () => {
+    const rss = Deno.memoryUsage().rss / (1024 * 1024);
+    if (rss < aboveMiB || rss - last < growthMiB) return false;
+    collectNativeGarbage("minor");
+    last = Deno.memoryUsage().rss / (1024 * 1024);
+    return true;
+  };
 }

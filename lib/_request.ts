@@ -112,7 +112,10 @@ export class Transport {
    * answer to `parse`; a {@linkcode RedcapResponseError} thrown by `parse` counts as a transient
    * failure too.
    */
-  async send<T>(spec: RequestSpec, parse: (response: RawResponse) => T): Promise<T> {
+  async send<T>(
+    spec: RequestSpec,
+    parse: (response: RawResponse) => T | Promise<T>,
+  ): Promise<T> {
     const content = String(spec.params.content ?? "");
     const { limit } = this.#settings.retry;
     for (let attempt = 1;; attempt++) {
@@ -120,7 +123,7 @@ export class Transport {
       let retryAfter: string | null = null;
       try {
         const response = await this.#attempt(content, spec);
-        return parse(response);
+        return await parse(response);
       } catch (error) {
         if (!(error instanceof RedcapError)) throw error;
         failure = error;
@@ -321,7 +324,7 @@ export const INTERNAL: unique symbol = Symbol("denocap.client.internal");
 /** What `lib/api/*` functions use of a client. */
 export interface ClientInternals {
   /** Sends one request (see {@linkcode Transport.send}). */
-  send<T>(spec: RequestSpec, parse: (response: RawResponse) => T): Promise<T>;
+  send<T>(spec: RequestSpec, parse: (response: RawResponse) => T | Promise<T>): Promise<T>;
   /** Loads a project-structure answer once per client (until `refresh()`). */
   cached<T>(key: string, load: () => Promise<T>, copy?: (value: T) => T): Promise<T>;
   /** Clears the structure cache. */

@@ -22,11 +22,14 @@ import {
 import { castRecords } from "./transform/cast.ts";
 import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.ts";
 import { pivotEav } from "./transform/eav.ts";
+import { eavCsvPlan } from "./transform/_eav_csv.ts";
+import { EavCsvConverter } from "./transform/_eav_converter.ts";
+import { exportRecordsWith } from "./api/records.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight } from "./api/_frame.ts";
 import { RedcapResponseError } from "./errors.ts";
-import { collectNativeGarbageAbove } from "./_native_gc.ts";
+import { nativeGarbageCollector } from "./_native_gc.ts";
 import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
 import { type HtmlDisplay, JUPYTER_DISPLAY } from "./jupyter/display.ts";
 
@@ -348,8 +351,14 @@ export async function readRecords(
  */
 export const EAV_BATCH_SIZE = 5_000;
 
-/** Resident memory (MiB) above which a batched read frees dead frames after each batch. */
+/** Batches requested ahead of the one being typed: with two, one is converted (on a worker)
+ * while the next is on its way. */
+const PREFETCH = 4;
+
+/** Resident memory (MiB) above which a batched read frees dead frames, and the growth (MiB)
+ * since the last time that makes it do so again. */
 const GC_ABOVE_MIB = 512;
+const GC_GROWTH_MIB = 192;
 
 /**
  * Exports in batches of record ids (as `exportRecords` does: ids first, one request when few
@@ -393,20 +402,25 @@ async function readBatched(
   }
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
-  // One batch is pivoted and typed while the next one is on its way: never more than two
-  // batches of text in memory (a pivot needs several times its input).
+  // One batch is typed while the next ones are on their way (and converted, off the main
+  // thread, for EAV CSV): never more than PREFETCH + 1 batches of text in memory.
   const results: ReadRecordsResult[] = [];
-  let pending = exportFlat(batches[0]);
+  const collectGarbage = nativeGarbageCollector(GC_ABOVE_MIB, GC_GROWTH_MIB);
+  const inFlight: Promise<pl.DataFrame>[] = [];
+  let launched = 0;
+  const launch = () => {
+    const pending = exportFlat(batches[launched++]);
+    pending.catch(() => {}); // handled when awaited
+    inFlight.push(pending);
+  };
+  while (inFlight.length < Math.min(PREFETCH, batches.length)) launch();
   for (let index = 0; index < batches.length; index++) {
     signal?.throwIfAborted();
-    const raw = await pending;
-    if (index + 1 < batches.length) {
-      pending = exportFlat(batches[index + 1]);
-      pending.catch(() => {}); // handled when awaited
-    }
+    const raw = await inFlight.shift()!;
+    if (launched < batches.length) launch();
     if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
     results.push(typedResult(raw, dictionary, options));
-    collectNativeGarbageAbove(GC_ABOVE_MIB);
+    collectGarbage();
   }
   const stack = (frames: pl.DataFrame[]) => {
     const rows = frames.filter((f) => frameHeight(f) > 0);
@@ -531,8 +545,22 @@ export async function readEavRecords(
   const dictionary = await readDictionary(client, { signal: options.signal });
   const format = options.format ?? "csv";
   const columns = exportColumns(dictionary, options);
-  return await readBatched(client, dictionary, options, async (records) => {
-    const eav = await client.exportRecords({
+  // CSV bodies become flat frames as they arrive (values copied, never decoded); a body in
+  // another format, or a JSON retry, is pivoted as a frame.
+  const flat = new WeakSet<pl.DataFrame>();
+  const converter = new EavCsvConverter(eavCsvPlan(dictionary), columns, true);
+  const readCsv = async (bytes: Uint8Array) => {
+    const frame = await converter.read(bytes);
+    flat.add(frame);
+    return frame;
+  };
+  try {
+    return await readBatched(client, dictionary, options, (records) => readEav(records));
+  } finally {
+    converter.close();
+  }
+  async function readEav(records: string[] | undefined): Promise<pl.DataFrame> {
+    const eav = await exportRecordsWith(client, {
       type: "eav",
       rawOrLabel: "raw",
       format,
@@ -543,12 +571,13 @@ export async function readEavRecords(
       filterLogic: options.filterLogic,
       batchSize: Infinity,
       signal: options.signal,
-    });
+    }, format === "csv" ? readCsv : undefined);
+    if (flat.has(eav)) return eav;
     if (frameHeight(eav) === 0) return emptyFrame(columns);
     // EAV CSV is CSV-injection sanitised (a TAB before values starting with = - + @), and
     // REDCap's flat export leaves out an event's base row holding nothing but the record id
     // when repeat instances of the event follow it: the pivot undoes the one and does the other.
     return pivotEav(eav, dictionary, { flatRows: true, unescapeCsv: format === "csv" })
       .select(...columns);
-  });
+  }
 }

@@ -88,6 +88,10 @@ export function requestJson<S extends z.ZodType>(
   return options.cacheKey ? inner.cached(options.cacheKey, load) : load();
 }
 
+/** Reads a CSV body as a frame (instead of {@linkcode parseRedcapCsv}); may take the bytes
+ * over. */
+export type CsvReader = (bytes: Uint8Array) => pl.DataFrame | Promise<pl.DataFrame>;
+
 /** Reads a table body in any format as a frame of strings (blanks `null`). */
 export function parseFrame(content: string, format: Format, response: RawResponse): pl.DataFrame {
   if (format === "csv") return parseRedcapCsv(response.bytes, content);
@@ -99,18 +103,23 @@ export function parseFrame(content: string, format: Format, response: RawRespons
   return rowsToFrame(parsed, content);
 }
 
-/** Sends one table request and returns the frame and the body size. */
+/** Sends one table request and returns the frame and the body size; **readCsv** reads a CSV
+ * body instead of {@linkcode parseRedcapCsv}. */
 export async function requestFrame(
   client: RedcapClient,
   spec: Omit<RequestSpec, "params"> & { params: RequestParams & { format: Format } },
   onDone?: (bytes: number, rows: number, frame: pl.DataFrame) => void,
+  readCsv?: CsvReader,
 ): Promise<pl.DataFrame> {
   const content = String(spec.params.content);
   return await internals(client).send(
     { ...spec, params: { ...spec.params, returnFormat: "json" } },
-    (response) => {
-      const frame = parseFrame(content, spec.params.format, response);
-      onDone?.(response.bytes.length, frameHeight(frame), frame);
+    async (response) => {
+      const size = response.bytes.length;
+      const frame = readCsv && spec.params.format === "csv"
+        ? await readCsv(response.bytes)
+        : parseFrame(content, spec.params.format, response);
+      onDone?.(size, frameHeight(frame), frame);
       return frame;
     },
   );

@@ -28,7 +28,7 @@ import {
   checkTimestamp,
   requireString,
 } from "./_check.ts";
-import { internals, requestFrame as requestTableFrame } from "./_call.ts";
+import { type CsvReader, internals, requestFrame as requestTableFrame } from "./_call.ts";
 import { encodeStringRows, toRows } from "./_encode.ts";
 import { readCount, recordIdField } from "./metadata.ts";
 import { parseRedcapJson } from "../parse/json.ts";
@@ -155,9 +155,22 @@ const EXPORT_KEYS = [
  * @throws {RangeError} For an option value REDCap would silently replace.
  * @throws {RedcapResponseError} When a batch misses ids the id export listed.
  */
-export async function exportRecords(
+export function exportRecords(
   client: RedcapClient,
   options: ExportRecordsOptions = {},
+): Promise<pl.DataFrame> {
+  return exportRecordsWith(client, options);
+}
+
+/**
+ * {@linkcode exportRecords}, with each CSV body read by **readCsv** instead of
+ * `parseRedcapCsv()` (`readEavRecords()` turns EAV bodies into flat frames as they arrive).
+ * Bodies in other formats, and the JSON retry of an empty CSV body, are read as usual.
+ */
+export async function exportRecordsWith(
+  client: RedcapClient,
+  options: ExportRecordsOptions = {},
+  readCsv?: CsvReader,
 ): Promise<pl.DataFrame> {
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
@@ -236,6 +249,7 @@ export async function exportRecords(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
+        readCsv,
       );
     }
     let ids: string[];
@@ -269,7 +283,8 @@ export async function exportRecords(
         ? []
         : (idFrame.getColumn(idField).unique({ maintainOrder: true })
           .toArray() as (string | null)[]).filter((id): id is string => id !== null);
-      idColumn = type === "eav" ? "record" : idField;
+      // A reader's frames are flat (readEavRecords): checked by the record-id column.
+      idColumn = type === "eav" && !readCsv ? "record" : idField;
     }
     if (!records && ids.length <= size) {
       // Few enough: one request with the same filters (no long id list), then the id check.
@@ -278,6 +293,7 @@ export async function exportRecords(
         client,
         { params: { ...base }, retry: true, signal },
         (bytes) => tracker.step(bytes, ids.length),
+        readCsv,
       );
       if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
       return frame;
@@ -290,6 +306,7 @@ export async function exportRecords(
         client,
         { params: { ...base, records: batch }, retry: true, signal },
         (bytes) => tracker.step(bytes, batch.length),
+        readCsv,
       );
       if (idColumn) checkBatchIds(frame, idColumn, batch, index, batches.length);
       return frame;
@@ -309,9 +326,10 @@ async function requestRecordFrame(
   client: RedcapClient,
   spec: Parameters<typeof requestTableFrame>[1],
   onDone: (bytes: number, rows: number) => void,
+  readCsv?: CsvReader,
 ): Promise<pl.DataFrame> {
   try {
-    return await requestTableFrame(client, spec, onDone);
+    return await requestTableFrame(client, spec, onDone, readCsv);
   } catch (error) {
     if (
       !(error instanceof RedcapResponseError) || error.problem !== "empty" ||

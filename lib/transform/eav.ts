@@ -91,10 +91,11 @@ export function pivotEav(
     );
   }
   const plan = pivotPlan(dictionary);
-  const { id } = plan;
-  // One pass: keys as text, blanks dropped (the id row stays), every row's target column as an
-  // index into `plan.targets` (checkbox export rows `race=3` → `race___3`, value `1`).
-  const cbIndex = plan.cbKeys.length > 0
+  const { id, idSlot } = plan;
+  // One pass: keys as text, blanks dropped (the id row stays), every row's slot: its target
+  // column's index (checkbox export rows `race=3` → `race___3`, value `1`), the id row
+  // `idSlot`, anything else null.
+  const cbSlot = plan.cbKeys.length > 0
     ? pl.concatString([pl.col("field_name"), pl.col("value")], "\u001f")
       .replaceStrict(plan.cbKeys, plan.cbTargets, pl.lit(null), pl.UInt32)
     : pl.lit(null).cast(pl.UInt32);
@@ -103,9 +104,6 @@ export function pivotEav(
       .otherwise(pl.col("value"))
     : pl.col("value");
   const keyCols = ["record", EVENT, INSTRUMENT, INSTANCE];
-  // Segments: runs of rows with the same key (REDCap writes each key's rows together).
-  const changed = keyCols.map((c) => pl.col(c).neq(pl.col(c).shift(1)))
-    .reduce((a, b) => a.or(b)).fillNull(true);
   const long = eav.lazy().select(
     pl.col("record").cast(pl.String),
     text(eav, EVENT),
@@ -117,23 +115,84 @@ export function pivotEav(
     pl.col("value").isNotNull().and(pl.col("value").neq(pl.lit(""))).or(
       pl.col("field_name").eq(pl.lit(id)),
     ),
-  ).withColumns(cbIndex.alias("_cb")).select(
+  ).withColumns(cbSlot.alias("_cb")).select(
     ...keyCols,
     "field_name",
     pl.when(pl.col("_cb").isNotNull()).then(pl.lit("1")).otherwise(pl.col("value")).alias(
       "value",
     ),
     pl.col("_cb").fillNull(
-      pl.col("field_name").replaceStrict(plan.targets, plan.targetIndex, pl.lit(null), pl.UInt32),
+      pl.col("field_name").replaceStrict(plan.slotNames, plan.slots, pl.lit(null), pl.UInt32),
     ).alias("_c"),
-  ).withRowIndex("_row").withColumns(changed.alias("_new"))
-    .withColumns(pl.col("_new").cast(pl.UInt32).cumSum().alias("_seg")).collectSync();
+  ).collectSync();
+  checkKeys(long, dictionary);
+  checkFields(long, dictionary, plan);
 
+  // Segments: runs of rows with the same key (REDCap writes each key's rows together, as
+  // toEav() does), numbered from 0. Every segment has a value (the id row counts), so the
+  // pivot has one row per segment, in segment order: no join back to the keys.
+  const changed = keyCols.map((c) => pl.col(c).neq(pl.col(c).shift(1)))
+    .reduce((a, b) => a.or(b)).fillNull(true);
+  const segmented = long.lazy().filter(pl.col("_c").isNotNull())
+    .withColumns(changed.alias("_new"))
+    .withColumns(
+      pl.col("_new").cast(pl.UInt32).cumSum().sub(pl.lit(1)).cast(pl.UInt32).alias("_seg"),
+    )
+    .collectSync();
+  const heads = segmented.lazy().filter(pl.col("_new")).select(...keyCols).collectSync();
+  if (frameHeight(heads) === 0) {
+    return pl.DataFrame({}, {
+      schema: Object.fromEntries(plan.columns.map((c) => [c, pl.String])),
+    });
+  }
+  const split = heads.select(
+    pl.struct(keyCols.map((c) => pl.col(c))).isDuplicated().any().alias("split"),
+  ).getColumn("split").toArray()[0] as unknown;
+  let wide: pl.DataFrame;
+  if (split === false) {
+    const pivoted = segmented.select("_seg", "_c", "value")
+      .pivot("value", { index: "_seg", on: "_c", aggregateFunc: "first" });
+    wide = heads.hstack(pivoted.drop("_seg"));
+  } else {
+    // Some key's rows are apart: pivot on the key itself, in order of first appearance.
+    const pivoted = segmented.select(...keyCols, "_c", "value")
+      .pivot("value", { index: keyCols, on: "_c", aggregateFunc: "first" });
+    wide = pivoted;
+  }
+  const present = wide.columns.filter((c) => /^[0-9]+$/.test(c) && c !== String(idSlot))
+    .join(",");
+  let out = plan.out.get(present);
+  if (!out) {
+    out = outExprs(plan, dictionary, new Set(present.split(",")));
+    if (plan.out.size > 64) plan.out.clear();
+    plan.out.set(present, out);
+  }
+  // Rows by record (first appearance), event, base row before repeat instruments, instance.
+  let ordered = wide.lazy().withRowIndex("_row")
+    .withColumns(pl.col("_row").min().over("record").alias("_rec"), ...plan.order)
+    .sort(["_rec", "_ev", "_fo", "_in"]);
+  if (options.flatRows && dictionary.hasRepeating) {
+    // A base row with no value but the id that shares its record and event with repeat
+    // instances.
+    const valueCols = present === "" ? [] : present.split(",");
+    const has = valueCols.length > 0
+      ? pl.anyHorizontal(valueCols.map((c) => pl.col(c).isNotNull()))
+      : pl.lit(false);
+    ordered = ordered.filter(
+      pl.col(INSTRUMENT).eq(pl.lit("")).and(pl.col(INSTANCE).eq(pl.lit(""))).and(has.not())
+        .and(pl.len().over("record", EVENT).gt(1)).not(),
+    );
+  }
+  return ordered.select(...out).collectSync();
+}
+
+/** Rejects repeat instances or events a dictionary without them cannot place. */
+function checkKeys(long: pl.DataFrame, dictionary: DataDictionary): void {
   if (!dictionary.hasRepeating) {
     const repeated = long.filter(
       pl.col(INSTRUMENT).neq(pl.lit("")).or(pl.col(INSTANCE).neq(pl.lit(""))),
     );
-    if (repeated.height > 0) {
+    if (frameHeight(repeated) > 0) {
       throw new TypeError(
         `Cannot pivot EAV: record "${
           repeated.getColumn("record").get(0)
@@ -143,7 +202,7 @@ export function pivotEav(
   }
   if (!dictionary.longitudinal) {
     const evented = long.filter(pl.col(EVENT).neq(pl.lit("")));
-    if (evented.height > 0) {
+    if (frameHeight(evented) > 0) {
       throw new TypeError(
         `Cannot pivot EAV: record "${evented.getColumn("record").get(0)}" has event "${
           evented.getColumn(EVENT).get(0)
@@ -151,58 +210,27 @@ export function pivotEav(
       );
     }
   }
-  const unknown = long.filter(pl.col("_c").isNull().and(pl.col("field_name").neq(pl.lit(id))));
-  if (frameHeight(unknown) > 0) {
-    const columns = new Set(plan.columns);
-    for (const name of unknown.getColumn("field_name").unique().toArray() as string[]) {
-      if (columns.has(name)) continue;
-      const field = dictionary.field(name);
-      if (field?.type === "checkbox") {
-        const bad = unknown.filter(pl.col("field_name").eq(pl.lit(name))).getColumn("value")
-          .toArray()[0];
-        throw new RangeError(
-          `Cannot pivot EAV: checkbox field "${name}" has no choice code "${bad}"`,
-        );
-      }
-      if (field?.type !== "descriptive") {
-        throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
-      }
-    }
-  }
+}
 
-  const isValue = pl.col("_c").isNotNull();
-  let wide = segmentedWide(long, isValue, keyCols);
-  if (!wide) {
-    const keys = long.groupBy(keyCols).agg(pl.col("_row").min().alias("_first"));
-    const recordFirst = long.groupBy("record").agg(pl.col("_row").min().alias("_rec"));
-    const values = long.filter(isValue);
-    wide = keys.lazy().join(recordFirst.lazy(), { on: "record", how: "left" });
-    if (frameHeight(values) > 0) {
-      const pivoted = values.pivot("value", { index: keyCols, on: "_c", aggregateFunc: "first" });
-      wide = wide.join(pivoted.lazy().withColumns(pl.lit(true).alias("_has")), {
-        on: keyCols,
-        how: "left",
-      });
+/** Rejects fields and checkbox codes the dictionary does not know (descriptive fields pass). */
+function checkFields(long: pl.DataFrame, dictionary: DataDictionary, plan: PivotPlan): void {
+  const unknown = long.filter(pl.col("_c").isNull());
+  if (frameHeight(unknown) === 0) return;
+  const columns = new Set(plan.columns);
+  for (const name of unknown.getColumn("field_name").unique().toArray() as string[]) {
+    if (columns.has(name)) continue;
+    const field = dictionary.field(name);
+    if (field?.type === "checkbox") {
+      const bad = unknown.filter(pl.col("field_name").eq(pl.lit(name))).getColumn("value")
+        .toArray()[0];
+      throw new RangeError(
+        `Cannot pivot EAV: checkbox field "${name}" has no choice code "${bad}"`,
+      );
+    }
+    if (field?.type !== "descriptive") {
+      throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
     }
   }
-  const present = wide.columns.filter((c) => /^[0-9]+$/.test(c)).join(",");
-  let out = plan.out.get(present);
-  if (!out) {
-    out = outExprs(plan, dictionary, new Set(present.split(",")));
-    if (plan.out.size > 64) plan.out.clear();
-    plan.out.set(present, out);
-  }
-  // One query from the join to the output: its intermediates are freed as it runs.
-  let ordered = wide.withColumns(...plan.order).sort(["_rec", "_ev", "_fo", "_in"]);
-  if (options.flatRows && dictionary.hasRepeating) {
-    // A base row with no value that shares its record and event with repeat instances.
-    const has = wide.columns.includes("_has") ? pl.col("_has").fillNull(false) : pl.lit(false);
-    ordered = ordered.filter(
-      pl.col(INSTRUMENT).eq(pl.lit("")).and(pl.col(INSTANCE).eq(pl.lit(""))).and(has.not())
-        .and(pl.len().over("record", EVENT).gt(1)).not(),
-    );
-  }
-  return ordered.select(...out).collectSync();
 }
 
 /** What {@linkcode pivotEav} needs from a dictionary, built once per dictionary. */
@@ -211,7 +239,11 @@ interface PivotPlan {
   columns: string[];
   /** Value columns (every column but the id and the structural ones), by index. */
   targets: string[];
-  targetIndex: number[];
+  /** The slot of the record-id row (after the targets). */
+  idSlot: number;
+  /** Field names with a slot: the targets, then the record id. */
+  slotNames: string[];
+  slots: number[];
   /** `field\u001fcode` of every checkbox option, and the index of its column in `targets`. */
   cbKeys: string[];
   cbTargets: number[];
@@ -254,7 +286,9 @@ function pivotPlan(dictionary: DataDictionary): PivotPlan {
     id,
     columns,
     targets,
-    targetIndex: targets.map((_, i) => i),
+    idSlot: targets.length,
+    slotNames: [...targets, id],
+    slots: [...targets, id].map((_, i) => i),
     cbKeys,
     cbTargets,
     order,
@@ -295,35 +329,6 @@ function outExprs(plan: PivotPlan, dictionary: DataDictionary, present: Set<stri
 /** Rows in frame order, `0` when the frame has no columns. */
 function frameHeight(df: pl.DataFrame): number {
   return df.getColumns()[0]?.len() ?? 0;
-}
-
-/**
- * The keys and pivoted values when each key's rows are contiguous, as REDCap writes EAV (and
- * as `toEav()` does): rows are then keyed by segment number, so the pivot and the join hash one
- * integer instead of four text columns. `undefined` when some key is split over segments.
- * `long` has the segment columns `_row`, `_new` (first row of a segment) and `_seg`.
- */
-function segmentedWide(
-  long: pl.DataFrame,
-  isValue: pl.Expr,
-  keyCols: string[],
-): pl.LazyDataFrame | undefined {
-  if (frameHeight(long) === 0) return undefined;
-  const heads = long.lazy().filter(pl.col("_new")).select("_seg", "_row", ...keyCols)
-    .collectSync();
-  const split = heads.select(
-    pl.struct(keyCols.map((c) => pl.col(c))).isDuplicated().any().alias("split"),
-  )
-    .getColumn("split").toArray()[0] as unknown;
-  if (split !== false) return undefined;
-  const wide = heads.lazy().withColumns(pl.col("_row").min().over("record").alias("_rec"));
-  const values = long.lazy().filter(isValue).select("_seg", "_c", "value").collectSync();
-  if (frameHeight(values) === 0) return wide;
-  const pivoted = values.pivot("value", { index: "_seg", on: "_c", aggregateFunc: "first" });
-  return wide.join(pivoted.lazy().withColumns(pl.lit(true).alias("_has")), {
-    on: "_seg",
-    how: "left",
-  });
 }
 
 /** Whether a form belongs to a flat row (designated, repeating or not as the row is). */

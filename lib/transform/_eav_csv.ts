@@ -1,0 +1,873 @@
+/**
+ * REDCap's EAV CSV body to the frame a flat export of the same records gives, as an Arrow IPC
+ * stream of String columns that Polars reads without parsing: one pass over the bytes, values
+ * copied (never decoded to JS strings). This is `readEavRecords()`' fast path; `pivotEav()`
+ * does the same on a frame and is its reference (same rows, order, values and errors).
+ *
+ * @module
+ */
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { RedcapResponseError } from "../errors.ts";
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const TAB = 9;
+/** Slots that are not value columns. */
+const ID = -1;
+const IGNORE = -2;
+/** A cell holding a checkbox export row's `1`. */
+const CHECKED = -2;
+
+/** A field name of the EAV `field_name` column, as bytes, and where its value goes. */
+interface Entry {
+  name: Uint8Array;
+  /** Index of its column among the value columns, {@linkcode ID} or {@linkcode IGNORE}. */
+  slot: number;
+  /** Checkbox export rows (`race`, value `3`): the value column of each code. */
+  codes?: Map<string, number>;
+}
+
+/** What the conversion needs from a dictionary: plain data (it is sent to the worker). */
+export interface EavCsvPlan {
+  /** The record-id field. */
+  id: string;
+  longitudinal: boolean;
+  hasRepeating: boolean;
+  /** Forms in order; forms that repeat in a classic project. */
+  forms: string[];
+  classicRepeating: Set<string>;
+  /** Per event: designated forms, and those that repeat on their own. */
+  events: Map<string, { forms: Set<string>; repeating: Set<string> }>;
+  /** Field names met in EAV that hold no value column (descriptive fields, structural
+   * columns): their rows are skipped. */
+  ignorable: Set<string>;
+  /** Field names by hash (open addressing): index + 1 into `list`, 0 for empty. */
+  table: Int32Array;
+  list: Entry[];
+  /** Value columns (every column but the id and the structural ones). */
+  targets: string[];
+  slotOf: Map<string, number>;
+  /** Per value column: the index of the form whose absence blanks it and whose presence
+   * makes it `0` (checkbox and form-status columns), or -1. */
+  fillForm: Int32Array;
+  eventIndex: Map<string, number>;
+  formIndex: Map<string, number>;
+}
+
+const PLANS = new WeakMap<DataDictionary, EavCsvPlan>();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function hashOf(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h & 0x3fffffff;
+}
+
+/** Adds an entry to the plan's field-name table (grown to keep it at most a quarter full). */
+function addEntry(plan: EavCsvPlan, entry: Entry): void {
+  plan.list.push(entry);
+  if (plan.list.length * 4 > plan.table.length) {
+    plan.table = new Int32Array(plan.table.length * 4);
+    plan.list.forEach((e, i) => place(plan, e, i));
+  } else place(plan, entry, plan.list.length - 1);
+}
+
+function place(plan: EavCsvPlan, entry: Entry, index: number): void {
+  const mask = plan.table.length - 1;
+  let at = hashOf(entry.name, 0, entry.name.length) & mask;
+  while (plan.table[at] !== 0) at = (at + 1) & mask;
+  plan.table[at] = index + 1;
+}
+
+/**
+ * The conversion plan of a dictionary (built once per dictionary).
+ *
+ * @param dictionary The project's dictionary.
+ * @returns The plan.
+ */
+export function eavCsvPlan(dictionary: DataDictionary): EavCsvPlan {
+  let plan = PLANS.get(dictionary);
+  if (plan) return plan;
+  const id = dictionary.recordIdField;
+  const structural = new Set(dictionary.structuralColumns());
+  const targets = dictionary.columns().filter((c) => c !== id && !structural.has(c));
+  const slot = new Map(targets.map((c, i) => [c, i]));
+  const formIndex = new Map(dictionary.forms.map((f, i) => [f.name, i]));
+  const fillForm = new Int32Array(targets.length).fill(-1);
+  targets.forEach((column, i) => {
+    const info = dictionary.columnInfo(column);
+    if (info?.role === "checkbox" || info?.role === "form_status") {
+      fillForm[i] = formIndex.get(info.form!) ?? -1;
+    }
+  });
+  const ignorable = new Set(dictionary.columns({ dataAccessGroups: true, surveyFields: true }));
+  for (const field of dictionary.fields) {
+    if (field.type === "descriptive") ignorable.add(field.name);
+  }
+  plan = {
+    id,
+    longitudinal: dictionary.longitudinal,
+    hasRepeating: dictionary.hasRepeating,
+    forms: dictionary.forms.map((f) => f.name),
+    classicRepeating: new Set(
+      dictionary.forms.filter((f) => dictionary.isRepeatingForm(f.name)).map((f) => f.name),
+    ),
+    events: new Map(dictionary.events.map((e) => [e.uniqueName, {
+      forms: new Set(e.forms),
+      repeating: new Set(e.repeatingForms),
+    }])),
+    ignorable,
+    table: new Int32Array(64),
+    list: [],
+    targets,
+    slotOf: slot,
+    fillForm,
+    eventIndex: new Map(dictionary.events.map((e, i) => [e.uniqueName, i])),
+    formIndex,
+  };
+  const add = (name: string, entry: Omit<Entry, "name">) =>
+    addEntry(plan!, { name: encoder.encode(name), ...entry });
+  for (const [column, i] of slot) add(column, { slot: i });
+  add(id, { slot: ID });
+  for (const field of dictionary.fields) {
+    if (field.type !== "checkbox") continue;
+    const codes = new Map<string, number>();
+    for (const c of dictionary.checkboxColumns(field.name)) {
+      const i = slot.get(c.column);
+      if (i !== undefined) codes.set(c.code, i);
+    }
+    add(field.name, { slot: IGNORE, codes });
+  }
+  PLANS.set(dictionary, plan);
+  return plan;
+}
+
+/** Which forms belong to a flat row of this event and repeat instrument (see `pivotEav`). */
+function maskOf(plan: EavCsvPlan, event: string, instrument: string): Uint8Array {
+  const e = plan.events.get(event);
+  return Uint8Array.from(plan.forms, (form) => {
+    if (!plan.longitudinal) {
+      return Number(plan.classicRepeating.has(form) ? instrument === form : instrument === "");
+    }
+    if (!e || !e.forms.has(form)) return 0;
+    return Number(e.repeating.has(form) ? instrument === form : instrument === "");
+  });
+}
+
+/** Options of {@linkcode eavCsvToArrow}. */
+export interface EavCsvOptions {
+  /** The flat columns to write, in order (a subset of `dictionary.columns()`). */
+  columns: readonly string[];
+  /** Leave out the rows REDCap's flat export leaves out (see `pivotEav`). */
+  flatRows: boolean;
+  /** The Arrow IPC schema message of the columns, all LargeUtf8 (`ipcSchema()`). */
+  schema: Uint8Array;
+}
+
+/** A growable integer array. */
+class Ints {
+  data: Int32Array;
+  length = 0;
+  constructor(size = 1024) {
+    this.data = new Int32Array(size);
+  }
+  push4(a: number, b: number, c: number, d: number): void {
+    if (this.length + 4 > this.data.length) this.#grow();
+    const data = this.data;
+    data[this.length] = a;
+    data[this.length + 1] = b;
+    data[this.length + 2] = c;
+    data[this.length + 3] = d;
+    this.length += 4;
+  }
+  #grow(): void {
+    const grown = new Int32Array(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Distinct values of one key field, by their bytes: id 0 is the blank value. */
+class Interner {
+  readonly strings = [""];
+  #table = new Int32Array(256);
+  #starts = [0];
+  #ends = [0];
+  readonly #byString = new Map([["", 0]]);
+
+  /** The id of the field `b[start, end)` (quotes included). */
+  id(b: Uint8Array, start: number, end: number): number {
+    if (start === end) return 0;
+    const mask = this.#table.length - 1;
+    const length = end - start;
+    let at = hashOf(b, start, end) & mask;
+    for (; this.#table[at] !== 0; at = (at + 1) & mask) {
+      const id = this.#table[at] - 1;
+      const s = this.#starts[id];
+      if (this.#ends[id] - s !== length) continue;
+      let i = 0;
+      while (i < length && b[s + i] === b[start + i]) i++;
+      if (i === length) return id;
+    }
+    // New bytes; the same text quoted otherwise gets the same id.
+    const text = unquote(b, start, end);
+    const id = this.#byString.get(text) ?? this.strings.length;
+    if (id === this.strings.length) {
+      this.strings.push(text);
+      this.#byString.set(text, id);
+    }
+    const alias = this.#starts.length;
+    this.#starts.push(start);
+    this.#ends.push(end);
+    this.#table[at] = alias + 1;
+    this.#aliases.push(id);
+    if (alias * 4 > this.#table.length) this.#grow(b);
+    return id;
+  }
+
+  readonly #aliases = [0];
+
+  /** The id of an entry of the table (aliases map to the id of their text). */
+  #grow(b: Uint8Array): void {
+    this.#table = new Int32Array(this.#table.length * 4);
+    const mask = this.#table.length - 1;
+    for (let alias = 1; alias < this.#starts.length; alias++) {
+      let at = hashOf(b, this.#starts[alias], this.#ends[alias]) & mask;
+      while (this.#table[at] !== 0) at = (at + 1) & mask;
+      this.#table[at] = alias + 1;
+    }
+  }
+}
+
+/** One record's flat rows, by key (event, instrument, instance ids), and its events. */
+interface RecordRows {
+  ord: number;
+  text: string;
+  rows: Map<number | string, number>;
+  events: Map<number, number>;
+}
+
+/** The flat rows met so far (one per record, event, instrument and instance) and their cells. */
+class FlatRows {
+  count = 0;
+  /** Per row: start and end of its record, event, instrument and instance fields. */
+  readonly keys = new Ints(8192);
+  /** Per row: sort keys (record by first appearance, event, form or -1, instance). */
+  readonly record = new Ints();
+  readonly event = new Ints();
+  readonly form = new Ints();
+  readonly instance = new Ints();
+  /** Per row: has a value besides the id; is a base row (no instrument, no instance); its
+   * record-event pair; its form mask. */
+  readonly hasValue = new Ints();
+  readonly base = new Ints();
+  readonly recordEvent = new Ints();
+  readonly mask = new Ints();
+  /** [row, slot, start, end] per value, in EAV order. */
+  readonly cells = new Ints(1 << 16);
+  /** Whether some row's EAV rows are not contiguous. */
+  split = false;
+  readonly masks: Uint8Array[] = [];
+  readonly recordEventCount: number[] = [];
+  readonly events = new Interner();
+  readonly instruments = new Interner();
+  readonly instances = new Interner();
+  readonly #records = new Map<string, RecordRows>();
+  readonly #masks = new Map<number, number>();
+
+  constructor(readonly plan: EavCsvPlan) {}
+
+  /** The rows of a record (met before or new). */
+  recordRows(text: string): RecordRows {
+    let record = this.#records.get(text);
+    if (!record) {
+      record = { ord: this.#records.size, text, rows: new Map(), events: new Map() };
+      this.#records.set(text, record);
+    }
+    return record;
+  }
+
+  /** The row of a key (a new one, or the earlier one of a key met apart). */
+  rowOf(
+    record: RecordRows,
+    event: number,
+    instrument: number,
+    instance: number,
+    ranges: readonly number[],
+  ): number {
+    // A small integer key while ids are small (the usual case), text otherwise.
+    const key: number | string = event < 1024 && instrument < 1024 && instance < 1024
+      ? (instance * 1024 + instrument) * 1024 + event
+      : `${event},${instrument},${instance}`;
+    const known = record.rows.get(key);
+    if (known !== undefined) {
+      this.split = true;
+      return known;
+    }
+    const { plan } = this;
+    const eventText = this.events.strings[event];
+    const instrumentText = this.instruments.strings[instrument];
+    const instanceText = this.instances.strings[instance];
+    checkKey(plan, record.text, eventText, instrumentText, instanceText);
+    const row = this.count++;
+    record.rows.set(key, row);
+    for (const r of ranges) this.keys.push(r);
+    this.record.push(record.ord);
+    this.event.push(plan.eventIndex.get(eventText) ?? plan.eventIndex.size);
+    this.form.push(
+      instrument === 0 ? -1 : plan.formIndex.get(instrumentText) ?? plan.formIndex.size,
+    );
+    this.instance.push(/^[0-9]+$/.test(instanceText) ? Number(instanceText) : 0);
+    this.hasValue.push(0);
+    this.base.push(Number(instrument === 0 && instance === 0));
+    const maskKey = event * 65536 + instrument;
+    let m = this.#masks.get(maskKey);
+    if (m === undefined) {
+      this.#masks.set(maskKey, m = this.masks.length);
+      this.masks.push(maskOf(plan, eventText, instrumentText));
+    }
+    this.mask.push(m);
+    let pair = record.events.get(event);
+    if (pair === undefined) {
+      record.events.set(event, pair = this.recordEventCount.length);
+      this.recordEventCount.push(0);
+    }
+    this.recordEventCount[pair]++;
+    this.recordEvent.push(pair);
+    return row;
+  }
+
+  /** Rows in flat order (record, event, base row then instruments in form order, instance),
+   * without the id-only base rows the flat export leaves out when **flatRows**. */
+  order(flatRows: boolean): number[] {
+    const out: number[] = [];
+    const drop = flatRows && this.plan.hasRepeating;
+    for (let r = 0; r < this.count; r++) {
+      if (
+        drop && this.base.data[r] === 1 && this.hasValue.data[r] === 0 &&
+        this.recordEventCount[this.recordEvent.data[r]] > 1
+      ) continue;
+      out.push(r);
+    }
+    const ro = this.record.data, eo = this.event.data, fo = this.form.data;
+    const io = this.instance.data;
+    return out.sort((x, y) =>
+      ro[x] - ro[y] || eo[x] - eo[y] || fo[x] - fo[y] || io[x] - io[y] || x - y
+    );
+  }
+
+  /** Each row's first cell (index into `cells` / 4), and the cells grouped by row. */
+  cellsByRow(): { first: Int32Array; cells: Int32Array } {
+    const n = this.cells.length;
+    const cells = this.cells.data;
+    const first = new Int32Array(this.count + 1);
+    for (let i = 0; i < n; i += 4) first[cells[i] + 1]++;
+    for (let r = 0; r < this.count; r++) first[r + 1] += first[r];
+    if (!this.split) return { first, cells };
+    const grouped = new Int32Array(n);
+    const next = first.slice(0, this.count);
+    for (let i = 0; i < n; i += 4) {
+      const at = next[cells[i]]++ * 4;
+      for (let k = 0; k < 4; k++) grouped[at + k] = cells[i + k];
+    }
+    return { first, cells: grouped };
+  }
+}
+
+/**
+ * Converts an EAV CSV export body to the flat rows of the same records, as an Arrow IPC stream
+ * (read with `pl.readIPCStream`): the columns asked for, all String, blanks null; the flat
+ * export's rows and order; checkbox and form-status columns `0` where their form belongs to the
+ * row; a TAB before `= - + @` taken off (REDCap's CSV-injection escaping).
+ *
+ * @param body The EAV CSV body (`type=eav&format=csv`).
+ * @param plan The dictionary's plan ({@linkcode eavCsvPlan}).
+ * @param options The columns to write; whether to keep only the flat export's rows.
+ * @returns The Arrow IPC stream.
+ * @throws {RedcapResponseError} When the body is not complete CSV.
+ * @throws {TypeError} For repeat instances or events the dictionary does not know, or a
+ *   missing `record`, `field_name` or `value` column.
+ * @throws {RangeError} For a field or checkbox code the dictionary does not know.
+ */
+export function eavCsvToArrow(
+  body: Uint8Array,
+  plan: EavCsvPlan,
+  options: EavCsvOptions,
+): Uint8Array {
+  const b = body;
+  const n = b.length;
+  if (n === 0) throw new RedcapResponseError("record", "empty", "the CSV body is empty");
+  if (b[n - 1] !== LF && b[n - 1] !== CR) {
+    throw new RedcapResponseError(
+      "record",
+      "truncated",
+      "the CSV body does not end with a line break, so it was cut short",
+    );
+  }
+  const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  const lineEnd = b.indexOf(LF, start);
+  const names = decoder.decode(b.subarray(start, lineEnd)).replace(/\r$/, "").split(",")
+    .map((name) => name.replace(/^"(.*)"$/, "$1"));
+  const at = (name: string) => names.indexOf(name);
+  const [iRecord, iField, iValue] = ["record", "field_name", "value"].map((c) => {
+    const i = at(c);
+    if (i < 0) throw new TypeError(`Cannot pivot EAV: the frame has no "${c}" column`);
+    return i;
+  });
+  const keyColumns = [iRecord, at("redcap_event_name"), at("redcap_repeat_instrument")];
+  keyColumns.push(at("redcap_repeat_instance"));
+  const rows = readRows(b, lineEnd + 1, names.length, keyColumns, iField, iValue, plan);
+  return writeBatch(b, rows, options);
+}
+
+/** The status of {@linkcode parseRow}: the end of the row, or a problem (negative). */
+const UNTERMINATED = -1;
+const TOO_FEW = -2;
+const TOO_MANY = -3;
+
+/** Finds the fields of the row at `p` (`fs`, `fe`: starts and ends, quotes included). */
+function parseRow(b: Uint8Array, p: number, width: number, fs: Int32Array, fe: Int32Array) {
+  const n = b.length;
+  for (let c = 0; c < width; c++) {
+    const start = p;
+    if (b[p] === QUOTE) {
+      p = closingQuote(b, p + 1);
+      if (p < 0) return UNTERMINATED;
+    } else {
+      while (p < n) {
+        const x = b[p];
+        if (x === COMMA || x === LF || x === CR) break;
+        p++;
+      }
+    }
+    fs[c] = start;
+    fe[c] = p;
+    if (c < width - 1) {
+      if (b[p] !== COMMA) return TOO_FEW;
+      p++;
+    }
+  }
+  if (b[p] === CR) p++;
+  return b[p] === LF ? p + 1 : TOO_MANY;
+}
+
+/** The position after the quote closing a quoted field that starts before `p`, or -1. */
+function closingQuote(b: Uint8Array, p: number): number {
+  for (;;) {
+    const q = b.indexOf(QUOTE, p);
+    if (q < 0) return -1;
+    if (b[q + 1] !== QUOTE) return q + 1;
+    p = q + 2;
+  }
+}
+
+/** Whether the key fields of this row equal the previous row's (`prev`: starts, ends). */
+function sameKey(
+  b: Uint8Array,
+  keys: readonly number[],
+  fs: Int32Array,
+  fe: Int32Array,
+  prev: Int32Array,
+): boolean {
+  for (let k = 0; k < keys.length; k++) {
+    const c = keys[k];
+    if (c < 0) continue;
+    const s = fs[c];
+    const length = fe[c] - s;
+    const ps = prev[2 * k];
+    if (prev[2 * k + 1] - ps !== length) return false;
+    for (let i = 0; i < length; i++) if (b[ps + i] !== b[s + i]) return false;
+  }
+  return true;
+}
+
+/** Whether the record field in `ranges` has the bytes of the one in `prev`. */
+function sameRange(b: Uint8Array, ranges: readonly number[], prev: readonly number[]): boolean {
+  const length = ranges[1] - ranges[0];
+  if (prev[1] - prev[0] !== length) return false;
+  for (let i = 0; i < length; i++) if (b[prev[0] + i] !== b[ranges[0] + i]) return false;
+  return true;
+}
+
+/** Reads the EAV rows into flat rows and cells. */
+function readRows(
+  b: Uint8Array,
+  p: number,
+  width: number,
+  keys: readonly number[],
+  iField: number,
+  iValue: number,
+  plan: EavCsvPlan,
+): FlatRows {
+  const n = b.length;
+  const rows = new FlatRows(plan);
+  const fs = new Int32Array(width);
+  const fe = new Int32Array(width);
+  const prev = new Int32Array(8).fill(-1);
+  const ranges = [0, 0, 0, 0, 0, 0, 0, 0];
+  const prevRecord = [-1, -1];
+  let record: RecordRows | undefined;
+  let row = -1;
+  while (p < n) {
+    if (b[p] === LF) {
+      p++;
+      continue;
+    }
+    const next = parseRow(b, p, width, fs, fe);
+    if (next < 0) {
+      const problem = next === UNTERMINATED
+        ? "has an unterminated quote"
+        : `has ${next === TOO_FEW ? "fewer" : "more"} than ${width} fields`;
+      throw new RedcapResponseError(
+        "record",
+        "truncated",
+        `the EAV CSV body ${problem} on line ${lineOf(b, p)}`,
+      );
+    }
+    p = next;
+    // Where the value goes.
+    const ns = fs[iField];
+    const ne = fe[iField];
+    const entry = (b[ns] !== QUOTE ? find(plan, b, ns, ne, hashOf(b, ns, ne)) : undefined) ??
+      entryOf(plan, unquote(b, ns, ne));
+    const vs = fs[iValue];
+    const ve = fe[iValue];
+    const blank = ve === vs || (ve - vs === 2 && b[vs] === QUOTE);
+    let slot = entry.slot;
+    let start = vs;
+    if (entry.codes) {
+      if (blank) continue;
+      slot = checkboxSlot(entry, unquote(b, vs, ve));
+      start = CHECKED;
+    } else if (slot === IGNORE || (blank && slot !== ID)) continue;
+    // Which flat row: a new one when the key changes.
+    if (row < 0 || !sameKey(b, keys, fs, fe, prev)) {
+      for (let k = 0; k < 4; k++) {
+        const c = keys[k];
+        prev[2 * k] = ranges[2 * k] = c < 0 ? 0 : fs[c];
+        prev[2 * k + 1] = ranges[2 * k + 1] = c < 0 ? 0 : fe[c];
+      }
+      if (!record || !sameRange(b, ranges, prevRecord)) {
+        record = rows.recordRows(unquote(b, ranges[0], ranges[1]));
+        prevRecord[0] = ranges[0];
+        prevRecord[1] = ranges[1];
+      }
+      const id = (k: number, interner: Interner) =>
+        keys[k] < 0 ? 0 : interner.id(b, ranges[2 * k], ranges[2 * k + 1]);
+      row = rows.rowOf(
+        record,
+        id(1, rows.events),
+        id(2, rows.instruments),
+        id(3, rows.instances),
+        ranges,
+      );
+    }
+    // The id row only makes the flat row (the id column is the record column).
+    if (slot === ID) continue;
+    rows.hasValue.data[row] = 1;
+    rows.cells.push4(row, slot, start, ve);
+  }
+  return rows;
+}
+
+/** The value column of a checkbox export row's code. */
+function checkboxSlot(entry: Entry, value: string): number {
+  const code = /^\t[-=+@]/.test(value) ? value.slice(1) : value;
+  const slot = entry.codes!.get(code);
+  if (slot === undefined) {
+    throw new RangeError(
+      `Cannot pivot EAV: checkbox field "${
+        decoder.decode(entry.name)
+      }" has no choice code "${code}"`,
+    );
+  }
+  return slot;
+}
+
+/** Writes the flat rows, in flat order, as an Arrow IPC stream of String columns. */
+function writeBatch(b: Uint8Array, rows: FlatRows, options: EavCsvOptions): Uint8Array {
+  const { plan } = rows;
+  const order = rows.order(options.flatRows);
+  const { first, cells } = rows.cellsByRow();
+  const KEYS = [plan.id, "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
+  const columns = options.columns.map(() => new Column(order.length));
+  // Which column each value slot and key field goes to (-1: not asked for).
+  const columnOfSlot = new Int32Array(plan.targets.length).fill(-1);
+  const keyColumns: [number, number][] = [];
+  options.columns.forEach((c, j) => {
+    const slot = plan.slotOf.get(c);
+    if (slot !== undefined) columnOfSlot[slot] = j;
+    else if (KEYS.includes(c)) keyColumns.push([j, KEYS.indexOf(c)]);
+  });
+  // Per form mask: the checkbox and form-status columns that are `0` when blank.
+  const zeroColumns = rows.masks.map((mask) =>
+    Int32Array.from(
+      options.columns.flatMap((c, j) => {
+        const slot = plan.slotOf.get(c);
+        const form = slot === undefined ? -1 : plan.fillForm[slot];
+        return form >= 0 && mask[form] === 1 ? [j] : [];
+      }),
+    )
+  );
+  const keys = rows.keys.data;
+  for (let row = 0; row < order.length; row++) {
+    const r = order[row];
+    for (let i = first[r] * 4, last = first[r + 1] * 4; i < last; i += 4) {
+      const j = columnOfSlot[cells[i + 1]];
+      if (j < 0 || columns[j].row > row) continue; // not asked for, or not the first value
+      const start = cells[i + 2];
+      if (start === CHECKED) columns[j].byte(row, 49); // "1"
+      else columns[j].field(row, b, start, cells[i + 3]);
+    }
+    for (const [j, k] of keyColumns) {
+      columns[j].field(row, b, keys[r * 8 + 2 * k], keys[r * 8 + 2 * k + 1]);
+    }
+    for (const j of zeroColumns[rows.mask.data[r]]) {
+      if (columns[j].row <= row) columns[j].byte(row, 48); // "0"
+    }
+  }
+  for (const column of columns) column.end(order.length);
+  return ipcStream(options.schema, columns, order.length);
+}
+
+/** One String column of the Arrow record batch being built; rows not written are null. */
+class Column {
+  data = new Uint8Array(1 << 12);
+  length = 0;
+  /** Arrow LargeUtf8 offsets (int64, as low and high int32 words: the high word stays 0). */
+  readonly offsets: Int32Array;
+  readonly validity: Uint8Array;
+  nulls = 0;
+  /** The next row to write (rows before it are done). */
+  row = 0;
+
+  constructor(rows: number) {
+    this.offsets = new Int32Array(2 * (rows + 1));
+    this.validity = new Uint8Array((rows + 7) >> 3);
+  }
+
+  /** Makes room for `n` more bytes. */
+  room(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const grown = new Uint8Array(Math.max(this.data.length * 2, this.length + n));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+
+  /** Rows up to `row` (excluded) not written are null. */
+  skipTo(row: number): void {
+    const offsets = this.offsets;
+    for (let r = this.row; r < row; r++) offsets[2 * r + 2] = this.length;
+    this.nulls += row - this.row;
+    this.row = row;
+  }
+
+  /** A one-byte cell. */
+  byte(row: number, value: number): void {
+    if (row > this.row) this.skipTo(row);
+    if (this.length === this.data.length) this.room(1);
+    this.data[this.length++] = value;
+    this.offsets[2 * row + 2] = this.length;
+    this.validity[row >> 3] |= 1 << (row & 7);
+    this.row = row + 1;
+  }
+
+  /** A CSV field's text (quotes off, doubled quotes single, REDCap's escaping TAB off). */
+  field(row: number, b: Uint8Array, s: number, e: number): void {
+    if (row > this.row) this.skipTo(row);
+    if (this.length + e - s > this.data.length) this.room(e - s);
+    const data = this.data;
+    let o = this.length;
+    if (b[s] === QUOTE) {
+      s++;
+      e--;
+      if (b[s] === TAB && isEscaped(b[s + 1])) s++;
+      while (s < e) {
+        const x = b[s++];
+        data[o++] = x;
+        if (x === QUOTE) s++; // the second of a doubled quote
+      }
+    } else {
+      if (b[s] === TAB && isEscaped(b[s + 1])) s++;
+      if (e - s > 32) {
+        data.set(b.subarray(s, e), o);
+        o += e - s;
+      } else while (s < e) data[o++] = b[s++];
+    }
+    this.offsets[2 * row + 2] = o;
+    if (o === this.length) this.nulls++;
+    else this.validity[row >> 3] |= 1 << (row & 7);
+    this.length = o;
+    this.row = row + 1;
+  }
+
+  /** Ends the column at `rows` rows. */
+  end(rows: number): void {
+    this.skipTo(rows);
+  }
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * An Arrow IPC stream: the schema message (all LargeUtf8 columns, as Polars writes it), one
+ * record batch of the columns, the end-of-stream marker.
+ */
+function ipcStream(schema: Uint8Array, columns: Column[], rows: number): Uint8Array {
+  // The body: per column validity, offsets, data; each padded to 8 bytes.
+  const buffers: number[] = [];
+  let bodyLength = 0;
+  for (const column of columns) {
+    for (const size of [column.validity.length, column.offsets.byteLength, column.length]) {
+      buffers.push(bodyLength, size);
+      bodyLength += pad8(size);
+    }
+  }
+  // The RecordBatch message (a flatbuffer): Message { version V5, header_type RecordBatch,
+  // header, bodyLength } and RecordBatch { length, nodes, buffers }, tables laid out forward.
+  const n = columns.length;
+  const nodesAt = 96;
+  const buffersAt = nodesAt + 16 * n + 8;
+  const metaLength = pad8(buffersAt + 16 * buffers.length / 2);
+  const total = schema.length + 8 + metaLength + bodyLength + 8;
+  const out = new Uint8Array(total);
+  out.set(schema);
+  const view = new DataView(out.buffer);
+  let at = schema.length;
+  view.setInt32(at, -1, true);
+  view.setInt32(at + 4, metaLength, true);
+  const m = at + 8; // the flatbuffer
+  const u16 = (offset: number, value: number) => view.setUint16(m + offset, value, true);
+  const u32 = (offset: number, value: number) => view.setUint32(m + offset, value, true);
+  const i64 = (offset: number, value: number) => {
+    view.setUint32(m + offset, value % 2 ** 32, true);
+    view.setUint32(m + offset + 4, Math.floor(value / 2 ** 32), true);
+  };
+  u32(0, 24); // root: the Message table
+  // Message vtable at 4: size 14, table 20; version @16, header_type @18, header @4, bodyLength @8.
+  [14, 20, 16, 18, 4, 8, 0].forEach((v, i) => u16(4 + 2 * i, v));
+  view.setInt32(m + 24, 24 - 4, true);
+  u32(28, 64 - 28); // header → RecordBatch table
+  i64(32, bodyLength);
+  u16(40, 4); // MetadataVersion V5
+  out[m + 42] = 3; // MessageHeader.RecordBatch
+  // RecordBatch vtable at 48: size 14, table 20; length @8, nodes @4, buffers @16.
+  [14, 20, 8, 4, 16, 0, 0].forEach((v, i) => u16(48 + 2 * i, v));
+  view.setInt32(m + 64, 64 - 48, true);
+  u32(68, nodesAt - 4 - 68);
+  i64(72, rows);
+  u32(80, buffersAt - 4 - 80);
+  u32(nodesAt - 4, n);
+  columns.forEach((column, i) => {
+    i64(nodesAt + 16 * i, rows);
+    i64(nodesAt + 16 * i + 8, column.nulls);
+  });
+  u32(buffersAt - 4, buffers.length / 2);
+  buffers.forEach((v, i) => i64(buffersAt + 8 * i, v));
+  // The body.
+  at = m + metaLength;
+  for (const column of columns) {
+    const parts = [
+      column.validity,
+      new Uint8Array(column.offsets.buffer),
+      column.data.subarray(0, column.length),
+    ];
+    for (const part of parts) {
+      out.set(part, at);
+      at += pad8(part.length);
+    }
+  }
+  view.setInt32(at, -1, true);
+  view.setInt32(at + 4, 0, true);
+  return out;
+}
+
+function find(
+  plan: EavCsvPlan,
+  b: Uint8Array,
+  start: number,
+  end: number,
+  hash: number,
+): Entry | undefined {
+  const { table, list } = plan;
+  const mask = table.length - 1;
+  const length = end - start;
+  for (let at = hash & mask; table[at] !== 0; at = (at + 1) & mask) {
+    const entry = list[table[at] - 1];
+    const name = entry.name;
+    if (name.length !== length) continue;
+    let i = 0;
+    while (i < length && name[i] === b[start + i]) i++;
+    if (i === length) return entry;
+  }
+  return undefined;
+}
+
+/** The entry of a decoded field name; a name the plan does not know is a descriptive field
+ * (no values) or an error. */
+function entryOf(plan: EavCsvPlan, name: string): Entry {
+  const bytes = encoder.encode(name);
+  const known = find(plan, bytes, 0, bytes.length, hashOf(bytes, 0, bytes.length));
+  if (known) return known;
+  if (!plan.ignorable.has(name)) {
+    throw new RangeError(`Cannot pivot EAV: field "${name}" is not in the data dictionary`);
+  }
+  const entry = { name: bytes, slot: IGNORE };
+  addEntry(plan, entry);
+  return entry;
+}
+
+function checkKey(
+  plan: EavCsvPlan,
+  record: string,
+  event: string,
+  instrument: string,
+  instance: string,
+): void {
+  if (!plan.hasRepeating && (instrument !== "" || instance !== "")) {
+    throw new TypeError(
+      `Cannot pivot EAV: record "${record}" has repeat instances but the dictionary has no repeating forms or events (pass "repeating" to DataDictionary.fromMetadata)`,
+    );
+  }
+  if (!plan.longitudinal && event !== "") {
+    throw new TypeError(
+      `Cannot pivot EAV: record "${record}" has event "${event}" but the dictionary has no events (pass "events" to DataDictionary.fromMetadata)`,
+    );
+  }
+}
+
+/** A CSV field's text: quotes taken off, doubled quotes single. */
+function unquote(b: Uint8Array, start: number, end: number): string {
+  if (b[start] !== QUOTE) {
+    let ascii = true;
+    for (let i = start; i < end && ascii; i++) ascii = b[i] < 128;
+    if (ascii && end - start < 64) {
+      let s = "";
+      for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+      return s;
+    }
+    return decoder.decode(b.subarray(start, end));
+  }
+  return decoder.decode(b.subarray(start + 1, end - 1)).replaceAll('""', '"');
+}
+
+function isEscaped(c: number): boolean {
+  return c === 61 || c === 45 || c === 43 || c === 64; // = - + @
+}
+
+function lineOf(b: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) if (b[i] === LF) line++;
+  return line;
+}
