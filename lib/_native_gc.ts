@@ -38,11 +38,11 @@ export function collectNativeGarbage(kind: "major" | "minor" = "major"): void {
 }
 
 /**
- * A collector for the batches of one read: each call runs a young-generation
+ * A collector for the batches of one read: each call runs a full
  * {@linkcode collectNativeGarbage} only when resident memory is above `aboveMiB` and has grown
- * by `growthMiB` since the last collection. Each collection costs tens of milliseconds, too
- * much to pay after every batch; the growth bound keeps the garbage between two collections
- * to about `growthMiB`.
+ * by `growthMiB` since the last collection (full: frames that outlived a batch are old). Each
+ * collection costs tens of milliseconds, too much to pay after every batch; the growth bound
+ * keeps the garbage between two collections to about `growthMiB`.
  *
  * @param aboveMiB Resident memory below which nothing is collected.
  * @param growthMiB Growth since the last collection that triggers the next.
@@ -53,7 +53,7 @@ export function nativeGarbageCollector(aboveMiB: number, growthMiB: number): () 
   return () => {
     const rss = Deno.memoryUsage().rss / (1024 * 1024);
     if (rss < aboveMiB || rss - last < growthMiB) return false;
-    collectNativeGarbage("minor");
+    collectNativeGarbage("major");
     last = Deno.memoryUsage().rss / (1024 * 1024);
     return true;
   };

@@ -447,3 +447,35 @@ Deno.test("readRecords() labels as labelRecords(castRecords(raw)) does, in every
     deepStrictEqual(columnLabels(data), columnLabels(expected), JSON.stringify(mode));
   }
 });
+
+Deno.test("readRecords() joins batched CSV bodies into one frame, checks each batch, and falls back when a batch comes back as JSON", async () => {
+  const server = createTestServer();
+  const all = await readRecords(clientOf(server), { batchSize: Infinity });
+  // The second record batch answers with an empty CSV body (REDCap under load): the client
+  // asks it again in JSON, and readRecords reads the export as exportRecords does.
+  let recordCsv = 0;
+  const requests: string[] = [];
+  const flaky = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const params = new URLSearchParams(String(init?.body));
+    requests.push(`${params.get("content")}/${params.get("format")}`);
+    if (
+      params.get("content") === "record" && params.get("format") === "csv" &&
+      params.has("records[0]")
+    ) {
+      if (++recordCsv === 2) return Promise.resolve(new Response("", { status: 200 }));
+    }
+    return server.fetch(input, init);
+  }) as typeof fetch;
+  const client = new RedcapClient("http://redcap.test/api/", server.token, {
+    fetch: flaky,
+    progressBar: false,
+    retry: 1,
+  });
+  const batched = await readRecords(client, { batchSize: 7 });
+  deepStrictEqual(batched.data.toRecords(), all.data.toRecords());
+  ok(requests.includes("record/json"), "the empty batch was asked again in JSON");
+  // Without the flaky batch: one parse of the joined bodies, same frame.
+  const joined = await readRecords(clientOf(server), { batchSize: 7 });
+  deepStrictEqual(joined.data.toRecords(), all.data.toRecords());
+  deepStrictEqual(joined.invalid.toRecords(), all.invalid.toRecords());
+});

@@ -162,16 +162,25 @@ export function exportRecords(
   return exportRecordsWith(client, options);
 }
 
+/** Reads the CSV body of batch **batch** (0 for a single request) as a frame. */
+export type BatchCsvReader = (
+  bytes: Uint8Array,
+  batch: number,
+) => pl.DataFrame | Promise<pl.DataFrame>;
+
 /**
  * {@linkcode exportRecords}, with each CSV body read by **readCsv** instead of
- * `parseRedcapCsv()` (`readEavRecords()` turns EAV bodies into flat frames as they arrive).
- * Bodies in other formats, and the JSON retry of an empty CSV body, are read as usual.
+ * `parseRedcapCsv()` (`readEavRecords()` turns EAV bodies into flat frames as they arrive,
+ * `readRecords()` joins the bodies and parses them once). Bodies in other formats, and the
+ * JSON retry of an empty CSV body, are read as usual.
  */
 export async function exportRecordsWith(
   client: RedcapClient,
   options: ExportRecordsOptions = {},
-  readCsv?: CsvReader,
+  readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
+  const readBatch = (batch: number): CsvReader | undefined =>
+    readCsv && ((bytes) => readCsv(bytes, batch));
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -249,7 +258,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
-        readCsv,
+        readBatch(0),
       );
     }
     let ids: string[];
@@ -293,7 +302,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base }, retry: true, signal },
         (bytes) => tracker.step(bytes, ids.length),
-        readCsv,
+        readBatch(0),
       );
       if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
       return frame;
@@ -306,7 +315,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records: batch }, retry: true, signal },
         (bytes) => tracker.step(bytes, batch.length),
-        readCsv,
+        readBatch(index),
       );
       if (idColumn) checkBatchIds(frame, idColumn, batch, index, batches.length);
       return frame;

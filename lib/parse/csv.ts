@@ -24,11 +24,16 @@ import { RedcapResponseError } from "../errors.ts";
  *
  * @param body The body, as bytes (fastest) or text.
  * @param content The request's `content`, for error messages.
+ * @param columns Only these columns (the rest of each line is still read, not kept).
  * @returns The rows, every column a string column.
  * @throws {RedcapResponseError} When the body is empty, truncated (no final line break or an
  *   unterminated quote) or not CSV.
  */
-export function parseRedcapCsv(body: Uint8Array | string, content: string): pl.DataFrame {
+export function parseRedcapCsv(
+  body: Uint8Array | string,
+  content: string,
+  columns?: readonly string[],
+): pl.DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   if (bytes.length === 0) {
     throw new RedcapResponseError(content, "empty", "the CSV body is empty");
@@ -45,6 +50,7 @@ export function parseRedcapCsv(body: Uint8Array | string, content: string): pl.D
     return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       inferSchemaLength: 0,
       nullValues: [""],
+      ...(columns ? { columns: [...columns] } : {}),
     } as Partial<pl.ReadCsvOptions>);
   } catch (error) {
     throw new RedcapResponseError(

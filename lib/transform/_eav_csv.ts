@@ -27,6 +27,9 @@ interface Entry {
   slot: number;
   /** Checkbox export rows (`race`, value `3`): the value column of each code. */
   codes?: Map<string, number>;
+  /** The field name met after this one last time (REDCap writes fields in the same order
+   * for every row): tried before a hash lookup. */
+  next?: Entry;
 }
 
 /** What the conversion needs from a dictionary: plain data (it is sent to the worker). */
@@ -472,23 +475,47 @@ function closingQuote(b: Uint8Array, p: number): number {
   }
 }
 
-/** Whether the key fields of this row equal the previous row's (`prev`: starts, ends). */
+/** Whether the key fields of this row equal the previous row's. `spans`: first and last
+ * column of each run of adjacent key columns (compared as one stretch of bytes); `prev`: the
+ * previous row's start and end of each. */
 function sameKey(
   b: Uint8Array,
-  keys: readonly number[],
+  words: DataView,
+  spans: Int32Array,
   fs: Int32Array,
   fe: Int32Array,
   prev: Int32Array,
 ): boolean {
-  for (let k = 0; k < keys.length; k++) {
-    const c = keys[k];
-    if (c < 0) continue;
-    const s = fs[c];
-    const length = fe[c] - s;
-    const ps = prev[2 * k];
-    if (prev[2 * k + 1] - ps !== length) return false;
-    for (let i = 0; i < length; i++) if (b[ps + i] !== b[s + i]) return false;
+  for (let k = 0; k < spans.length; k += 2) {
+    const s = fs[spans[k]];
+    const length = fe[spans[k + 1]] - s;
+    const ps = prev[k];
+    if (prev[k + 1] - ps !== length) return false;
+    // Four bytes at a time, then the rest.
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      if (words.getInt32(ps + i) !== words.getInt32(s + i)) return false;
+    }
+    for (; i < length; i++) if (b[ps + i] !== b[s + i]) return false;
   }
+  return true;
+}
+
+/** Runs of adjacent key columns, as first and last column of each. */
+function keySpans(keys: readonly number[]): Int32Array {
+  const sorted = keys.filter((c) => c >= 0).sort((x, y) => x - y);
+  const spans: number[] = [];
+  for (const c of sorted) {
+    if (spans.length > 0 && spans[spans.length - 1] === c - 1) spans[spans.length - 1] = c;
+    else spans.push(c, c);
+  }
+  return Int32Array.from(spans);
+}
+
+/** Whether `name` has the bytes `b[start, end)`. */
+function sameName(name: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (name.length !== end - start) return false;
+  for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) return false;
   return true;
 }
 
@@ -514,11 +541,14 @@ function readRows(
   const rows = new FlatRows(plan);
   const fs = new Int32Array(width);
   const fe = new Int32Array(width);
-  const prev = new Int32Array(8).fill(-1);
+  const spans = keySpans(keys);
+  const words = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const prev = new Int32Array(spans.length).fill(-1);
   const ranges = [0, 0, 0, 0, 0, 0, 0, 0];
   const prevRecord = [-1, -1];
   let record: RecordRows | undefined;
   let row = -1;
+  let last: Entry | undefined;
   while (p < n) {
     if (b[p] === LF) {
       p++;
@@ -539,8 +569,13 @@ function readRows(
     // Where the value goes.
     const ns = fs[iField];
     const ne = fe[iField];
-    const entry = (b[ns] !== QUOTE ? find(plan, b, ns, ne, hashOf(b, ns, ne)) : undefined) ??
-      entryOf(plan, unquote(b, ns, ne));
+    let entry = last?.next;
+    if (!entry || !sameName(entry.name, b, ns, ne)) {
+      entry = (b[ns] !== QUOTE ? find(plan, b, ns, ne, hashOf(b, ns, ne)) : undefined) ??
+        entryOf(plan, unquote(b, ns, ne));
+      if (last) last.next = entry;
+    }
+    last = entry;
     const vs = fs[iValue];
     const ve = fe[iValue];
     const blank = ve === vs || (ve - vs === 2 && b[vs] === QUOTE);
@@ -552,11 +587,15 @@ function readRows(
       start = CHECKED;
     } else if (slot === IGNORE || (blank && slot !== ID)) continue;
     // Which flat row: a new one when the key changes.
-    if (row < 0 || !sameKey(b, keys, fs, fe, prev)) {
+    if (row < 0 || !sameKey(b, words, spans, fs, fe, prev)) {
+      for (let k = 0; k < spans.length; k += 2) {
+        prev[k] = fs[spans[k]];
+        prev[k + 1] = fe[spans[k + 1]];
+      }
       for (let k = 0; k < 4; k++) {
         const c = keys[k];
-        prev[2 * k] = ranges[2 * k] = c < 0 ? 0 : fs[c];
-        prev[2 * k + 1] = ranges[2 * k + 1] = c < 0 ? 0 : fe[c];
+        ranges[2 * k] = c < 0 ? 0 : fs[c];
+        ranges[2 * k + 1] = c < 0 ? 0 : fe[c];
       }
       if (!record || !sameRange(b, ranges, prevRecord)) {
         record = rows.recordRows(unquote(b, ranges[0], ranges[1]));

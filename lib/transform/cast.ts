@@ -197,8 +197,7 @@ function castExpr(
       return { value, canFail: true };
     }
     case "categorical": {
-      const text = mapCodes(raw, plan.codes ?? [], options.labels);
-      return { value: text.cast(pl.String).cast(pl.Categorical), canFail: true };
+      return { value: mapCodes(raw, plan.codes ?? [], options.labels), canFail: true };
     }
   }
 }
@@ -317,44 +316,15 @@ export function castRecords(
     labels: options.labels ?? "code",
     missingDataCodes: options.missingDataCodes ?? true,
   };
-  const notes: string[] = [];
   const strings = asStrings(df);
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
-  const plans = strings.columns.map((c) => planColumn(c, dictionary, notes));
-
-  // Columns cast alike share one multi-column expression: building thousands of single-column
-  // expressions costs more than the cast itself on wide projects.
-  const groups = new Map<string, { plan: Plan; columns: string[] }>();
-  for (const plan of plans) {
-    const key = JSON.stringify([
-      plan.kind,
-      plan.info?.decimalComma ?? false,
-      plan.info?.timeFormat ?? "",
-      (plan.codes ?? []).map((c) => [c.code, c.label]),
-      missingKind(plan, codes, resolved),
-    ]);
-    const group = groups.get(key);
-    if (group) group.columns.push(plan.column);
-    else groups.set(key, { plan, columns: [plan.column] });
-  }
-  const typedExprs: pl.Expr[] = [];
-  const checkboxCodeColumns: string[] = [];
-  for (const { plan, columns } of groups.values()) {
-    const raw = pl.cols(columns);
-    const { value } = castExpr(plan, raw, resolved);
-    const kind = missingKind(plan, codes, resolved);
-    if (kind === "checkbox") checkboxCodeColumns.push(...columns);
-    // A missing-data code only needs masking where it would cast to a value (text, or a
-    // numeric code in a number field); elsewhere the cast already gives null.
-    const missing = kind === "codes" || kind === "not_completed"
-      ? missingMask(plan, raw, codes, resolved)
-      : undefined;
-    if (missing && survivesCast(plan, kind === "codes" ? codes : [NOT_COMPLETED], resolved)) {
-      typedExprs.push(
-        pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan)).keepName(),
-      );
-    } else typedExprs.push(value.keepName());
-  }
+  const { plans, typedExprs, checkboxCodeColumns, notes: planNotes } = castPlan(
+    strings.columns,
+    dictionary,
+    resolved,
+    codes,
+  );
+  const notes = [...planNotes];
   const data = strings.select(...typedExprs).select(...strings.columns);
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
@@ -411,35 +381,91 @@ export function castRecords(
   return { data, invalid, missing, notes };
 }
 
-/** Whether any of `values` casts to a non-null value under the plan (checked with Polars). */
-function survivesCast(
-  plan: Plan,
-  values: readonly string[],
-  options: Required<CastRecordsOptions>,
-): boolean {
+/**
+ * Whether any of `values` (missing-data codes) may cast to a value under the plan, so must be
+ * masked. Text keeps every value; a choice field keeps its codes; other kinds only parse
+ * values with a digit (numbers, dates, times, `0`/`1`; Polars' `inf`/`NaN` are not finite and
+ * already null). A value that cannot cast needs no mask; masking one that cannot is harmless.
+ */
+function mayCast(plan: Plan, values: readonly string[]): boolean {
   if (values.length === 0) return false;
   if (plan.kind === "id" || plan.kind === "string") return true;
-  const key = JSON.stringify([
-    plan.kind,
-    plan.info?.decimalComma ?? false,
-    plan.info?.timeFormat ?? "",
-    (plan.codes ?? []).map((c) => c.code),
-    values,
-  ]);
-  let survives = SURVIVES.get(key);
-  if (survives === undefined) {
-    const probe = pl.DataFrame({ v: [...values] }, { schema: { v: pl.String } });
-    const { value } = castExpr(plan, pl.col("v"), options);
-    survives = probe.select(value.isNotNull().any().alias("v")).getColumn("v")
-      .toArray()[0] as unknown === true;
-    if (SURVIVES.size > 1000) SURVIVES.clear();
-    SURVIVES.set(key, survives);
+  if (plan.kind === "categorical") {
+    return values.some((v) => (plan.codes ?? []).some((c) => c.code === v));
   }
-  return survives;
+  return values.some((v) => /[0-9]/.test(v));
 }
 
-/** {@linkcode survivesCast} answers by plan and codes (the same few, call after call). */
-const SURVIVES = new Map<string, boolean>();
+/** What {@linkcode castRecords} builds from the columns alone: per dictionary, per columns. */
+interface CastPlan {
+  plans: Plan[];
+  typedExprs: pl.Expr[];
+  checkboxCodeColumns: string[];
+  notes: string[];
+}
+
+const CAST_PLANS = new WeakMap<DataDictionary, Map<string, CastPlan>>();
+
+/**
+ * The plan of every column and the typed expressions, built once per dictionary and column
+ * list (a batched read casts the same columns batch after batch).
+ */
+function castPlan(
+  columns: readonly string[],
+  dictionary: DataDictionary,
+  resolved: Required<CastRecordsOptions>,
+  codes: readonly string[],
+): CastPlan {
+  let cache = CAST_PLANS.get(dictionary);
+  if (!cache) CAST_PLANS.set(dictionary, cache = new Map());
+  const cacheKey = JSON.stringify([columns, resolved]);
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const notes: string[] = [];
+  const plans = columns.map((c) => planColumn(c, dictionary, notes));
+  // Columns cast alike share one multi-column expression: building thousands of single-column
+  // expressions costs more than the cast itself on wide projects.
+  const groups = new Map<string, { plan: Plan; columns: string[] }>();
+  for (const plan of plans) {
+    const key = JSON.stringify([
+      plan.kind,
+      plan.info?.decimalComma ?? false,
+      plan.info?.timeFormat ?? "",
+      (plan.codes ?? []).map((c) => [c.code, c.label]),
+      missingKind(plan, codes, resolved),
+    ]);
+    const group = groups.get(key);
+    if (group) group.columns.push(plan.column);
+    else groups.set(key, { plan, columns: [plan.column] });
+  }
+  // A missing-data code only needs masking where it would cast to a value (text, or a
+  // numeric code in a number field); elsewhere the cast already gives null.
+  const masked = [...groups.values()].map(({ plan }) => {
+    const kind = missingKind(plan, codes, resolved);
+    return {
+      plan,
+      values: kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
+    };
+  });
+  const survives = masked.map(({ plan, values }) => mayCast(plan, values));
+  const typedExprs: pl.Expr[] = [];
+  const checkboxCodeColumns: string[] = [];
+  [...groups.values()].forEach(({ plan, columns }, i) => {
+    const raw = pl.cols(columns);
+    const { value } = castExpr(plan, raw, resolved);
+    if (missingKind(plan, codes, resolved) === "checkbox") checkboxCodeColumns.push(...columns);
+    const missing = survives[i] ? missingMask(plan, raw, codes, resolved) : undefined;
+    typedExprs.push(
+      missing
+        ? pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan)).keepName()
+        : value.keepName(),
+    );
+  });
+  const plan = { plans, typedExprs, checkboxCodeColumns, notes };
+  if (cache.size > 16) cache.clear();
+  cache.set(cacheKey, plan);
+  return plan;
+}
 
 function dtypeOf(plan: Plan): pl.DataType {
   switch (plan.kind) {

@@ -168,7 +168,7 @@ export function labelRecords(
       continue;
     }
     const code = codeText(df, column);
-    const mapped = mapCodes(code, field.choices, "label").cast(pl.Categorical);
+    const mapped = mapCodes(code, field.choices, "label");
     if (labels === "label") exprs.push(mapped.alias(column));
     else {
       exprs.push(pl.col(column), mapped.alias(`${column}__label`));
