@@ -236,11 +236,10 @@ function typedResult(
   options: ReadRecordsOptions,
 ): ReadRecordsResult {
   const { labels = "label", checkboxes = "boolean" } = options;
-  // Labels in one pass: castRecords maps radio, dropdown and form-status codes to labels
-  // itself, leaving only yesno/truefalse (Booleans) to label here. The result is what
-  // labelRecords(castRecords(raw)) gives.
+  // Labels in one pass: castRecords maps radio, dropdown, yesno, truefalse and form-status
+  // codes to labels itself, which is what labelRecords(castRecords(raw)) gives.
   const cast = castRecords(raw, dictionary, { labels: labels === "label" ? "label" : "code" });
-  let data = labels === "label" ? labelBooleans(cast.data, dictionary) : cast.data;
+  let data = cast.data;
   if (labels === "both" || checkboxes === "list") {
     data = labelRecords(data, dictionary, {
       labels: labels === "both" ? "both" : "code",
@@ -254,30 +253,6 @@ function typedResult(
     notes: cast.notes,
     dictionary,
   };
-}
-
-/** yesno and truefalse columns (cast to Boolean) as Categorical labels. */
-function labelBooleans(df: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
-  const present = new Set(frameColumns(df));
-  // One expression per labelling (yesno, truefalse): expressions cost more to build than to run.
-  const groups = new Map<string, { yes: string; no: string; columns: string[] }>();
-  for (const field of dictionary.fields) {
-    if ((field.type !== "yesno" && field.type !== "truefalse") || !present.has(field.name)) {
-      continue;
-    }
-    const label = (code: string) => field.choices.find((c) => c.code === code)?.label ?? code;
-    const key = JSON.stringify([label("1"), label("0")]);
-    const group = groups.get(key) ?? { yes: label("1"), no: label("0"), columns: [] };
-    group.columns.push(field.name);
-    groups.set(key, group);
-  }
-  if (groups.size === 0) return df;
-  // One hash lookup straight to Categorical (as 1/0: replaceStrict does not take Booleans).
-  const exprs = [...groups.values()].map(({ yes, no, columns }) =>
-    pl.cols(columns).cast(pl.UInt8).replaceStrict([1, 0], [yes, no], pl.lit(null), pl.Categorical)
-      .keepName()
-  );
-  return withColumnLabels(df.withColumns(...exprs), columnLabels(df));
 }
 
 /**
@@ -425,16 +400,22 @@ const PREFETCH = 4;
 const GC_ABOVE_MIB = 512;
 const GC_GROWTH_MIB = 192;
 
+/** Rows of text typed at once by a batched read: casting has a fixed cost per call, so small
+ * batches are typed a few at a time (a stack of a few chunks casts as fast as one chunk). */
+const TYPE_ROWS = 40_000;
+
 /**
  * Exports in batches of record ids (as `exportRecords` does: ids first, one request when few
- * enough) and casts each batch as it arrives, so only one batch is ever held as strings; the
- * typed batches are stacked in id order.
+ * enough) and casts the batches as they arrive (a few at a time, up to {@linkcode TYPE_ROWS}
+ * rows), so only those are ever held as strings; the typed parts are stacked in id order.
+ * **prepare** hears how many batches there will be before the first is asked for.
  */
 async function readBatched(
   client: RedcapClient,
   dictionary: DataDictionary,
   options: ReadRecordsOptions,
   exportFlat: (records: string[] | undefined) => Promise<pl.DataFrame>,
+  prepare?: (batches: number) => void,
 ): Promise<ReadRecordsResult> {
   const { batchSize = "auto", signal } = options;
   if (
@@ -467,6 +448,7 @@ async function readBatched(
   }
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+  prepare?.(batches.length);
   // One batch is typed while the next ones are on their way (and converted, off the main
   // thread, for EAV CSV): never more than PREFETCH + 1 batches of text in memory.
   const results: ReadRecordsResult[] = [];
@@ -479,20 +461,27 @@ async function readBatched(
     inFlight.push(pending);
   };
   while (inFlight.length < Math.min(PREFETCH, batches.length)) launch();
-  for (let index = 0; index < batches.length; index++) {
-    signal?.throwIfAborted();
-    const raw = await inFlight.shift()!;
-    if (launched < batches.length) launch();
-    if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
-    results.push(typedResult(raw, dictionary, options));
-    collectGarbage();
-  }
   const stack = (frames: pl.DataFrame[]) => {
     const rows = frames.filter((f) => frameHeight(f) > 0);
     if (rows.length === 0) return frames[0];
     // No rechunk: copying the stacked batches into one chunk would double the peak.
     return rows.length === 1 ? rows[0] : pl.concat(rows, { how: "vertical", rechunk: false });
   };
+  let text: pl.DataFrame[] = [];
+  let textRows = 0;
+  for (let index = 0; index < batches.length; index++) {
+    signal?.throwIfAborted();
+    const raw = await inFlight.shift()!;
+    if (launched < batches.length) launch();
+    if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
+    text.push(raw);
+    textRows += frameHeight(raw);
+    if (textRows < TYPE_ROWS && index + 1 < batches.length) continue;
+    results.push(typedResult(stack(text), dictionary, options));
+    text = [];
+    textRows = 0;
+    collectGarbage();
+  }
   const data = withColumnLabels(stack(results.map((r) => r.data)), columnLabels(results[0].data));
   return {
     data,
@@ -620,7 +609,13 @@ export async function readEavRecords(
     return frame;
   };
   try {
-    return await readBatched(client, dictionary, options, (records) => readEav(records));
+    return await readBatched(
+      client,
+      dictionary,
+      options,
+      (records) => readEav(records),
+      (batches) => converter.prepare(batches),
+    );
   } finally {
     converter.close();
   }

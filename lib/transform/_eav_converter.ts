@@ -1,8 +1,8 @@
 /**
  * Reads the EAV CSV bodies of one batched read as flat String frames (`eavCsvToArrow`, then
  * `pl.readIPCStream`): the first body on the calling thread, later ones on a worker, so
- * converting a batch overlaps with typing the one before it. Where workers are not available,
- * everything runs inline.
+ * converting a batch overlaps with typing the one before it. Where workers are not available
+ * (no read permission for the worker's module, a remote import), everything runs inline.
  *
  * @module
  */
@@ -55,6 +55,12 @@ export class EavCsvConverter {
     return pl.readIPCStream(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength));
   }
 
+  /** Starts the worker now when there will be more than one body (it loads while the first
+   * body is on its way). */
+  prepare(bodies: number): void {
+    if (bodies > 1) this.#start();
+  }
+
   /** Stops the worker (pending conversions fail). */
   close(): void {
     this.#worker?.terminate();
@@ -90,10 +96,18 @@ export class EavCsvConverter {
 
   #start(): Worker | null {
     if (this.#worker !== undefined) return this.#worker;
+    // A worker needs to read its module: without that permission (or from a remote copy of
+    // denocap), bodies are converted inline.
+    const url = new URL("./_eav_worker.ts", import.meta.url);
     try {
-      this.#worker = new Worker(new URL("./_eav_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
+      if (
+        url.protocol !== "file:" ||
+        Deno.permissions.querySync({ name: "read", path: url }).state !== "granted"
+      ) {
+        this.#worker = null;
+        return null;
+      }
+      this.#worker = new Worker(url.href, { type: "module" });
     } catch {
       this.#worker = null;
       return null;

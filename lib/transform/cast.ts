@@ -12,7 +12,9 @@ import { mapCodes } from "./_codes.ts";
 
 /** Options for {@linkcode castRecords}. */
 export interface CastRecordsOptions {
-  /** Radio, dropdown and form-status columns as Categorical of their *code*s or *label*s.
+  /** Radio, dropdown and form-status columns as Categorical of their *code*s, or radio,
+   * dropdown, form-status, yesno and truefalse columns as Categorical of their *label*s (as
+   * `labelRecords()` would label them); with *code*, yesno and truefalse are Boolean.
    * @default {"code"}
    */
   labels?: "code" | "label";
@@ -127,7 +129,12 @@ function planColumn(column: string, dictionary: DataDictionary, notes: string[])
     case "time":
       return { ...plan, kind: "time", reason: `not a time (${t.timeFormat})` };
     case "boolean":
-      return { ...plan, kind: "boolean", reason: `not a ${field.type} value (0 or 1)` };
+      return {
+        ...plan,
+        kind: "boolean",
+        codes: field.choices,
+        reason: `not a ${field.type} value (0 or 1)`,
+      };
     case "categorical":
       return {
         ...plan,
@@ -192,6 +199,10 @@ function castExpr(
       return { value: pl.when(ok).then(raw).otherwise(nul).cast(pl.String), canFail: true };
     }
     case "boolean": {
+      // yesno and truefalse fields as labels (checkbox columns have no codes here).
+      if (options.labels === "label" && plan.codes?.length) {
+        return { value: mapCodes(raw, plan.codes, "label"), canFail: true };
+      }
       const value = pl.when(raw.eq(pl.lit("1"))).then(pl.lit(true))
         .when(raw.eq(pl.lit("0"))).then(pl.lit(false)).otherwise(nul).cast(pl.Bool);
       return { value, canFail: true };
@@ -457,7 +468,8 @@ function castPlan(
     const missing = survives[i] ? missingMask(plan, raw, codes, resolved) : undefined;
     typedExprs.push(
       missing
-        ? pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan)).keepName()
+        ? pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan, resolved))
+          .keepName()
         : value.keepName(),
     );
   });
@@ -467,7 +479,10 @@ function castPlan(
   return plan;
 }
 
-function dtypeOf(plan: Plan): pl.DataType {
+function dtypeOf(plan: Plan, options: Required<CastRecordsOptions>): pl.DataType {
+  if (plan.kind === "boolean" && options.labels === "label" && plan.codes?.length) {
+    return pl.Categorical;
+  }
   switch (plan.kind) {
     case "integer":
       return pl.Int64;

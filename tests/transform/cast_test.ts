@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
-import { columnLabels } from "../../lib/transform/label.ts";
+import { columnLabels, labelRecords } from "../../lib/transform/label.ts";
 import { clinic, rows } from "./_fixtures.ts";
 import { generate } from "./_generate.ts";
 
@@ -156,6 +156,17 @@ Deno.test("castRecords() with labels 'label' gives Categorical labels", () => {
   ]);
   assertEquals(data.getColumn("status").toArray().slice(0, 2), ["Good, very", "Fair"]);
   assertEquals(data.getColumn("enrollment_complete").toArray()[0], "Complete");
+  // yesno and truefalse are labelled too (as labelRecords labels them); Booleans with "code".
+  ok(data.getColumn("consent").dtype.equals(pl.Categorical));
+  assertEquals(data.getColumn("consent").toArray()[0], "Yes");
+  assertEquals(
+    rows(data.select("flag")).map((r) => r.flag),
+    rows(labelRecords(castRecords(flat, dd).data, dd).select("flag")).map((r) => r.flag),
+  );
+  assertEquals(
+    castRecords(flat, dd, { labels: "code" }).data.getColumn("consent").toArray()[0],
+    true,
+  );
 });
 
 Deno.test("castRecords() records column labels and notes unknown columns and validations", () => {
