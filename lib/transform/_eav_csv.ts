@@ -8,6 +8,7 @@
  */
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapResponseError } from "../errors.ts";
+import { ipcStream, StringColumn } from "./_arrow_ipc.ts";
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -192,21 +193,20 @@ class Ints {
     this.data = grown;
   }
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length === this.data.length) this.#grow();
     this.data[this.length++] = v;
   }
 }
 
-/** Distinct values of one key field, by their bytes: id 0 is the blank value. */
+/** Distinct values of one key field, by their bytes: id 0 is the blank value. The same text
+ * written two ways (quoted or not) is two entries of the table with one id. */
 class Interner {
   readonly strings = [""];
   #table = new Int32Array(256);
+  /** Per entry of the table: where its bytes are, and the id of its text. */
   #starts = [0];
   #ends = [0];
+  #ids = [0];
   readonly #byString = new Map([["", 0]]);
 
   /** The id of the field `b[start, end)` (quotes included). */
@@ -216,39 +216,37 @@ class Interner {
     const length = end - start;
     let at = hashOf(b, start, end) & mask;
     for (; this.#table[at] !== 0; at = (at + 1) & mask) {
-      const id = this.#table[at] - 1;
-      const s = this.#starts[id];
-      if (this.#ends[id] - s !== length) continue;
+      const entry = this.#table[at] - 1;
+      const s = this.#starts[entry];
+      if (this.#ends[entry] - s !== length) continue;
       let i = 0;
       while (i < length && b[s + i] === b[start + i]) i++;
-      if (i === length) return id;
+      if (i === length) return this.#ids[entry];
     }
-    // New bytes; the same text quoted otherwise gets the same id.
     const text = unquote(b, start, end);
-    const id = this.#byString.get(text) ?? this.strings.length;
-    if (id === this.strings.length) {
+    let id = this.#byString.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
       this.strings.push(text);
       this.#byString.set(text, id);
     }
-    const alias = this.#starts.length;
+    const entry = this.#starts.length;
     this.#starts.push(start);
     this.#ends.push(end);
-    this.#table[at] = alias + 1;
-    this.#aliases.push(id);
-    if (alias * 4 > this.#table.length) this.#grow(b);
+    this.#ids.push(id);
+    this.#table[at] = entry + 1;
+    if (entry * 4 > this.#table.length) this.#grow(b);
     return id;
   }
 
-  readonly #aliases = [0];
-
-  /** The id of an entry of the table (aliases map to the id of their text). */
+  /** A table four times larger, the entries placed again. */
   #grow(b: Uint8Array): void {
     this.#table = new Int32Array(this.#table.length * 4);
     const mask = this.#table.length - 1;
-    for (let alias = 1; alias < this.#starts.length; alias++) {
-      let at = hashOf(b, this.#starts[alias], this.#ends[alias]) & mask;
+    for (let entry = 1; entry < this.#starts.length; entry++) {
+      let at = hashOf(b, this.#starts[entry], this.#ends[entry]) & mask;
       while (this.#table[at] !== 0) at = (at + 1) & mask;
-      this.#table[at] = alias + 1;
+      this.#table[at] = entry + 1;
     }
   }
 }
@@ -640,7 +638,7 @@ function writeBatch(b: Uint8Array, rows: FlatRows, options: EavCsvOptions): Uint
   const order = rows.order(options.flatRows);
   const { first, cells } = rows.cellsByRow();
   const KEYS = [plan.id, "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
-  const columns = options.columns.map(() => new Column(order.length));
+  const columns = options.columns.map(() => new StringColumn(order.length));
   // Which column each value slot and key field goes to (-1: not asked for).
   const columnOfSlot = new Int32Array(plan.targets.length).fill(-1);
   const keyColumns: [number, number][] = [];
@@ -667,10 +665,10 @@ function writeBatch(b: Uint8Array, rows: FlatRows, options: EavCsvOptions): Uint
       if (j < 0 || columns[j].row > row) continue; // not asked for, or not the first value
       const start = cells[i + 2];
       if (start === CHECKED) columns[j].byte(row, 49); // "1"
-      else columns[j].field(row, b, start, cells[i + 3]);
+      else writeField(columns[j], row, b, start, cells[i + 3]);
     }
     for (const [j, k] of keyColumns) {
-      columns[j].field(row, b, keys[r * 8 + 2 * k], keys[r * 8 + 2 * k + 1]);
+      writeField(columns[j], row, b, keys[r * 8 + 2 * k], keys[r * 8 + 2 * k + 1]);
     }
     for (const j of zeroColumns[rows.mask.data[r]]) {
       if (columns[j].row <= row) columns[j].byte(row, 48); // "0"
@@ -680,156 +678,30 @@ function writeBatch(b: Uint8Array, rows: FlatRows, options: EavCsvOptions): Uint
   return ipcStream(options.schema, columns, order.length);
 }
 
-/** One String column of the Arrow record batch being built; rows not written are null. */
-class Column {
-  data = new Uint8Array(1 << 12);
-  length = 0;
-  /** Arrow LargeUtf8 offsets (int64, as low and high int32 words: the high word stays 0). */
-  readonly offsets: Int32Array;
-  readonly validity: Uint8Array;
-  nulls = 0;
-  /** The next row to write (rows before it are done). */
-  row = 0;
-
-  constructor(rows: number) {
-    this.offsets = new Int32Array(2 * (rows + 1));
-    this.validity = new Uint8Array((rows + 7) >> 3);
-  }
-
-  /** Makes room for `n` more bytes. */
-  room(n: number): void {
-    if (this.length + n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(this.data.length * 2, this.length + n));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
-  }
-
-  /** Rows up to `row` (excluded) not written are null. */
-  skipTo(row: number): void {
-    const offsets = this.offsets;
-    for (let r = this.row; r < row; r++) offsets[2 * r + 2] = this.length;
-    this.nulls += row - this.row;
-    this.row = row;
-  }
-
-  /** A one-byte cell. */
-  byte(row: number, value: number): void {
-    if (row > this.row) this.skipTo(row);
-    if (this.length === this.data.length) this.room(1);
-    this.data[this.length++] = value;
-    this.offsets[2 * row + 2] = this.length;
-    this.validity[row >> 3] |= 1 << (row & 7);
-    this.row = row + 1;
-  }
-
-  /** A CSV field's text (quotes off, doubled quotes single, REDCap's escaping TAB off). */
-  field(row: number, b: Uint8Array, s: number, e: number): void {
-    if (row > this.row) this.skipTo(row);
-    if (this.length + e - s > this.data.length) this.room(e - s);
-    const data = this.data;
-    let o = this.length;
-    if (b[s] === QUOTE) {
-      s++;
-      e--;
-      if (b[s] === TAB && isEscaped(b[s + 1])) s++;
-      while (s < e) {
-        const x = b[s++];
-        data[o++] = x;
-        if (x === QUOTE) s++; // the second of a doubled quote
-      }
-    } else {
-      if (b[s] === TAB && isEscaped(b[s + 1])) s++;
-      if (e - s > 32) {
-        data.set(b.subarray(s, e), o);
-        o += e - s;
-      } else while (s < e) data[o++] = b[s++];
+/** Writes a CSV field's text as the cell of `row` (quotes off, doubled quotes single,
+ * REDCap's escaping TAB off). */
+function writeField(column: StringColumn, row: number, b: Uint8Array, s: number, e: number) {
+  if (row > column.row) column.skipTo(row);
+  if (column.length + e - s > column.data.length) column.room(e - s);
+  const data = column.data;
+  let o = column.length;
+  if (b[s] === QUOTE) {
+    s++;
+    e--;
+    if (b[s] === TAB && isEscaped(b[s + 1])) s++;
+    while (s < e) {
+      const x = b[s++];
+      data[o++] = x;
+      if (x === QUOTE) s++; // the second of a doubled quote
     }
-    this.offsets[2 * row + 2] = o;
-    if (o === this.length) this.nulls++;
-    else this.validity[row >> 3] |= 1 << (row & 7);
-    this.length = o;
-    this.row = row + 1;
+  } else {
+    if (b[s] === TAB && isEscaped(b[s + 1])) s++;
+    if (e - s > 32) {
+      data.set(b.subarray(s, e), o);
+      o += e - s;
+    } else while (s < e) data[o++] = b[s++];
   }
-
-  /** Ends the column at `rows` rows. */
-  end(rows: number): void {
-    this.skipTo(rows);
-  }
-}
-
-const pad8 = (n: number) => (n + 7) & ~7;
-
-/**
- * An Arrow IPC stream: the schema message (all LargeUtf8 columns, as Polars writes it), one
- * record batch of the columns, the end-of-stream marker.
- */
-function ipcStream(schema: Uint8Array, columns: Column[], rows: number): Uint8Array {
-  // The body: per column validity, offsets, data; each padded to 8 bytes.
-  const buffers: number[] = [];
-  let bodyLength = 0;
-  for (const column of columns) {
-    for (const size of [column.validity.length, column.offsets.byteLength, column.length]) {
-      buffers.push(bodyLength, size);
-      bodyLength += pad8(size);
-    }
-  }
-  // The RecordBatch message (a flatbuffer): Message { version V5, header_type RecordBatch,
-  // header, bodyLength } and RecordBatch { length, nodes, buffers }, tables laid out forward.
-  const n = columns.length;
-  const nodesAt = 96;
-  const buffersAt = nodesAt + 16 * n + 8;
-  const metaLength = pad8(buffersAt + 16 * buffers.length / 2);
-  const total = schema.length + 8 + metaLength + bodyLength + 8;
-  const out = new Uint8Array(total);
-  out.set(schema);
-  const view = new DataView(out.buffer);
-  let at = schema.length;
-  view.setInt32(at, -1, true);
-  view.setInt32(at + 4, metaLength, true);
-  const m = at + 8; // the flatbuffer
-  const u16 = (offset: number, value: number) => view.setUint16(m + offset, value, true);
-  const u32 = (offset: number, value: number) => view.setUint32(m + offset, value, true);
-  const i64 = (offset: number, value: number) => {
-    view.setUint32(m + offset, value % 2 ** 32, true);
-    view.setUint32(m + offset + 4, Math.floor(value / 2 ** 32), true);
-  };
-  u32(0, 24); // root: the Message table
-  // Message vtable at 4: size 14, table 20; version @16, header_type @18, header @4, bodyLength @8.
-  [14, 20, 16, 18, 4, 8, 0].forEach((v, i) => u16(4 + 2 * i, v));
-  view.setInt32(m + 24, 24 - 4, true);
-  u32(28, 64 - 28); // header → RecordBatch table
-  i64(32, bodyLength);
-  u16(40, 4); // MetadataVersion V5
-  out[m + 42] = 3; // MessageHeader.RecordBatch
-  // RecordBatch vtable at 48: size 14, table 20; length @8, nodes @4, buffers @16.
-  [14, 20, 8, 4, 16, 0, 0].forEach((v, i) => u16(48 + 2 * i, v));
-  view.setInt32(m + 64, 64 - 48, true);
-  u32(68, nodesAt - 4 - 68);
-  i64(72, rows);
-  u32(80, buffersAt - 4 - 80);
-  u32(nodesAt - 4, n);
-  columns.forEach((column, i) => {
-    i64(nodesAt + 16 * i, rows);
-    i64(nodesAt + 16 * i + 8, column.nulls);
-  });
-  u32(buffersAt - 4, buffers.length / 2);
-  buffers.forEach((v, i) => i64(buffersAt + 8 * i, v));
-  // The body.
-  at = m + metaLength;
-  for (const column of columns) {
-    const parts = [
-      column.validity,
-      new Uint8Array(column.offsets.buffer),
-      column.data.subarray(0, column.length),
-    ];
-    for (const part of parts) {
-      out.set(part, at);
-      at += pad8(part.length);
-    }
-  }
-  view.setInt32(at, -1, true);
-  view.setInt32(at + 4, 0, true);
-  return out;
+  column.close(row, o);
 }
 
 function find(

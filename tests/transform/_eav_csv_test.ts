@@ -111,6 +111,21 @@ Deno.test("eavCsvToArrow() takes the columns in any order, merges keys met apart
   );
 });
 
+Deno.test("eavCsvToArrow() takes a key written quoted in some rows and bare in others as one key", () => {
+  const { dd, eav } = clinic();
+  const body = new TextDecoder().decode(eavCsv(eav));
+  let n = 0;
+  const mixed = body.replace(
+    /^([^,\n]*),([a-z0-9_]+_arm_1),/gm,
+    (all, record, event) => n++ % 2 ? `${record},"${event}",` : all,
+  );
+  ok(n > 2);
+  deepStrictEqual(
+    rows(convert(encoder.encode(mixed), dd)),
+    rows(convert(encoder.encode(body), dd)),
+  );
+});
+
 Deno.test("eavCsvToArrow() gives a frame with the columns and no rows for a header alone", () => {
   const { dd } = clinic();
   const got = convert(encoder.encode("record,field_name,value,redcap_event_name\n"), dd);
