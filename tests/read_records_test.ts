@@ -479,3 +479,26 @@ Deno.test("readRecords() joins batched CSV bodies into one frame, checks each ba
   deepStrictEqual(joined.data.toRecords(), all.data.toRecords());
   deepStrictEqual(joined.invalid.toRecords(), all.invalid.toRecords());
 });
+
+Deno.test("readEavRecords() names the records a batch lacks (deleted or renamed during the read)", async () => {
+  const server = createTestServer();
+  let eavBatches = 0;
+  const dropping = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const params = new URLSearchParams(String(init?.body));
+    if (params.get("type") === "eav" && params.has("records[0]") && ++eavBatches === 2) {
+      // The server no longer has the batch's last record.
+      const last = [...params.keys()].filter((k) => k.startsWith("records[")).pop()!;
+      params.delete(last);
+      return server.fetch(input, { ...init, body: params });
+    }
+    return server.fetch(input, init);
+  }) as typeof fetch;
+  const client = new RedcapClient("http://redcap.test/api/", server.token, {
+    fetch: dropping,
+    progressBar: false,
+  });
+  await rejects(
+    readEavRecords(client, { batchSize: 5 }),
+    /batch 2 of 6 lacks 1 of its 5 records \("10"\)/,
+  );
+});
