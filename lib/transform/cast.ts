@@ -329,14 +329,26 @@ export function castRecords(
   };
   const strings = asStrings(df);
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
-  const { plans, typedExprs, checkboxCodeColumns, notes: planNotes } = castPlan(
+  const { plans, typedExprs, text, checkboxCodeColumns, notes: planNotes } = castPlan(
     strings.columns,
     dictionary,
     resolved,
     codes,
   );
   const notes = [...planNotes];
-  const data = strings.select(...typedExprs).select(...strings.columns);
+  // Empty text is blank (null); a column without any (a CSV read) is kept without a copy.
+  const empty = text.length > 0
+    ? strings.select(pl.cols(text).eq(pl.lit("")).any()).row(0) as unknown[]
+    : [];
+  const emptied = text.filter((_, i) => empty[i] === true);
+  const kept = text.filter((_, i) => empty[i] !== true);
+  const textExprs = [
+    ...(kept.length > 0 ? [pl.cols(kept)] : []),
+    ...(emptied.length > 0
+      ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).value.keepName()]
+      : []),
+  ];
+  const data = strings.select(...typedExprs, ...textExprs).select(...strings.columns);
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
   // null counts are free, so only columns that lost values are searched.
@@ -411,6 +423,8 @@ function mayCast(plan: Plan, values: readonly string[]): boolean {
 interface CastPlan {
   plans: Plan[];
   typedExprs: pl.Expr[];
+  /** Text columns with nothing to mask: kept as they are unless they hold empty strings. */
+  text: string[];
   checkboxCodeColumns: string[];
   notes: string[];
 }
@@ -461,7 +475,12 @@ function castPlan(
   const survives = masked.map(({ plan, values }) => mayCast(plan, values));
   const typedExprs: pl.Expr[] = [];
   const checkboxCodeColumns: string[] = [];
+  const text: string[] = [];
   [...groups.values()].forEach(({ plan, columns }, i) => {
+    if ((plan.kind === "id" || plan.kind === "string") && !survives[i]) {
+      text.push(...columns);
+      return;
+    }
     const raw = pl.cols(columns);
     const { value } = castExpr(plan, raw, resolved);
     if (missingKind(plan, codes, resolved) === "checkbox") checkboxCodeColumns.push(...columns);
@@ -473,7 +492,7 @@ function castPlan(
         : value.keepName(),
     );
   });
-  const plan = { plans, typedExprs, checkboxCodeColumns, notes };
+  const plan = { plans, typedExprs, text, checkboxCodeColumns, notes };
   if (cache.size > 16) cache.clear();
   cache.set(cacheKey, plan);
   return plan;
