@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { RedcapResponseError } from "./errors.ts";
 
 /** Thrown for CSV that cannot be read (an unterminated quote). */
 export class CsvSyntaxError extends SyntaxError {
@@ -120,4 +121,26 @@ export function parseCsvObjects(text: string, delimiter = ","): Record<string, s
     for (let k = 0; k < header.length; k++) object[header[k]] = row[k] ?? "";
     return object;
   });
+}
+
+/**
+ * Checks that a CSV answer body is whole: not empty, and ended by a line break (REDCap ends
+ * every line with one, so a body without it was cut short).
+ *
+ * @param bytes The body.
+ * @param content The request's `content`, for error messages.
+ * @throws {RedcapResponseError} `empty` or `truncated`.
+ */
+export function checkCsvBody(bytes: Uint8Array, content: string): void {
+  if (bytes.length === 0) {
+    throw new RedcapResponseError(content, "empty", "the CSV body is empty");
+  }
+  const last = bytes[bytes.length - 1];
+  if (last !== 10 && last !== 13) {
+    throw new RedcapResponseError(
+      content,
+      "truncated",
+      "the CSV body does not end with a line break, so it was cut short",
+    );
+  }
 }

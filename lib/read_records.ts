@@ -26,6 +26,7 @@ import { eavCsvPlan } from "./transform/_eav_csv.ts";
 import { EavCsvConverter } from "./transform/_eav_converter.ts";
 import { type ExportRecordsOptions, exportRecordsWith } from "./api/records.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
+import { checkCsvBody } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight } from "./api/_frame.ts";
@@ -336,8 +337,11 @@ async function exportJoinedCsv(
   request: ExportRecordsOptions,
 ): Promise<pl.DataFrame> {
   const bodies: Uint8Array[] = [];
-  const ids = await exportRecordsWith(client, request, (bytes, batch) => {
-    const idOnly = parseRedcapCsv(bytes, "record", [firstField(bytes)]);
+  const ids = await exportRecordsWith(client, request, (bytes, batch, checked) => {
+    // Only the record ids, for the batch check (nothing when there is none).
+    const idOnly = checked
+      ? parseRedcapCsv(bytes, "record", [firstField(bytes)])
+      : (checkCsvBody(bytes, "record"), pl.DataFrame());
     bodies[batch] = bytes;
     return idOnly;
   });

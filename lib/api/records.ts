@@ -162,10 +162,12 @@ export function exportRecords(
   return exportRecordsWith(client, options);
 }
 
-/** Reads the CSV body of batch **batch** (0 for a single request) as a frame. */
+/** Reads the CSV body of batch **batch** as a frame; **checked**: whether the frame will be
+ * checked for the batch's records (by its record-id column). A single request is batch 0. */
 export type BatchCsvReader = (
   bytes: Uint8Array,
   batch: number,
+  checked: boolean,
 ) => pl.DataFrame | Promise<pl.DataFrame>;
 
 /**
@@ -179,8 +181,8 @@ export async function exportRecordsWith(
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
-  const readBatch = (batch: number): CsvReader | undefined =>
-    readCsv && ((bytes) => readCsv(bytes, batch));
+  const readBatch = (batch: number, checked: boolean): CsvReader | undefined =>
+    readCsv && ((bytes) => readCsv(bytes, batch, checked));
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -258,7 +260,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
-        readBatch(0),
+        readBatch(0, false),
       );
     }
     let ids: string[];
@@ -302,7 +304,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base }, retry: true, signal },
         (bytes) => tracker.step(bytes, ids.length),
-        readBatch(0),
+        readBatch(0, idColumn !== undefined),
       );
       if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
       return frame;
@@ -315,7 +317,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records: batch }, retry: true, signal },
         (bytes) => tracker.step(bytes, batch.length),
-        readBatch(index),
+        readBatch(index, idColumn !== undefined),
       );
       if (idColumn) checkBatchIds(frame, idColumn, batch, index, batches.length);
       return frame;

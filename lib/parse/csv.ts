@@ -7,6 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { RedcapResponseError } from "../errors.ts";
+import { checkCsvBody } from "../_csv.ts";
 
 /**
  * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as
@@ -35,17 +36,7 @@ export function parseRedcapCsv(
   columns?: readonly string[],
 ): pl.DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
-  if (bytes.length === 0) {
-    throw new RedcapResponseError(content, "empty", "the CSV body is empty");
-  }
-  const last = bytes[bytes.length - 1];
-  if (last !== 10 && last !== 13) {
-    throw new RedcapResponseError(
-      content,
-      "truncated",
-      "the CSV body does not end with a line break, so it was cut short",
-    );
-  }
+  checkCsvBody(bytes, content);
   try {
     return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       inferSchemaLength: 0,

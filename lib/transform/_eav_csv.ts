@@ -8,6 +8,7 @@
  */
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapResponseError } from "../errors.ts";
+import { checkCsvBody } from "../_csv.ts";
 import { ipcStream, StringColumn } from "./_arrow_ipc.ts";
 
 const QUOTE = 34;
@@ -407,15 +408,7 @@ export function eavCsvToArrow(
   options: EavCsvOptions,
 ): Uint8Array {
   const b = body;
-  const n = b.length;
-  if (n === 0) throw new RedcapResponseError("record", "empty", "the CSV body is empty");
-  if (b[n - 1] !== LF && b[n - 1] !== CR) {
-    throw new RedcapResponseError(
-      "record",
-      "truncated",
-      "the CSV body does not end with a line break, so it was cut short",
-    );
-  }
+  checkCsvBody(b, "record");
   const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   const lineEnd = b.indexOf(LF, start);
   const names = decoder.decode(b.subarray(start, lineEnd)).replace(/\r$/, "").split(",")
