@@ -453,8 +453,8 @@ async function readBatched(
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
   prepare?.(batches.length);
-  // One batch is typed while the next ones are on their way (and converted, off the main
-  // thread, for EAV CSV): never more than PREFETCH + 1 batches of text in memory.
+  // Batches are typed while the next ones are on their way (and converted, off the main
+  // thread, for EAV CSV): text in memory is at most TYPE_ROWS rows plus PREFETCH batches.
   const results: ReadRecordsResult[] = [];
   const collectGarbage = nativeGarbageCollector(GC_ABOVE_MIB, GC_GROWTH_MIB);
   const inFlight: Promise<pl.DataFrame>[] = [];
