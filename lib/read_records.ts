@@ -123,8 +123,9 @@ export interface ReadRecordsOptions {
    */
   checkboxes?: "boolean" | "list";
   /** Records per request. *auto*: record ids first, then batches of 10,000 records for flat
-   * exports (as `exportRecords`) and of {@linkcode EAV_BATCH_SIZE} for EAV exports, each EAV
-   * batch pivoted and typed as it arrives; `Infinity`: one request.
+   * exports (as `exportRecords`; their CSV bodies are parsed once, together) and of
+   * {@linkcode EAV_BATCH_SIZE} for EAV exports (each turned into flat rows, on a worker for
+   * CSV, and typed as it arrives); `Infinity`: one request.
    * @default {"auto"}
    */
   batchSize?: number | "auto";
@@ -574,7 +575,8 @@ export async function readInstruments(
 
 /**
  * Reads records from an EAV export (`type=eav`, CSV unless **format** says otherwise) and
- * pivots them (`pivotEav()`) to the frame a flat export gives, then types and labels it as
+ * turns them into the frame a flat export gives (CSV bodies byte by byte, on a worker once
+ * there is more than one batch; JSON and XML with `pivotEav()`), then types and labels it as
  * {@linkcode readRecords} does, so both give the same frame. REDCap's EAV CSV puts a TAB before
  * values starting with `=`, `-`, `+` or `@` (CSV-injection escaping); it is taken off again.
  * One difference is REDCap's own: a file-upload field holds the stored document id in EAV
