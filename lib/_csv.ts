@@ -144,3 +144,17 @@ export function checkCsvBody(bytes: Uint8Array, content: string): void {
     );
   }
 }
+
+/**
+ * The header of a CSV body: its first line's fields (REDCap field names, which never hold a
+ * comma or a line break), without a BOM or quotes.
+ *
+ * @param bytes The body.
+ * @returns The column names.
+ */
+export function csvHeader(bytes: Uint8Array): string[] {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const end = bytes.indexOf(10, start);
+  const line = new TextDecoder().decode(bytes.subarray(start, end < 0 ? bytes.length : end));
+  return line.replace(/\r$/, "").split(",").map((name) => name.replace(/^"(.*)"$/, "$1"));
+}

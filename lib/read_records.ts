@@ -26,7 +26,7 @@ import { eavCsvPlan } from "./transform/_eav_csv.ts";
 import { EavCsvConverter } from "./transform/_eav_converter.ts";
 import { type ExportRecordsOptions, exportRecordsWith } from "./api/records.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
-import { checkCsvBody } from "./_csv.ts";
+import { checkCsvBody, csvHeader } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight } from "./api/_frame.ts";
@@ -341,7 +341,7 @@ async function exportJoinedCsv(
   const ids = await exportRecordsWith(client, request, (bytes, batch, checked) => {
     // Only the record ids, for the batch check (nothing when there is none).
     const idOnly = checked
-      ? parseRedcapCsv(bytes, "record", [firstField(bytes)])
+      ? parseRedcapCsv(bytes, "record", [csvHeader(bytes)[0]])
       : (checkCsvBody(bytes, "record"), pl.DataFrame());
     bodies[batch] = bytes;
     return idOnly;
@@ -351,15 +351,6 @@ async function exportJoinedCsv(
     return client.exportRecords(request);
   }
   return parseRedcapCsv(joinCsv(parts), "record");
-}
-
-/** The first header field of a CSV body (a REDCap field name: never quoted). */
-function firstField(bytes: Uint8Array): string {
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let end = start;
-  while (end < bytes.length && ![44, 10, 13].includes(bytes[end])) end++;
-  if (bytes[start] === 34) start++, end--;
-  return new TextDecoder().decode(bytes.subarray(start, end));
 }
 
 /** CSV bodies with the same header as one body: the first whole, the others without their
@@ -440,13 +431,15 @@ async function readBatched(
   let ids: string[];
   if (requested) ids = [...new Set(requested)];
   else {
-    const idFrame = await client.exportRecords({
+    const idFrame = await exportRecordsWith(client, {
       fields: [id],
       events: options.events,
       filterLogic: options.filterLogic,
       batchSize: Infinity,
       signal,
-    });
+    }, (bytes) =>
+      // Only the id column is read (the rest of each line is skipped).
+      parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === id ? [id] : undefined));
     ids = frameHeight(idFrame) === 0 ? [] : (idFrame.getColumn(id).unique({ maintainOrder: true })
       .toArray() as (string | null)[]).filter((v): v is string => v !== null);
     if (ids.length <= size) return typedResult(await exportFlat(undefined), dictionary, options);

@@ -9,7 +9,7 @@ import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
-import { parseCsv } from "../_csv.ts";
+import { csvHeader, parseCsv } from "../_csv.ts";
 import type {
   DecimalCharacter,
   Format,
@@ -29,6 +29,7 @@ import {
   requireString,
 } from "./_check.ts";
 import { type CsvReader, internals, requestFrame as requestTableFrame } from "./_call.ts";
+import { parseRedcapCsv } from "../parse/csv.ts";
 import { encodeStringRows, toRows } from "./_encode.ts";
 import { readCount, recordIdField } from "./metadata.ts";
 import { parseRedcapJson } from "../parse/json.ts";
@@ -269,20 +270,27 @@ export async function exportRecordsWith(
       ids = [...new Set(records)];
     } else {
       const idField = await recordIdField(client, signal);
-      const idFrame = await requestRecordFrame(client, {
-        params: {
-          content: "record",
-          format: "csv",
-          type: "flat",
-          fields: [idField],
-          events: base.events,
-          filterLogic: base.filterLogic,
-          dateRangeBegin: base.dateRangeBegin,
-          dateRangeEnd: base.dateRangeEnd,
+      const idFrame = await requestRecordFrame(
+        client,
+        {
+          params: {
+            content: "record",
+            format: "csv",
+            type: "flat",
+            fields: [idField],
+            events: base.events,
+            filterLogic: base.filterLogic,
+            dateRangeBegin: base.dateRangeBegin,
+            dateRangeEnd: base.dateRangeEnd,
+          },
+          retry: true,
+          signal,
         },
-        retry: true,
-        signal,
-      }, (bytes) => tracker.step(bytes, 0));
+        (bytes) => tracker.step(bytes, 0),
+        (bytes) =>
+          // Only the id column is read (the rest of each line is skipped).
+          parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === idField ? [idField] : undefined),
+      );
       if (frameColumns(idFrame)[0] !== idField) {
         throw new RedcapResponseError(
           "record",

@@ -8,7 +8,7 @@
  */
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { checkCsvBody } from "../_csv.ts";
+import { checkCsvBody, csvHeader } from "../_csv.ts";
 import { ipcStream, StringColumn } from "./_arrow_ipc.ts";
 
 const QUOTE = 34;
@@ -409,10 +409,8 @@ export function eavCsvToArrow(
 ): Uint8Array {
   const b = body;
   checkCsvBody(b, "record");
-  const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-  const lineEnd = b.indexOf(LF, start);
-  const names = decoder.decode(b.subarray(start, lineEnd)).replace(/\r$/, "").split(",")
-    .map((name) => name.replace(/^"(.*)"$/, "$1"));
+  const names = csvHeader(b);
+  const lineEnd = b.indexOf(LF);
   const at = (name: string) => names.indexOf(name);
   const [iRecord, iField, iValue] = ["record", "field_name", "value"].map((c) => {
     const i = at(c);
