@@ -123,9 +123,9 @@ export interface ReadRecordsOptions {
    */
   checkboxes?: "boolean" | "list";
   /** Records per request. *auto*: record ids first, then batches of 10,000 records for flat
-   * exports (as `exportRecords`; their CSV bodies are parsed once, together) and of
-   * {@linkcode EAV_BATCH_SIZE} for EAV exports (each turned into flat rows, on a worker for
-   * CSV, and typed as it arrives); `Infinity`: one request.
+   * exports (as `exportRecords`; their CSV bodies are parsed once, together) and of 2,500
+   * records for EAV exports (each turned into flat rows, on a worker for CSV, and typed as it
+   * arrives); `Infinity`: one request.
    * @default {"auto"}
    */
   batchSize?: number | "auto";
