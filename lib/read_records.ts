@@ -24,7 +24,12 @@ import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.
 import { pivotEav } from "./transform/eav.ts";
 import { eavCsvPlan } from "./transform/_eav_csv.ts";
 import { EavCsvConverter } from "./transform/_eav_converter.ts";
-import { type ExportRecordsOptions, exportRecordsWith } from "./api/records.ts";
+import {
+  checkBatchIds,
+  exportRecordIds,
+  type ExportRecordsOptions,
+  exportRecordsWith,
+} from "./api/records.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
 import { checkCsvBody, csvHeader } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
@@ -431,17 +436,10 @@ async function readBatched(
   let ids: string[];
   if (requested) ids = [...new Set(requested)];
   else {
-    const idFrame = await exportRecordsWith(client, {
-      fields: [id],
+    ids = await exportRecordIds(client, id, {
       events: options.events,
       filterLogic: options.filterLogic,
-      batchSize: Infinity,
-      signal,
-    }, (bytes) =>
-      // Only the id column is read (the rest of each line is skipped).
-      parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === id ? [id] : undefined));
-    ids = frameHeight(idFrame) === 0 ? [] : (idFrame.getColumn(id).unique({ maintainOrder: true })
-      .toArray() as (string | null)[]).filter((v): v is string => v !== null);
+    }, signal);
     if (ids.length <= size) return typedResult(await exportFlat(undefined), dictionary, options);
   }
   const batches: string[][] = [];
@@ -471,7 +469,7 @@ async function readBatched(
     signal?.throwIfAborted();
     const raw = await inFlight.shift()!;
     if (launched < batches.length) launch();
-    if (!requested) checkBatch(raw, id, batches[index], index, batches.length);
+    if (!requested) checkBatchIds(raw, id, batches[index], index, batches.length);
     text.push(raw);
     textRows += frameHeight(raw);
     if (textRows < TYPE_ROWS && index + 1 < batches.length) continue;
@@ -488,33 +486,6 @@ async function readBatched(
     notes: [...new Set(results.flatMap((r) => r.notes))],
     dictionary,
   };
-}
-
-/** Throws when a batch lacks records the id export listed (deleted or renamed meanwhile). */
-function checkBatch(
-  raw: pl.DataFrame,
-  id: string,
-  batch: readonly string[],
-  index: number,
-  total: number,
-): void {
-  // REDCap returns only the records asked for: as many distinct ids as asked means all came.
-  if (frameHeight(raw) > 0 && raw.getColumn(id).nUnique() === batch.length) return;
-  const got = new Set(
-    frameHeight(raw) > 0 ? raw.getColumn(id).unique().toArray() as string[] : [],
-  );
-  const missing = batch.filter((record) => !got.has(record));
-  if (missing.length === 0) return;
-  const shown = missing.slice(0, 5).map((record) => `"${record}"`).join(", ");
-  throw new RedcapResponseError(
-    "record",
-    "truncated",
-    `batch ${
-      index + 1
-    } of ${total} lacks ${missing.length} of its ${batch.length} records (${shown}${
-      missing.length > 5 ? ", …" : ""
-    }); they were deleted or renamed during the export, or the answer was cut short`,
-  );
 }
 
 /** Options for {@linkcode readInstruments}. */

@@ -270,38 +270,18 @@ export async function exportRecordsWith(
       ids = [...new Set(records)];
     } else {
       const idField = await recordIdField(client, signal);
-      const idFrame = await requestRecordFrame(
+      ids = await exportRecordIds(
         client,
+        idField,
         {
-          params: {
-            content: "record",
-            format: "csv",
-            type: "flat",
-            fields: [idField],
-            events: base.events,
-            filterLogic: base.filterLogic,
-            dateRangeBegin: base.dateRangeBegin,
-            dateRangeEnd: base.dateRangeEnd,
-          },
-          retry: true,
-          signal,
+          events: base.events,
+          filterLogic: base.filterLogic,
+          dateRangeBegin: base.dateRangeBegin,
+          dateRangeEnd: base.dateRangeEnd,
         },
-        (bytes) => tracker.step(bytes, 0),
-        (bytes) =>
-          // Only the id column is read (the rest of each line is skipped).
-          parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === idField ? [idField] : undefined),
+        signal,
+        tracker,
       );
-      if (frameColumns(idFrame)[0] !== idField) {
-        throw new RedcapResponseError(
-          "record",
-          "shape",
-          `the id export has no "${idField}" column`,
-        );
-      }
-      ids = frameHeight(idFrame) === 0
-        ? []
-        : (idFrame.getColumn(idField).unique({ maintainOrder: true })
-          .toArray() as (string | null)[]).filter((id): id is string => id !== null);
       // A reader's frames are flat (readEavRecords): checked by the record-id column.
       idColumn = type === "eav" && !readCsv ? "record" : idField;
     }
@@ -336,6 +316,70 @@ export async function exportRecordsWith(
   }
 }
 
+/** What narrows an export of record ids. */
+export interface RecordIdFilters {
+  events?: readonly string[];
+  filterLogic?: string;
+  dateRangeBegin?: string;
+  dateRangeEnd?: string;
+}
+
+/**
+ * The distinct record ids an export would hold, in export order: a flat CSV export of the
+ * record-id field alone, of which only the id column is read. It counts as one step of
+ * **tracker** (its own when none is given).
+ *
+ * @throws {TypeError} For a filter of the wrong type (as `exportRecords` checks it).
+ * @throws {RedcapResponseError} When the answer has no record-id column.
+ */
+export async function exportRecordIds(
+  client: RedcapClient,
+  idField: string,
+  filters: RecordIdFilters,
+  signal?: AbortSignal,
+  tracker?: ProgressTracker,
+): Promise<string[]> {
+  const own = tracker ?? new ProgressTracker("record", 1, internals(client).progress);
+  try {
+    const idFrame = await requestRecordFrame(
+      client,
+      {
+        params: {
+          content: "record",
+          format: "csv",
+          type: "flat",
+          fields: [idField],
+          events: checkList("export records", "events", filters.events),
+          filterLogic: checkString("export records", "filterLogic", filters.filterLogic),
+          dateRangeBegin: checkTimestamp(
+            "export records",
+            "dateRangeBegin",
+            filters.dateRangeBegin,
+          ),
+          dateRangeEnd: checkTimestamp("export records", "dateRangeEnd", filters.dateRangeEnd),
+        },
+        retry: true,
+        signal,
+      },
+      (bytes) => own.step(bytes, 0),
+      (bytes) =>
+        // Only the id column is read (the rest of each line is skipped).
+        parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === idField ? [idField] : undefined),
+    );
+    if (frameColumns(idFrame)[0] !== idField) {
+      throw new RedcapResponseError("record", "shape", `the id export has no "${idField}" column`);
+    }
+    return frameHeight(idFrame) === 0
+      ? []
+      : (idFrame.getColumn(idField).unique({ maintainOrder: true }).toArray() as (
+        | string
+        | null
+      )[]).filter((id): id is string => id !== null);
+  } finally {
+    if (!tracker) own.finish();
+  }
+}
+
 /**
  * One record request. An empty CSV body is ambiguous: a failure under load (rAPI #280), or an
  * empty result from servers that send no header (REDCapR #624). After the transport's retries,
@@ -362,8 +406,9 @@ async function requestRecordFrame(
   }
 }
 
-/** Throws when a batch lacks ids that the id export listed. */
-function checkBatchIds(
+/** Throws when a batch lacks ids that the id export listed (deleted or renamed meanwhile, or
+ * the answer was cut short). */
+export function checkBatchIds(
   frame: pl.DataFrame,
   idColumn: string,
   batch: readonly string[],
