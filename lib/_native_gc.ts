@@ -8,17 +8,11 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 
-type Gc = (options?: { type: "major" | "minor" }) => void;
+type Gc = () => void;
 let collect: Gc | null | undefined;
 
-/**
- * Runs a full garbage collection when the runtime allows it; a no-op otherwise. With
- * `minor`, only a scavenge of the young generation: far cheaper, and enough to free the
- * frames made since the last one.
- *
- * @param kind `major` (full) or `minor` (young generation only).
- */
-export function collectNativeGarbage(kind: "major" | "minor" = "major"): void {
+/** Runs a full garbage collection when the runtime allows it; a no-op otherwise. */
+export function collectNativeGarbage(): void {
   if (collect === undefined) {
     collect = null;
     try {
@@ -33,8 +27,7 @@ export function collectNativeGarbage(kind: "major" | "minor" = "major"): void {
       collect = null;
     }
   }
-  if (kind === "minor") collect?.({ type: "minor" });
-  else collect?.();
+  collect?.();
 }
 
 /**
@@ -53,7 +46,7 @@ export function nativeGarbageCollector(aboveMiB: number, growthMiB: number): () 
   return () => {
     const rss = Deno.memoryUsage().rss / (1024 * 1024);
     if (rss < aboveMiB || rss - last < growthMiB) return false;
-    collectNativeGarbage("major");
+    collectNativeGarbage();
     last = Deno.memoryUsage().rss / (1024 * 1024);
     return true;
   };

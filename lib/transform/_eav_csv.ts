@@ -219,10 +219,9 @@ class Interner {
     for (; this.#table[at] !== 0; at = (at + 1) & mask) {
       const entry = this.#table[at] - 1;
       const s = this.#starts[entry];
-      if (this.#ends[entry] - s !== length) continue;
-      let i = 0;
-      while (i < length && b[s + i] === b[start + i]) i++;
-      if (i === length) return this.#ids[entry];
+      if (this.#ends[entry] - s === length && sameBytes(b, s, b, start, length)) {
+        return this.#ids[entry];
+      }
     }
     const text = unquote(b, start, end);
     let id = this.#byString.get(text);
@@ -501,18 +500,9 @@ function keySpans(keys: readonly number[]): Int32Array {
   return Int32Array.from(spans);
 }
 
-/** Whether `name` has the bytes `b[start, end)`. */
-function sameName(name: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
-  if (name.length !== end - start) return false;
-  for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) return false;
-  return true;
-}
-
-/** Whether the record field in `ranges` has the bytes of the one in `prev`. */
-function sameRange(b: Uint8Array, ranges: readonly number[], prev: readonly number[]): boolean {
-  const length = ranges[1] - ranges[0];
-  if (prev[1] - prev[0] !== length) return false;
-  for (let i = 0; i < length; i++) if (b[prev[0] + i] !== b[ranges[0] + i]) return false;
+/** Whether `a[as, as + length)` and `b[bs, bs + length)` hold the same bytes. */
+function sameBytes(a: Uint8Array, as: number, b: Uint8Array, bs: number, length: number) {
+  for (let i = 0; i < length; i++) if (a[as + i] !== b[bs + i]) return false;
   return true;
 }
 
@@ -559,7 +549,10 @@ function readRows(
     const ns = fs[iField];
     const ne = fe[iField];
     let entry = last?.next;
-    if (!entry || !sameName(entry.name, b, ns, ne)) {
+    const nameLength = ne - ns;
+    if (
+      !entry || entry.name.length !== nameLength || !sameBytes(entry.name, 0, b, ns, nameLength)
+    ) {
       entry = (b[ns] !== QUOTE ? find(plan, b, ns, ne, hashOf(b, ns, ne)) : undefined) ??
         entryOf(plan, unquote(b, ns, ne));
       if (last) last.next = entry;
@@ -586,7 +579,11 @@ function readRows(
         ranges[2 * k] = c < 0 ? 0 : fs[c];
         ranges[2 * k + 1] = c < 0 ? 0 : fe[c];
       }
-      if (!record || !sameRange(b, ranges, prevRecord)) {
+      const recordLength = ranges[1] - ranges[0];
+      if (
+        !record || prevRecord[1] - prevRecord[0] !== recordLength ||
+        !sameBytes(b, prevRecord[0], b, ranges[0], recordLength)
+      ) {
         record = rows.recordRows(unquote(b, ranges[0], ranges[1]));
         prevRecord[0] = ranges[0];
         prevRecord[1] = ranges[1];
@@ -707,11 +704,7 @@ function find(
   const length = end - start;
   for (let at = hash & mask; table[at] !== 0; at = (at + 1) & mask) {
     const entry = list[table[at] - 1];
-    const name = entry.name;
-    if (name.length !== length) continue;
-    let i = 0;
-    while (i < length && name[i] === b[start + i]) i++;
-    if (i === length) return entry;
+    if (entry.name.length === length && sameBytes(entry.name, 0, b, start, length)) return entry;
   }
   return undefined;
 }

@@ -148,17 +148,15 @@ export function pivotEav(
   const split = heads.select(
     pl.struct(keyCols.map((c) => pl.col(c))).isDuplicated().any().alias("split"),
   ).getColumn("split").toArray()[0] as unknown;
-  let wide: pl.DataFrame;
-  if (split === false) {
-    const pivoted = segmented.select("_seg", "_c", "value")
-      .pivot("value", { index: "_seg", on: "_c", aggregateFunc: "first" });
-    wide = heads.hstack(pivoted.drop("_seg"));
-  } else {
-    // Some key's rows are apart: pivot on the key itself, in order of first appearance.
-    const pivoted = segmented.select(...keyCols, "_c", "value")
+  // Contiguous keys pivot on the segment number; a key whose rows are apart pivots on the key
+  // itself, in order of first appearance.
+  const wide = split === false
+    ? heads.hstack(
+      segmented.select("_seg", "_c", "value")
+        .pivot("value", { index: "_seg", on: "_c", aggregateFunc: "first" }).drop("_seg"),
+    )
+    : segmented.select(...keyCols, "_c", "value")
       .pivot("value", { index: keyCols, on: "_c", aggregateFunc: "first" });
-    wide = pivoted;
-  }
   const present = wide.columns.filter((c) => /^[0-9]+$/.test(c) && c !== String(idSlot))
     .join(",");
   let out = plan.out.get(present);
