@@ -629,41 +629,82 @@ function writeBatch(b: Uint8Array, rows: FlatRows, options: EavCsvOptions): Uint
   const columns = options.columns.map(() => new StringColumn(order.length));
   // Which column each value slot and key field goes to (-1: not asked for).
   const columnOfSlot = new Int32Array(plan.targets.length).fill(-1);
-  const keyColumns: [number, number][] = [];
+  // Key columns as pairs of (column, key field).
+  const keyColumns: number[] = [];
   options.columns.forEach((c, j) => {
     const slot = plan.slotOf.get(c);
     if (slot !== undefined) columnOfSlot[slot] = j;
-    else if (KEYS.includes(c)) keyColumns.push([j, KEYS.indexOf(c)]);
+    else if (KEYS.includes(c)) keyColumns.push(j, KEYS.indexOf(c));
   });
-  // Per form mask: the checkbox and form-status columns that are `0` when blank.
-  const zeroColumns = rows.masks.map((mask) =>
-    Int32Array.from(
-      options.columns.flatMap((c, j) => {
-        const slot = plan.slotOf.get(c);
-        const form = slot === undefined ? -1 : plan.fillForm[slot];
-        return form >= 0 && mask[form] === 1 ? [j] : [];
-      }),
-    )
-  );
-  const keys = rows.keys.data;
+  // Per form mask: the checkbox and form-status columns that are `0` when blank, as one list
+  // (`zeroColumns`) and where each mask's part starts (`zeroStart`).
+  const zeroColumns: number[] = [];
+  const zeroStart = new Int32Array(rows.masks.length + 1);
+  rows.masks.forEach((mask, m) => {
+    options.columns.forEach((c, j) => {
+      const slot = plan.slotOf.get(c);
+      const form = slot === undefined ? -1 : plan.fillForm[slot];
+      if (form >= 0 && mask[form] === 1) zeroColumns.push(j);
+    });
+    zeroStart[m + 1] = zeroColumns.length;
+  });
+  const layout: RowLayout = {
+    b,
+    columns,
+    first,
+    cells,
+    columnOfSlot,
+    keyColumns,
+    keys: rows.keys.data,
+    zeroColumns,
+    zeroStart,
+  };
+  const masks = rows.mask.data;
   for (let row = 0; row < order.length; row++) {
     const r = order[row];
-    for (let i = first[r] * 4, last = first[r + 1] * 4; i < last; i += 4) {
-      const j = columnOfSlot[cells[i + 1]];
-      if (j < 0 || columns[j].row > row) continue; // not asked for, or not the first value
-      const start = cells[i + 2];
-      if (start === CHECKED) columns[j].byte(row, 49); // "1"
-      else writeField(columns[j], row, b, start, cells[i + 3]);
-    }
-    for (const [j, k] of keyColumns) {
-      writeField(columns[j], row, b, keys[r * 8 + 2 * k], keys[r * 8 + 2 * k + 1]);
-    }
-    for (const j of zeroColumns[rows.mask.data[r]]) {
-      if (columns[j].row <= row) columns[j].byte(row, 48); // "0"
-    }
+    writeRow(layout, row, r, masks[r]);
   }
-  for (const column of columns) column.end(order.length);
+  for (let j = 0; j < columns.length; j++) columns[j].end(order.length);
   return ipcStream(options.schema, columns, order.length);
+}
+
+/** What {@linkcode writeRow} writes with: the body, the columns, the cells grouped by row
+ * (`first`, `cells`), and the plain-integer maps built by `writeBatch`. */
+interface RowLayout {
+  b: Uint8Array;
+  columns: StringColumn[];
+  first: Int32Array;
+  cells: Int32Array;
+  columnOfSlot: Int32Array;
+  keyColumns: number[];
+  keys: Int32Array;
+  zeroColumns: number[];
+  zeroStart: Int32Array;
+}
+
+/**
+ * Writes flat row `r` as output row `row`: its values (the first of each column), its key
+ * fields, and `0` in the blank checkbox and form-status columns of its form mask `mask`. A
+ * function of its own, with indexed loops only: as a loop inside `writeBatch` (with iterators)
+ * V8 compiled it again for nearly every body, which cost 5–10% of the conversion.
+ */
+function writeRow(layout: RowLayout, row: number, r: number, mask: number): void {
+  const { b, columns, cells, columnOfSlot, keyColumns, keys, zeroColumns, zeroStart } = layout;
+  for (let i = layout.first[r] * 4, last = layout.first[r + 1] * 4; i < last; i += 4) {
+    const j = columnOfSlot[cells[i + 1]];
+    if (j < 0 || columns[j].row > row) continue; // not asked for, or not the first value
+    const start = cells[i + 2];
+    if (start === CHECKED) columns[j].byte(row, 49); // "1"
+    else writeField(columns[j], row, b, start, cells[i + 3]);
+  }
+  for (let i = 0; i < keyColumns.length; i += 2) {
+    const k = r * 8 + 2 * keyColumns[i + 1];
+    writeField(columns[keyColumns[i]], row, b, keys[k], keys[k + 1]);
+  }
+  for (let i = zeroStart[mask], last = zeroStart[mask + 1]; i < last; i++) {
+    const column = columns[zeroColumns[i]];
+    if (column.row <= row) column.byte(row, 48); // "0"
+  }
 }
 
 /** Writes a CSV field's text as the cell of `row` (quotes off, doubled quotes single,
