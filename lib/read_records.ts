@@ -334,25 +334,27 @@ export async function readRecords(
  * A flat CSV export (in batches when large, as `exportRecords` does) read as one frame: the
  * batches' bodies are joined under one header and parsed once, because a frame read in one
  * piece casts about twice as fast as one stacked from batches. Each batch is still checked as
- * it arrives (complete body; every record asked for, from its first column read alone). When
- * a batch came back another way (the JSON retry of an empty body), the export is read as
- * `exportRecords` reads it.
+ * it arrives (complete body; every record asked for, from its first column read alone). The
+ * body of a single request is read whole at once. When a batch came back another way (the
+ * JSON retry of an empty body), the export is read as `exportRecords` reads it.
  */
 async function exportJoinedCsv(
   client: RedcapClient,
   request: ExportRecordsOptions,
 ): Promise<pl.DataFrame> {
   const bodies: Uint8Array[] = [];
-  const ids = await exportRecordsWith(client, request, (bytes, batch, checked) => {
+  const frame = await exportRecordsWith(client, request, (bytes, batch, checked, whole) => {
+    if (whole) return parseRedcapCsv(bytes, "record");
+    bodies[batch] = bytes;
     // Only the record ids, for the batch check (nothing when there is none).
-    const idOnly = checked
+    return checked
       ? parseRedcapCsv(bytes, "record", [csvHeader(bytes)[0]])
       : (checkCsvBody(bytes, "record"), pl.DataFrame());
-    bodies[batch] = bytes;
-    return idOnly;
   });
+  // Read whole (a single request), or every batch came back as JSON: nothing to join.
+  if (bodies.length === 0) return frame;
   const parts = [...bodies.keys()].map((i) => bodies[i]);
-  if (parts.some((b) => b === undefined) || frameColumns(ids).length > 1) {
+  if (parts.some((b) => b === undefined) || frameColumns(frame).length > 1) {
     return client.exportRecords(request);
   }
   return parseRedcapCsv(joinCsv(parts), "record");

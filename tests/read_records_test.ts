@@ -480,6 +480,52 @@ Deno.test("readRecords() joins batched CSV bodies into one frame, checks each ba
   deepStrictEqual(joined.invalid.toRecords(), all.invalid.toRecords());
 });
 
+Deno.test("readRecords() reads a single request's body once, checks it against the id export, and takes its JSON retry as is", async () => {
+  const server = createTestServer();
+  const all = await readRecords(clientOf(server), { batchSize: Infinity });
+  const requests: string[] = [];
+  let emptyCsv = false;
+  let dropLast = false;
+  const answer = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const params = new URLSearchParams(String(init?.body));
+    const dataExport = params.get("content") === "record" && !params.has("fields[0]");
+    if (dataExport) requests.push(`${params.get("format")}`);
+    if (dataExport && emptyCsv && params.get("format") === "csv") {
+      return Promise.resolve(new Response("", { status: 200 }));
+    }
+    if (dataExport && dropLast) {
+      // A record deleted between the id export and the data export.
+      params.set(
+        "filterLogic",
+        `[record_id] <> "${all.data.getColumn("record_id").toArray().at(-1)}"`,
+      );
+      return server.fetch(input, { ...init, body: params });
+    }
+    return server.fetch(input, init);
+  }) as typeof fetch;
+  const client = () =>
+    new RedcapClient("http://redcap.test/api/", server.token, {
+      fetch: answer,
+      progressBar: false,
+      retry: 1,
+    });
+  // Default batching, few records: ids first, then one request whose frame is the result.
+  const few = await readRecords(client());
+  deepStrictEqual(few.data.toRecords(), all.data.toRecords());
+  deepStrictEqual(requests, ["csv"]);
+  // The same request answered by an empty CSV body, then in JSON: that frame, not a re-export.
+  requests.length = 0;
+  emptyCsv = true;
+  const retried = await readRecords(client(), { batchSize: Infinity });
+  deepStrictEqual(retried.data.toRecords(), all.data.toRecords());
+  deepStrictEqual(requests, ["csv", "json"]);
+  // The single request is still checked against the id export.
+  emptyCsv = false;
+  dropLast = true;
+  const last = String(all.data.getColumn("record_id").toArray().at(-1));
+  await rejects(readRecords(client()), new RegExp(`batch 1 of 1 lacks 1 of .*"${last}"`));
+});
+
 Deno.test("readEavRecords() names the records a batch lacks (deleted or renamed during the read)", async () => {
   const server = createTestServer();
   let eavBatches = 0;

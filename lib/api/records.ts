@@ -164,11 +164,13 @@ export function exportRecords(
 }
 
 /** Reads the CSV body of batch **batch** as a frame; **checked**: whether the frame will be
- * checked for the batch's records (by its record-id column). A single request is batch 0. */
+ * checked for the batch's records (by its record-id column); **whole**: the body is the whole
+ * export (a single request, batch 0), so the frame is the export's result. */
 export type BatchCsvReader = (
   bytes: Uint8Array,
   batch: number,
   checked: boolean,
+  whole: boolean,
 ) => pl.DataFrame | Promise<pl.DataFrame>;
 
 /**
@@ -182,8 +184,8 @@ export async function exportRecordsWith(
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
-  const readBatch = (batch: number, checked: boolean): CsvReader | undefined =>
-    readCsv && ((bytes) => readCsv(bytes, batch, checked));
+  const readBatch = (batch: number, checked: boolean, whole = false): CsvReader | undefined =>
+    readCsv && ((bytes) => readCsv(bytes, batch, checked, whole));
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -261,7 +263,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
-        readBatch(0, false),
+        readBatch(0, false, true),
       );
     }
     let ids: string[];
@@ -292,7 +294,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base }, retry: true, signal },
         (bytes) => tracker.step(bytes, ids.length),
-        readBatch(0, idColumn !== undefined),
+        readBatch(0, idColumn !== undefined, true),
       );
       if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
       return frame;
