@@ -30,7 +30,7 @@ export function ipcSchema(columns: readonly string[]): Uint8Array {
 export class EavCsvConverter {
   readonly #plan: EavCsvPlan;
   readonly #options: EavCsvOptions;
-  /** The worker (started on the second body); `null` when unavailable or not wanted. (One:
+  /** The worker (started on the second body); `null` when unavailable or closed. (One:
    * a second one on a two-core machine only takes cores from Polars.) */
   #worker: Worker | null | undefined;
   #calls = 0;
@@ -41,12 +41,10 @@ export class EavCsvConverter {
    * @param plan The dictionary's plan.
    * @param columns The flat columns, in order.
    * @param flatRows Keep only the flat export's rows.
-   * @param useWorker Convert the second and later bodies on a worker.
    */
-  constructor(plan: EavCsvPlan, columns: readonly string[], flatRows: boolean, useWorker = true) {
+  constructor(plan: EavCsvPlan, columns: readonly string[], flatRows: boolean) {
     this.#plan = plan;
     this.#options = { columns, flatRows, schema: ipcSchema(columns) };
-    if (!useWorker) this.#worker = null;
   }
 
   /** The flat String frame of an EAV CSV body (the body is handed over: do not use it after). */

@@ -150,66 +150,48 @@ function planColumn(column: string, dictionary: DataDictionary, notes: string[])
 /**
  * The typed expression of one column, null where the value does not cast. Whether a value is
  * invalid is then "present in the raw column but null in the typed one", so each value is
- * parsed once. Returns `undefined` for kinds that cannot fail (text).
+ * parsed once. Text only turns `""` into null.
  */
-function castExpr(
-  plan: Plan,
-  raw: pl.Expr,
-  options: Required<CastRecordsOptions>,
-): { value: pl.Expr; canFail: boolean } {
+function castExpr(plan: Plan, raw: pl.Expr, options: Required<CastRecordsOptions>): pl.Expr {
   const nul = pl.lit(null);
   switch (plan.kind) {
     case "id":
     case "string":
-      return {
-        value: pl.when(raw.eq(pl.lit(""))).then(nul).otherwise(raw).cast(pl.String),
-        canFail: false,
-      };
+      return pl.when(raw.eq(pl.lit(""))).then(nul).otherwise(raw).cast(pl.String);
     case "integer":
-      return { value: raw.cast(pl.Int64, false), canFail: true };
+      return raw.cast(pl.Int64, false);
     case "number": {
       const text = plan.info?.decimalComma ? raw.str.replace(",", ".", true) : raw;
       const parsed = text.cast(pl.Float64, false);
       // NaN and infinities (e.g. a calc error) are not numbers REDCap would store.
-      return {
-        value: pl.when(parsed.isFinite()).then(parsed).otherwise(nul).cast(pl.Float64),
-        canFail: true,
-      };
+      return pl.when(parsed.isFinite()).then(parsed).otherwise(nul).cast(pl.Float64);
     }
-    case "date": {
+    case "date":
       // Polars' own ISO cast (non-strict) is twice as fast as strptime; the length check keeps
       // it to `YYYY-MM-DD`.
-      const value = pl.when(raw.str.lengths().eq(10)).then(raw.cast(pl.Date, false))
+      return pl.when(raw.str.lengths().eq(10)).then(raw.cast(pl.Date, false))
         .otherwise(nul).cast(pl.Date);
-      return { value, canFail: true };
-    }
     case "datetime": {
       // One parse with seconds: `HH:MM` values get `:00` first (a failed parse is slow in
       // Polars, so never parse with a format most values do not have).
       const n = raw.str.lengths();
       const full = pl.when(n.eq(16)).then(raw.add(pl.lit(":00"))).when(n.eq(19))
         .then(raw).otherwise(nul).cast(pl.String);
-      const value = full.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(
-        pl.Datetime("ms"),
-      );
-      return { value, canFail: true };
+      return full.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms"));
     }
     case "time": {
       const ok = raw.str.contains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
-      return { value: pl.when(ok).then(raw).otherwise(nul).cast(pl.String), canFail: true };
+      return pl.when(ok).then(raw).otherwise(nul).cast(pl.String);
     }
-    case "boolean": {
+    case "boolean":
       // yesno and truefalse fields as labels (checkbox columns have no codes here).
       if (options.labels === "label" && plan.codes?.length) {
-        return { value: mapCodes(raw, plan.codes, "label"), canFail: true };
+        return mapCodes(raw, plan.codes, "label");
       }
-      const value = pl.when(raw.eq(pl.lit("1"))).then(pl.lit(true))
+      return pl.when(raw.eq(pl.lit("1"))).then(pl.lit(true))
         .when(raw.eq(pl.lit("0"))).then(pl.lit(false)).otherwise(nul).cast(pl.Bool);
-      return { value, canFail: true };
-    }
-    case "categorical": {
-      return { value: mapCodes(raw, plan.codes ?? [], options.labels), canFail: true };
-    }
+    case "categorical":
+      return mapCodes(raw, plan.codes ?? [], options.labels);
   }
 }
 
@@ -345,7 +327,7 @@ export function castRecords(
   const textExprs = [
     ...(kept.length > 0 ? [pl.cols(kept)] : []),
     ...(emptied.length > 0
-      ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).value.keepName()]
+      ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).keepName()]
       : []),
   ];
   const data = strings.select(...typedExprs, ...textExprs).select(...strings.columns);
@@ -382,7 +364,7 @@ export function castRecords(
     }
     const nulled = plan.checkboxMissingCode !== undefined ? 0 : nMissing;
     if (lost - nulled <= 0) return;
-    const { value } = castExpr(plan, raw, resolved);
+    const value = castExpr(plan, raw, resolved);
     let bad = raw.neq(pl.lit("")).fillNull(false).and(value.isNull());
     if (missing) bad = bad.and(missing.not());
     const part = strings.lazy().filter(bad).select(
@@ -463,35 +445,32 @@ function castPlan(
     if (group) group.columns.push(plan.column);
     else groups.set(key, { plan, columns: [plan.column] });
   }
-  // A missing-data code only needs masking where it would cast to a value (text, or a
-  // numeric code in a number field); elsewhere the cast already gives null.
-  const masked = [...groups.values()].map(({ plan }) => {
-    const kind = missingKind(plan, codes, resolved);
-    return {
-      plan,
-      values: kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
-    };
-  });
-  const survives = masked.map(({ plan, values }) => mayCast(plan, values));
   const typedExprs: pl.Expr[] = [];
   const checkboxCodeColumns: string[] = [];
   const text: string[] = [];
-  [...groups.values()].forEach(({ plan, columns }, i) => {
-    if ((plan.kind === "id" || plan.kind === "string") && !survives[i]) {
+  for (const { plan, columns } of groups.values()) {
+    const kind = missingKind(plan, codes, resolved);
+    // A missing-data code only needs masking where it would cast to a value (text, or a
+    // numeric code in a number field); elsewhere the cast already gives null.
+    const masks = mayCast(
+      plan,
+      kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
+    );
+    if ((plan.kind === "id" || plan.kind === "string") && !masks) {
       text.push(...columns);
-      return;
+      continue;
     }
     const raw = pl.cols(columns);
-    const { value } = castExpr(plan, raw, resolved);
-    if (missingKind(plan, codes, resolved) === "checkbox") checkboxCodeColumns.push(...columns);
-    const missing = survives[i] ? missingMask(plan, raw, codes, resolved) : undefined;
+    const value = castExpr(plan, raw, resolved);
+    if (kind === "checkbox") checkboxCodeColumns.push(...columns);
+    const missing = masks ? missingMask(plan, raw, codes, resolved) : undefined;
     typedExprs.push(
       missing
         ? pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan, resolved))
           .keepName()
         : value.keepName(),
     );
-  });
+  }
   const plan = { plans, typedExprs, text, checkboxCodeColumns, notes };
   if (cache.size > 16) cache.clear();
   cache.set(cacheKey, plan);

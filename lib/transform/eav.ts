@@ -6,6 +6,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { frameHeight } from "../api/_frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";
@@ -322,11 +323,6 @@ function outExprs(plan: PivotPlan, dictionary: DataDictionary, present: Set<stri
     }
     return current.alias(column);
   });
-}
-
-/** Rows in frame order, `0` when the frame has no columns. */
-function frameHeight(df: pl.DataFrame): number {
-  return df.getColumns()[0]?.len() ?? 0;
 }
 
 /** Whether a form belongs to a flat row (designated, repeating or not as the row is). */
