@@ -608,10 +608,9 @@ export async function readEavRecords(
     }, format === "csv" ? readCsv : undefined);
     if (flat.has(eav)) return eav;
     if (frameHeight(eav) === 0) return emptyFrame(columns);
-    // EAV CSV is CSV-injection sanitised (a TAB before values starting with = - + @), and
-    // REDCap's flat export leaves out an event's base row holding nothing but the record id
-    // when repeat instances of the event follow it: the pivot undoes the one and does the other.
-    return pivotEav(eav, dictionary, { flatRows: true, unescapeCsv: format === "csv" })
-      .select(...columns);
+    // A JSON or XML body (also the JSON retry of an empty CSV body): not CSV-injection
+    // escaped, so nothing to unescape. REDCap's flat export leaves out an event's base row
+    // holding nothing but the record id when repeat instances of the event follow it.
+    return pivotEav(eav, dictionary, { flatRows: true }).select(...columns);
   }
 }

@@ -526,6 +526,34 @@ Deno.test("readRecords() reads a single request's body once, checks it against t
   await rejects(readRecords(client()), new RegExp(`batch 1 of 1 lacks 1 of .*"${last}"`));
 });
 
+Deno.test("readEavRecords() keeps a JSON retry's values as they are (only EAV CSV is TAB-escaped)", async () => {
+  const server = createTestServer();
+  const direct = clientOf(server);
+  await direct.importRecords([
+    { record_id: "1", redcap_event_name: "screening_arm_1", first_name: "\t=Ann" },
+  ]);
+  const options = { records: ["1"], fields: ["first_name"] };
+  const json = await readEavRecords(direct, { ...options, format: "json" });
+  ok(json.data.getColumn("first_name").toArray().includes("\t=Ann"));
+  // The EAV CSV answer is an empty body: the client asks again in JSON.
+  const emptyCsv = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const params = new URLSearchParams(String(init?.body));
+    if (params.get("type") === "eav" && params.get("format") === "csv") {
+      return Promise.resolve(new Response("", { status: 200 }));
+    }
+    return server.fetch(input, init);
+  }) as typeof fetch;
+  const retried = await readEavRecords(
+    new RedcapClient("http://redcap.test/api/", server.token, {
+      fetch: emptyCsv,
+      progressBar: false,
+      retry: 1,
+    }),
+    options,
+  );
+  deepStrictEqual(retried.data.toRecords(), json.data.toRecords());
+});
+
 Deno.test("readEavRecords() names the records a batch lacks (deleted or renamed during the read)", async () => {
   const server = createTestServer();
   let eavBatches = 0;
