@@ -25,6 +25,7 @@ const KNOWN: BenchEntry[] = [
   { file: "write_bench.ts", mode: "bench" },
   { file: "client_bench.ts", mode: "bench", flags: ["--v8-flags=--expose-gc"] },
   { file: "frames_bench.ts", mode: "run" },
+  { file: "wide_bench.ts", mode: "bench" },
   { file: "server_bench.ts", mode: "run" },
 ];
 

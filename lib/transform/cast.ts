@@ -9,6 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
+import { frameColumns, rechunkShort } from "../api/_frame.ts";
 
 /** Options for {@linkcode castRecords}. */
 export interface CastRecordsOptions {
@@ -244,7 +245,7 @@ const MISSING_SCHEMA = {
 };
 
 function keyExprs(df: pl.DataFrame, dictionary: DataDictionary): pl.Expr[] {
-  const has = new Set(df.columns);
+  const has = new Set(frameColumns(df));
   const id = dictionary.recordIdField;
   const instance = pl.col("redcap_repeat_instance").cast(pl.String);
   return [
@@ -309,10 +310,10 @@ export function castRecords(
     labels: options.labels ?? "code",
     missingDataCodes: options.missingDataCodes ?? true,
   };
-  const strings = asStrings(df);
+  const strings = rechunkShort(asStrings(df));
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
   const { plans, typedExprs, text, checkboxCodeColumns, notes: planNotes } = castPlan(
-    strings.columns,
+    frameColumns(strings),
     dictionary,
     resolved,
     codes,
@@ -330,7 +331,7 @@ export function castRecords(
       ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).keepName()]
       : []),
   ];
-  const data = strings.select(...typedExprs, ...textExprs).select(...strings.columns);
+  const data = strings.select(...typedExprs, ...textExprs).select(...frameColumns(strings));
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
   // null counts are free, so only columns that lost values are searched.
@@ -504,20 +505,23 @@ function dtypeOf(plan: Plan, options: Required<CastRecordsOptions>): pl.DataType
  * JSON numbers) without `.0`, Booleans as `1`/`0`.
  */
 function asStrings(df: pl.DataFrame): pl.DataFrame {
-  if (df.dtypes.every((d) => d.equals(pl.String))) return df;
-  return df.select(...df.columns.map((c, i) => {
-    const d = df.dtypes[i];
-    const col = pl.col(c);
-    if (d.equals(pl.Float64) || d.equals(pl.Float32)) {
-      return pl.when(col.eq(col.floor())).then(col.cast(pl.Int64).cast(pl.String))
-        .otherwise(col.cast(pl.String)).alias(c);
-    }
-    if (d.equals(pl.Bool)) {
-      return pl.when(col).then(pl.lit("1")).when(col.not()).then(pl.lit("0")).otherwise(
-        pl.lit(null),
-      )
-        .cast(pl.String).alias(c);
-    }
-    return col.cast(pl.String).alias(c);
-  }));
+  const dtypes = df.dtypes;
+  if (dtypes.every((d) => d.equals(pl.String))) return df;
+  return df.select(
+    ...frameColumns(df).map((c, i) => {
+      const d = dtypes[i];
+      const col = pl.col(c);
+      if (d.equals(pl.Float64) || d.equals(pl.Float32)) {
+        return pl.when(col.eq(col.floor())).then(col.cast(pl.Int64).cast(pl.String))
+          .otherwise(col.cast(pl.String)).alias(c);
+      }
+      if (d.equals(pl.Bool)) {
+        return pl.when(col).then(pl.lit("1")).when(col.not()).then(pl.lit("0")).otherwise(
+          pl.lit(null),
+        )
+          .cast(pl.String).alias(c);
+      }
+      return col.cast(pl.String).alias(c);
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { mapCodes } from "./_codes.ts";
+import { frameColumns } from "../api/_frame.ts";
 
 /** Options for {@linkcode labelRecords}. */
 export interface LabelRecordsOptions {
@@ -151,7 +152,7 @@ export function labelRecords(
     ...readColumnLabels(df),
   };
   const listed = new Set<string>();
-  for (const column of df.columns) {
+  for (const column of frameColumns(df)) {
     const info = dictionary.columnInfo(column);
     const field = info?.field ? dictionary.field(info.field) : undefined;
     if (info?.role === "checkbox" && checkboxes === "list") {

@@ -7,6 +7,7 @@
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
+import { frameColumns } from "../api/_frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";
@@ -41,7 +42,7 @@ function hasData(df: pl.DataFrame, column: string, checkbox: boolean): pl.Expr {
 
 /** Text of a structural column, `""` when absent or null. */
 function structural(df: pl.DataFrame, column: string): pl.Expr {
-  return df.columns.includes(column)
+  return frameColumns(df).includes(column)
     ? pl.col(column).cast(pl.String).fillNull(pl.lit(""))
     : pl.lit("");
 }
@@ -114,14 +115,14 @@ export function splitInstruments(
 ): Map<string, pl.DataFrame> {
   const { forms, keepEmptyRows = false } = options;
   const id = dictionary.recordIdField;
-  if (!df.columns.includes(id)) {
+  if (!frameColumns(df).includes(id)) {
     throw new TypeError(`Cannot split instruments: the frame has no record-id column "${id}"`);
   }
   for (const f of forms ?? []) {
     if (!dictionary.form(f)) throw new TypeError(`Cannot split instruments: unknown form "${f}"`);
   }
   const wanted = forms ? new Set(forms) : undefined;
-  const has = new Set(df.columns);
+  const has = new Set(frameColumns(df));
   const labels = { ...dictionary.columnLabels(), ...readColumnLabels(df) };
   const result = new Map<string, pl.DataFrame>();
   for (const form of dictionary.forms) {

@@ -6,7 +6,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight, rechunkShort } from "../api/_frame.ts";
 import type { ImportIssue } from "./validate.ts";
 
 /** What {@linkcode serializeFrame} returns. */
@@ -210,6 +210,7 @@ export function wireToText(wire: pl.DataFrame, datetimeFormat?: string): pl.Data
  * @returns The raw frame, serialisation issues and dropped columns.
  */
 export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary): SerializedFrame {
+  frame = rechunkShort(frame);
   const issues: ImportIssue[] = [];
   const dropped: string[] = [];
   const exprs: pl.Expr[] = [];

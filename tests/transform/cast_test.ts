@@ -2,12 +2,15 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
+import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
+import { splitInstruments } from "../../lib/transform/split_instruments.ts";
 import { columnLabels, labelRecords } from "../../lib/transform/label.ts";
 import { clinic, rows } from "./_fixtures.ts";
 import { generate } from "./_generate.ts";
 
 function dtypes(df: pl.DataFrame): Record<string, string> {
-  return Object.fromEntries(df.columns.map((c, i) => [c, String(df.dtypes[i])]));
+  const types = df.dtypes;
+  return Object.fromEntries(frameColumns(df).map((c, i) => [c, String(types[i])]));
 }
 
 Deno.test("castRecords() gives each column the dtype of its field type", () => {
@@ -235,4 +238,69 @@ Deno.test("castRecords() nulls nothing silently: each present value is typed, in
       );
     }
   }
+});
+
+Deno.test("castRecords() merges short chunks (as Polars' CSV reader cuts small bodies) and casts them alike", () => {
+  const { dd, flat } = clinic();
+  // One chunk per row, as a CSV read of a small body gives (33 chunks of a few rows).
+  const height = flat.shape.height;
+  const chunked = pl.concat(
+    Array.from({ length: height }, (_, i) => flat.slice(i, 1)),
+    { how: "vertical", rechunk: false },
+  );
+  ok(chunked.nChunks() > 1);
+  const a = castRecords(chunked, dd);
+  const b = castRecords(flat.rechunk(), dd);
+  assertEquals(a.data.nChunks(), 1);
+  ok(a.data.frameEqual(b.data, true));
+  ok(a.invalid.frameEqual(b.invalid, true));
+  ok(a.missing.frameEqual(b.missing, true));
+  assertEquals(a.invalid.shape.height, 6);
+});
+
+Deno.test("castRecords(), labelRecords(), splitInstruments() read projects with fields called columns, shape, height", () => {
+  // nodejs-polars resolves `df.columns`, `df.shape`, `df.height` to columns of those names.
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    {
+      field_name: "columns",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "integer",
+    },
+    {
+      field_name: "shape",
+      form_name: "f",
+      field_type: "radio",
+      select_choices_or_calculations: "1, Round | 2, Square",
+    },
+    {
+      field_name: "height",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "number",
+    },
+  ]);
+  const raw = pl.DataFrame({
+    id: ["1", "2"],
+    columns: ["3", "x"],
+    shape: ["2", "1"],
+    height: ["1.5", ""],
+    f_complete: ["2", "0"],
+  });
+  const { data, invalid } = castRecords(raw, dd);
+  assertEquals(dtypes(data), {
+    id: String(pl.String),
+    columns: String(pl.Int64),
+    shape: String(pl.Categorical),
+    height: String(pl.Float64),
+    f_complete: String(pl.Categorical),
+  });
+  assertEquals(rows(data)[0], { id: "1", columns: 3, shape: "2", height: 1.5, f_complete: "2" });
+  assertEquals(rows(invalid).map((r) => [r.field, r.value]), [["columns", "x"]]);
+  const labelled = labelRecords(data, dd, { labels: "both" });
+  assertEquals(rows(labelled)[0].shape__label, "Square");
+  const form = splitInstruments(data, dd).get("f")!;
+  assertEquals(frameColumns(form), ["id", "columns", "shape", "height", "f_complete"]);
+  assertEquals(frameHeight(form), 2);
 });
