@@ -87,19 +87,21 @@ export async function readDictionary(
     fieldNames: fieldNames as FieldNameRow[],
     instruments: instruments as InstrumentRow[],
   };
-  if (Number(projectInfo.is_longitudinal) === 1) {
-    const [events, arms, mapping] = await Promise.all([
-      client.exportEvents(),
-      client.exportArms(),
-      client.exportInstrumentEventMappings(),
-    ]);
+  // The rest of the structure in one round of requests (each is a round trip to the server).
+  const longitudinal = Number(projectInfo.is_longitudinal) === 1;
+  const repeating = Number(projectInfo.has_repeating_instruments_or_events ?? 0) === 1;
+  const [events, arms, mapping, repeatingRows] = await Promise.all([
+    longitudinal ? client.exportEvents() : undefined,
+    longitudinal ? client.exportArms() : undefined,
+    longitudinal ? client.exportInstrumentEventMappings() : undefined,
+    repeating ? client.exportRepeatingFormsEvents() : undefined,
+  ]);
+  if (longitudinal) {
     structure.events = events as EventRow[];
     structure.arms = arms as ArmRow[];
     structure.formEventMapping = mapping as FormEventMappingRow[];
   }
-  if (Number(projectInfo.has_repeating_instruments_or_events ?? 0) === 1) {
-    structure.repeating = await client.exportRepeatingFormsEvents() as RepeatingRow[];
-  }
+  if (repeating) structure.repeating = repeatingRows as RepeatingRow[];
   signal?.throwIfAborted();
   return DataDictionary.fromMetadata(metadata.toRecords(), structure);
 }

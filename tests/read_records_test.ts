@@ -399,6 +399,33 @@ Deno.test("readDictionary() reads a classic project without asking for events", 
   throw new Error("no classic project among the seeds");
 });
 
+Deno.test("readDictionary() asks for the structure in two rounds of concurrent requests", async () => {
+  const store = RedcapStore.open();
+  const { tokens } = loadProject(store, "demo");
+  const handler = createRedcapHandler(store);
+  // Each answer waits for the next macrotask: requests sent in the same round overlap.
+  const rounds: string[][] = [];
+  let open = 0;
+  const client = new RedcapClient("http://redcap.test/api/", tokens[0], {
+    fetch: async (input, init) => {
+      const content = new URLSearchParams(String(init?.body)).get("content")!;
+      if (open++ === 0) rounds.push([]);
+      rounds[rounds.length - 1].push(content);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const response = await handler(new Request(input, init));
+      open--;
+      return response;
+    },
+    progressBar: false,
+  });
+  const dd = await readDictionary(client);
+  ok(dd.longitudinal && dd.hasRepeating);
+  deepStrictEqual(rounds.map((r) => [...r].sort()), [
+    ["exportFieldNames", "instrument", "metadata", "project"],
+    ["arm", "event", "formEventMapping", "repeatingFormsEvents"],
+  ]);
+});
+
 Deno.test("readInstruments() gives one frame per instrument at its own grain", async () => {
   const client = clientOf(createTestServer());
   const raw = await client.exportRecords();
