@@ -34,7 +34,7 @@ import { parseRedcapCsv } from "./parse/csv.ts";
 import { checkCsvBody, csvHeader } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
-import { frameColumns, frameHeight } from "./api/_frame.ts";
+import { frameColumns, frameHeight, selectFrame } from "./api/_frame.ts";
 import { RedcapResponseError } from "./errors.ts";
 import { nativeGarbageCollector } from "./_native_gc.ts";
 import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
@@ -613,6 +613,6 @@ export async function readEavRecords(
     // A JSON or XML body (also the JSON retry of an empty CSV body): not CSV-injection
     // escaped, so nothing to unescape. REDCap's flat export leaves out an event's base row
     // holding nothing but the record id when repeat instances of the event follow it.
-    return pivotEav(eav, dictionary, { flatRows: true }).select(...columns);
+    return selectFrame(pivotEav(eav, dictionary, { flatRows: true }), ...columns);
   }
 }

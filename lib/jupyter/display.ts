@@ -7,6 +7,7 @@
 import type pl from "nodejs-polars";
 import { redactTokens } from "./redact.ts";
 import { htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
+import { frameColumns, frameHeight } from "../api/_frame.ts";
 
 /** The symbol Deno's Jupyter kernel looks for on a cell's value to get its MIME bundle. */
 export const JUPYTER_DISPLAY: symbol = Symbol.for("Jupyter.display");
@@ -87,7 +88,7 @@ export function displayFrame(
 ): HtmlDisplay {
   const html = htmlTable(df, options);
   const [height, width] = isFrame(df)
-    ? [df.shape.height, df.shape.width]
+    ? [frameHeight(df), frameColumns(df).length]
     : [df.length, new Set(df.flatMap((row) => Object.keys(row))).size];
   const plain = `${height} rows × ${width} columns${options.title ? `: ${options.title}` : ""}`;
   return displayHtml(html, plain);

@@ -6,6 +6,7 @@
 
 import type pl from "nodejs-polars";
 import { redactTokens } from "./redact.ts";
+import { frameColumns, frameHeight, lazyFrame } from "../api/_frame.ts";
 
 /** What {@linkcode htmlTable} renders: a DataFrame, or plain row objects (codebooks, reports). */
 export type TableInput = pl.DataFrame | readonly Readonly<Record<string, unknown>>[];
@@ -92,15 +93,17 @@ export function htmlTable(df: TableInput, options: HtmlTableOptions = {}): strin
   const frame = Array.isArray(df) ? undefined : df as pl.DataFrame;
   const rowsInput = Array.isArray(df) ? df as readonly Record<string, unknown>[] : undefined;
   const allColumns = frame
-    ? frame.columns
+    ? frameColumns(frame)
     : [...new Set(rowsInput!.flatMap((r) => Object.keys(r)))];
-  const height = frame ? frame.shape.height : rowsInput!.length;
+  const height = frame ? frameHeight(frame) : rowsInput!.length;
   const columns = allColumns.slice(0, maxColumns);
   const hiddenColumns = allColumns.length - columns.length;
   const kinds = new Map<string, string>();
   if (frame) { for (const c of columns) kinds.set(c, dtypeName(frame.getColumn(c).dtype)); }
   const rows: Record<string, unknown>[] = frame
-    ? (columns.length ? frame.select(...columns).head(maxRows).toRecords() : [])
+    ? (columns.length
+      ? lazyFrame(frame).select(...columns).head(maxRows).collectSync().toRecords()
+      : [])
     : rowsInput!.slice(0, maxRows).map((r) => ({ ...r }));
 
   const out: string[] = [STYLE, '<table class="denocap-table">'];

@@ -23,6 +23,13 @@ import {
   TRUE_FALSE_CHOICES,
   YES_NO_CHOICES,
 } from "../dictionary/choices.ts";
+import {
+  frameColumns,
+  frameHeight,
+  lazyFrame,
+  selectFrame,
+  withColumnsFrame,
+} from "../api/_frame.ts";
 
 /**
  * The data-dictionary columns the DataFrame helpers read: a full metadata row (from
@@ -431,10 +438,9 @@ function cellText(value: unknown): string {
  * integer nulls into 0.
  */
 function frameRows(df: pl.DataFrame): Record<string, unknown>[] {
-  // Not `df.height`: nodejs-polars lets a column named "height" shadow it.
-  const height = df.columns.length ? df.getColumn(df.columns[0]).len() : 0;
+  const height = frameHeight(df);
   const rows: Record<string, unknown>[] = Array.from({ length: height }, () => ({}));
-  for (const name of df.columns) {
+  for (const name of frameColumns(df)) {
     const series = df.getColumn(name);
     const values = series.toArray() as unknown[];
     const nulls = series.nullCount() > 0 ? series.isNull().toArray() as boolean[] : undefined;
@@ -450,7 +456,7 @@ function frameInfo(
   strip = false,
 ): FrameInfo {
   const columns = new Map<string, pl.DataType>();
-  for (const name of df.columns) columns.set(name, df.getColumn(name).dtype);
+  for (const name of frameColumns(df)) columns.set(name, df.getColumn(name).dtype);
   const byName = new Map(metadata.map((m) => [m.field_name, m]));
   const forms = new Set(metadata.map((m) => m.form_name));
   walkLogic(tree, (node) => {
@@ -473,7 +479,7 @@ function frameInfo(
     plainCasts: new Set(),
     columns,
     metadata: byName,
-    recordIdField: metadata[0]?.field_name ?? df.columns[0],
+    recordIdField: metadata[0]?.field_name ?? frameColumns(df)[0],
   };
 }
 
@@ -537,10 +543,10 @@ function codedFrame(
 ): pl.DataFrame {
   const byName = new Map(metadata.map((m) => [m.field_name, m]));
   const forms = new Set(metadata.map((m) => m.form_name));
-  const present = new Set(df.columns);
+  const present = new Set(frameColumns(df));
   const drop: string[] = [];
   const exprs: pl.Expr[] = [];
-  for (const name of df.columns) {
+  for (const name of frameColumns(df)) {
     if (
       name.endsWith("__label") && !byName.has(name) && present.has(name.slice(0, -7))
     ) {
@@ -577,8 +583,10 @@ function codedFrame(
     }
   }
   if (!exprs.length && !drop.length) return df;
-  const out = exprs.length ? df.withColumns(...exprs) : df;
-  return drop.length ? out.drop(drop) : out;
+  const out = exprs.length ? withColumnsFrame(df, ...exprs) : df;
+  return drop.length
+    ? selectFrame(out, ...frameColumns(out).filter((c) => !drop.includes(c)))
+    : out;
 }
 
 /** The fields a tree reads (checkbox fields by name). */
@@ -682,7 +690,7 @@ function evaluateCoded(
     );
     // Each cast runs once, as a hidden column; withColumns keeps one value per row even
     // when the result is a constant.
-    let lazy = df.lazy();
+    let lazy = lazyFrame(df);
     if (casts.length) {
       lazy = lazy.withColumns(
         ...casts.map((name) => pl.col(name).cast(pl.Float64, false).alias(castColumn(name))),
@@ -699,7 +707,9 @@ function evaluateCoded(
       return out.getColumn(result).alias("logic");
     }
     const exact = logicExpression(tree, frameInfo(df, metadata, tree, true))!;
-    return df.withColumns(exact.fillNull(false).alias(result)).getColumn(result).alias("logic");
+    return withColumnsFrame(df, exact.fillNull(false).alias(result)).getColumn(result).alias(
+      "logic",
+    );
   }
   return pl.Series("logic", evaluateRows(df, info, tree, new Date()), pl.Bool);
 }
@@ -795,12 +805,13 @@ export function checkBranchingLogic(
     issue: [] as string[],
   };
   const rows = frameRows(df);
-  const id = metadata[0]?.field_name ?? df.columns[0];
-  const columns = new Set(df.columns);
+  const names = frameColumns(df);
+  const id = metadata[0]?.field_name ?? names[0];
+  const columns = new Set(names);
   const formColumns = new Map<string, string[]>();
   const fieldColumns = (m: FieldMetadata) =>
     m.field_type === "checkbox"
-      ? df.columns.filter((c) => c.startsWith(`${m.field_name}___`))
+      ? names.filter((c) => c.startsWith(`${m.field_name}___`))
       : columns.has(m.field_name)
       ? [m.field_name]
       : [];

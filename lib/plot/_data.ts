@@ -7,14 +7,16 @@
 
 import type pl from "nodejs-polars";
 import type { FieldChoice, FieldInfo } from "./field_info.ts";
+import { frameColumns } from "../api/_frame.ts";
 
 /** Throws a clear error unless the frame has the column. */
 export function requireColumn(df: pl.DataFrame, column: string, action: string): void {
-  if (!df.columns.includes(column)) {
+  const columns = frameColumns(df);
+  if (!columns.includes(column)) {
     throw new Error(
       `Cannot ${action}: the frame has no column "${column}" (columns: ${
-        df.columns.slice(0, 12).join(", ")
-      }${df.shape.width > 12 ? ", …" : ""})`,
+        columns.slice(0, 12).join(", ")
+      }${columns.length > 12 ? ", …" : ""})`,
     );
   }
 }

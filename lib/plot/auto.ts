@@ -15,6 +15,7 @@ import {
   plotHistogram,
   type PlotOptions,
 } from "./vega_lite.ts";
+import { frameColumns } from "../api/_frame.ts";
 
 /** Options for {@linkcode plotField}. */
 export type PlotFieldOptions = PlotOptions & GroupOptions;
@@ -76,11 +77,10 @@ export function plotField(
 }
 
 function guessInfo(frame: pl.DataFrame, field: string): FieldInfo {
-  if (!frame.columns.includes(field)) {
+  const columns = frameColumns(frame);
+  if (!columns.includes(field)) {
     const prefix = `${field}___`;
-    const codes = frame.columns.filter((c) => c.startsWith(prefix)).map((c) =>
-      c.slice(prefix.length)
-    );
+    const codes = columns.filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
     if (codes.length) {
       return {
         name: field,

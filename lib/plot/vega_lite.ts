@@ -9,6 +9,7 @@
 import type pl from "nodejs-polars";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import { checkboxColumn, type FieldInfo } from "./field_info.ts";
+import { frameColumns, frameHeight } from "../api/_frame.ts";
 import {
   categoryOrder,
   choiceLabeler,
@@ -246,7 +247,7 @@ export function plotCheckboxes(
   const options_ = (info.choices ?? []).map((c) => ({
     ...c,
     column: checkboxColumn(info.name, c.code),
-  })).filter((c) => frame.columns.includes(c.column));
+  })).filter((c) => frameColumns(frame).includes(c.column));
   if (!options_.length) {
     throw new Error(
       `Cannot ${action}: the frame has none of its "${info.name}___<code>" columns`,
@@ -257,7 +258,7 @@ export function plotCheckboxes(
   const columns = options_.map((o) => ({ ...o, values: columnValues(frame, o.column) }));
   const answered = new Map<string, number>();
   const checked = new Map<string, number>();
-  for (let i = 0; i < frame.shape.height; i++) {
+  for (let i = 0; i < frameHeight(frame); i++) {
     const g = group ? group.values[i] ?? "Missing" : "";
     const states = columns.map((c) => isChecked(c.values[i], c.label));
     if (states.every((s) => s === null)) continue;
@@ -528,7 +529,7 @@ export function plotTimeline(
   requireColumn(frame, info.name, action);
   const { x = "redcap_event_name", xInfo, summary = "records" } = options;
   requireColumn(frame, x, action);
-  const record = options.record ?? frame.columns[0];
+  const record = options.record ?? frameColumns(frame)[0];
   requireColumn(frame, record, action);
   const variant = dtypeOf(frame, x);
   const temporal = xInfo?.type === "date" || xInfo?.type === "datetime" || variant === "Date" ||
@@ -559,7 +560,7 @@ export function plotTimeline(
 
   if (summary === "records") {
     const values: Record<string, unknown>[] = [];
-    for (let i = 0; i < frame.shape.height; i++) {
+    for (let i = 0; i < frameHeight(frame); i++) {
       if (xValues[i] === null || yValues[i] === null || records[i] === null) continue;
       values.push({
         record: records[i],
@@ -589,7 +590,7 @@ export function plotTimeline(
   }
 
   const cells = new Map<string, { x: string; group?: string; ys: number[] }>();
-  for (let i = 0; i < frame.shape.height; i++) {
+  for (let i = 0; i < frameHeight(frame); i++) {
     const xv = xValues[i];
     const yv = yValues[i];
     if (xv === null || yv === null) continue;
@@ -714,7 +715,7 @@ export function plotFormCompletion(
   const action = "plot form completion";
   const { eventColumn = "redcap_event_name" } = options;
   const forms = (options.forms ??
-    frame.columns.filter((c) => c.endsWith("_complete")).map((c) =>
+    frameColumns(frame).filter((c) => c.endsWith("_complete")).map((c) =>
       c.slice(0, -"_complete".length)
     ))
     .map((f) =>
@@ -724,13 +725,13 @@ export function plotFormCompletion(
     throw new Error(`Cannot ${action}: the frame has no "{form}_complete" columns`);
   }
   for (const f of forms) requireColumn(frame, `${f.name}_complete`, action);
-  const hasEvents = frame.columns.includes(eventColumn);
+  const hasEvents = frameColumns(frame).includes(eventColumn);
   const axis = hasEvents
     ? eventAxis(columnValues(frame, eventColumn), options.events)
     : { order: ["All records"], labelOf: () => "All records" };
   const events = hasEvents
     ? columnValues(frame, eventColumn).map(axis.labelOf)
-    : new Array<string>(frame.shape.height).fill("All records");
+    : new Array<string>(frameHeight(frame)).fill("All records");
   const designated = options.formEventMapping && hasEvents
     ? new Set(
       options.formEventMapping.map((m) => `${m.form}\u0000${axis.labelOf(m.unique_event_name)}`),
@@ -858,9 +859,9 @@ export function plotMissingness(
 ): Chart {
   const action = "plot missing data";
   const { mode = "share", fields = [] } = options;
-  const record = options.record ?? frame.columns[0];
+  const record = options.record ?? frameColumns(frame)[0];
   const columns = options.columns ??
-    frame.columns.filter((c) => c !== record && !c.startsWith("redcap_"));
+    frameColumns(frame).filter((c) => c !== record && !c.startsWith("redcap_"));
   for (const c of columns) requireColumn(frame, c, action);
   if (!columns.length) throw new Error(`Cannot ${action}: no columns to check`);
   const labels = columnLabels(columns, fields);
@@ -915,10 +916,10 @@ export function plotMissingness(
     "redcap_repeat_instrument",
     "redcap_repeat_instance",
   ]
-    .filter((c) => frame.columns.includes(c))
+    .filter((c) => frameColumns(frame).includes(c))
     .map((c) => columnValues(frame, c));
   const rowKeys = Array.from(
-    { length: frame.shape.height },
+    { length: frameHeight(frame) },
     (_, i) => keyParts.map((part) => part[i]).filter((v) => !isMissing(v)).join(" · "),
   );
   const values: Record<string, unknown>[] = [];
@@ -1059,14 +1060,14 @@ export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
     }
     encoding[channel] = def;
   }
-  const columns = options.transform ? frame.columns : [...used];
+  const columns = options.transform ? frameColumns(frame) : [...used];
   const converted = columns.map((c) => {
     const info = byName.get(c);
     const values = columnValues(frame, c);
     if (info && hasChoices(info)) return values.map(choiceLabeler(info));
     return values;
   });
-  const values = Array.from({ length: frame.shape.height }, (_, i) => {
+  const values = Array.from({ length: frameHeight(frame) }, (_, i) => {
     const row: Record<string, unknown> = {};
     columns.forEach((c, k) => row[c] = converted[k][i]);
     return row;

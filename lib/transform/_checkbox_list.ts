@@ -6,6 +6,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { frameColumns } from "../api/_frame.ts";
 
 /** Whether a checkbox cell (raw "1", cast `true`) is checked. */
 function checked(df: pl.DataFrame, column: string): pl.Expr {
@@ -29,7 +30,9 @@ export function checkboxListExprs(
   field: string,
   values: "label" | "code" = "label",
 ): pl.Expr {
-  const present = dictionary.checkboxColumns(field).filter((c) => df.columns.includes(c.column));
+  const present = dictionary.checkboxColumns(field).filter((c) =>
+    frameColumns(df).includes(c.column)
+  );
   if (present.length === 0) return pl.lit(null).cast(pl.List(pl.String)).alias(field);
   const items = present.map((c) =>
     pl.when(checked(df, c.column)).then(pl.lit(values === "label" ? c.label : c.code)).otherwise(

@@ -4,6 +4,7 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import { frameColumns } from "../api/_frame.ts";
 
 const registry = new WeakMap<pl.DataFrame, Readonly<Record<string, string>>>();
 
@@ -13,7 +14,7 @@ export function attachColumnLabels<T extends pl.DataFrame>(
   labels: Readonly<Record<string, string>>,
 ): T {
   const own: Record<string, string> = {};
-  for (const column of df.columns) if (column in labels) own[column] = labels[column];
+  for (const column of frameColumns(df)) if (column in labels) own[column] = labels[column];
   registry.set(df, Object.freeze(own));
   return df;
 }

@@ -9,7 +9,14 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
-import { frameColumns, rechunkShort } from "../api/_frame.ts";
+import {
+  firstRow,
+  frameColumns,
+  frameDtypes,
+  lazyFrame,
+  rechunkShort,
+  selectFrame,
+} from "../api/_frame.ts";
 
 /** Options for {@linkcode castRecords}. */
 export interface CastRecordsOptions {
@@ -321,7 +328,7 @@ export function castRecords(
   const notes = [...planNotes];
   // Empty text is blank (null); a column without any (a CSV read) is kept without a copy.
   const empty = text.length > 0
-    ? strings.select(pl.cols(text).eq(pl.lit("")).any()).row(0) as unknown[]
+    ? firstRow(selectFrame(strings, pl.cols(text).eq(pl.lit("")).any()))
     : [];
   const emptied = text.filter((_, i) => empty[i] === true);
   const kept = text.filter((_, i) => empty[i] !== true);
@@ -331,14 +338,17 @@ export function castRecords(
       ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).keepName()]
       : []),
   ];
-  const data = strings.select(...typedExprs, ...textExprs).select(...frameColumns(strings));
+  const data = selectFrame(
+    selectFrame(strings, ...typedExprs, ...textExprs),
+    ...frameColumns(strings),
+  );
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
   // null counts are free, so only columns that lost values are searched.
-  const rawNulls = strings.nullCount().row(0);
-  const typedNulls = data.nullCount().row(0);
+  const rawNulls = firstRow(strings.nullCount());
+  const typedNulls = firstRow(data.nullCount());
   const checkedCodes = checkboxCodeColumns.length > 0
-    ? data.select(pl.cols(checkboxCodeColumns).cast(pl.Int64).sum()).toRecords()[0] as Record<
+    ? selectFrame(data, pl.cols(checkboxCodeColumns).cast(pl.Int64).sum()).toRecords()[0] as Record<
       string,
       number
     >
@@ -354,7 +364,7 @@ export function castRecords(
     const missing = missingMask(plan, raw, codes, resolved);
     let nMissing = 0;
     if (missing && (checked > 0 || missingKind(plan, codes, resolved) !== "checkbox")) {
-      const part = strings.lazy().filter(missing).select(
+      const part = lazyFrame(strings).filter(missing).select(
         ...keys,
         pl.lit(plan.column).alias("field"),
         (plan.checkboxMissingCode !== undefined ? pl.lit(plan.checkboxMissingCode) : raw)
@@ -368,7 +378,7 @@ export function castRecords(
     const value = castExpr(plan, raw, resolved);
     let bad = raw.neq(pl.lit("")).fillNull(false).and(value.isNull());
     if (missing) bad = bad.and(missing.not());
-    const part = strings.lazy().filter(bad).select(
+    const part = lazyFrame(strings).filter(bad).select(
       ...keys,
       pl.lit(plan.column).alias("field"),
       pl.lit(plan.form ?? null).cast(pl.String).alias("form"),
@@ -505,9 +515,10 @@ function dtypeOf(plan: Plan, options: Required<CastRecordsOptions>): pl.DataType
  * JSON numbers) without `.0`, Booleans as `1`/`0`.
  */
 function asStrings(df: pl.DataFrame): pl.DataFrame {
-  const dtypes = df.dtypes;
+  const dtypes = frameDtypes(df);
   if (dtypes.every((d) => d.equals(pl.String))) return df;
-  return df.select(
+  return selectFrame(
+    df,
     ...frameColumns(df).map((c, i) => {
       const d = dtypes[i];
       const col = pl.col(c);

@@ -7,6 +7,7 @@
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
+import { frameColumns, selectFrame } from "../api/_frame.ts";
 
 /** Options for {@linkcode combineCheckboxes}. */
 export interface CombineCheckboxesOptions {
@@ -49,7 +50,7 @@ export function combineCheckboxes(
   const { values = "label" } = options;
   const exprs: pl.Expr[] = [];
   const done = new Set<string>();
-  for (const column of df.columns) {
+  for (const column of frameColumns(df)) {
     const info = dictionary.columnInfo(column);
     if (info?.role !== "checkbox") {
       exprs.push(pl.col(column));
@@ -59,7 +60,7 @@ export function combineCheckboxes(
     done.add(info.field!);
     exprs.push(checkboxListExprs(df, dictionary, info.field!, values));
   }
-  return df.select(...exprs);
+  return selectFrame(df, ...exprs);
 }
 
 /**
@@ -88,7 +89,7 @@ export function combineCheckboxes(
  */
 export function expandCheckboxes(df: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
   const exprs: pl.Expr[] = [];
-  for (const column of df.columns) {
+  for (const column of frameColumns(df)) {
     const field = dictionary.field(column);
     if (field?.type !== "checkbox") {
       exprs.push(pl.col(column));
@@ -102,5 +103,5 @@ export function expandCheckboxes(df: pl.DataFrame, dictionary: DataDictionary): 
       );
     }
   }
-  return df.select(...exprs);
+  return selectFrame(df, ...exprs);
 }

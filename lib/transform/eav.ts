@@ -6,14 +6,14 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight, selectFrame } from "../api/_frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";
 const INSTANCE = "redcap_repeat_instance";
 
 function text(df: pl.DataFrame, column: string): pl.Expr {
-  return df.columns.includes(column)
+  return frameColumns(df).includes(column)
     ? pl.col(column).cast(pl.String).fillNull(pl.lit("")).str.strip().alias(column)
     : pl.lit("").alias(column);
 }
@@ -383,12 +383,13 @@ function formInRow(dictionary: DataDictionary, form: string): pl.Expr {
  */
 export function toEav(flat: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
   const id = dictionary.recordIdField;
-  if (!flat.columns.includes(id)) {
+  const flatColumns = frameColumns(flat);
+  if (!flatColumns.includes(id)) {
     throw new TypeError(`Cannot convert to EAV: the frame has no record-id column "${id}"`);
   }
-  const keyCols = [EVENT, INSTRUMENT, INSTANCE].filter((c) => flat.columns.includes(c));
+  const keyCols = [EVENT, INSTRUMENT, INSTANCE].filter((c) => flatColumns.includes(c));
   const skip = new Set([id, ...keyCols, "redcap_data_access_group", "redcap_survey_identifier"]);
-  const valueCols = flat.columns.filter((c) => !skip.has(c));
+  const valueCols = flatColumns.filter((c) => !skip.has(c));
   for (const c of valueCols) {
     const role = dictionary.columnInfo(c)?.role;
     if (role !== "field" && role !== "checkbox" && role !== "form_status") {
@@ -397,7 +398,8 @@ export function toEav(flat: pl.DataFrame, dictionary: DataDictionary): pl.DataFr
       );
     }
   }
-  const prepared = flat.select(
+  const prepared = selectFrame(
+    flat,
     pl.col(id).cast(pl.String).alias("record"),
     ...keyCols.map((c) => pl.col(c).cast(pl.String).alias(c)),
     pl.col(id).cast(pl.String).alias(`_v_${id}`),

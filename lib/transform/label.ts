@@ -9,7 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { mapCodes } from "./_codes.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns, selectFrame } from "../api/_frame.ts";
 
 /** Options for {@linkcode labelRecords}. */
 export interface LabelRecordsOptions {
@@ -176,6 +176,6 @@ export function labelRecords(
       columnLabelMap[`${column}__label`] = field.label;
     }
   }
-  const out = df.select(...exprs);
+  const out = selectFrame(df, ...exprs);
   return attachColumnLabels(out, columnLabelMap);
 }

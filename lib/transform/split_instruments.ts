@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { filterFrame, frameColumns, selectFrame } from "../api/_frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";
@@ -163,7 +163,7 @@ export function splitInstruments(
         : dataColumns.map((c) => hasData(df, c, checkboxes.has(c))).reduce((a, b) => a.or(b));
       mask = mask.and(anyData);
     }
-    const frame = df.filter(mask).select(...columns);
+    const frame = selectFrame(filterFrame(df, mask), ...columns);
     result.set(form.name, attachColumnLabels(frame, labels));
   }
   return result;

@@ -6,7 +6,15 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight, rechunkShort } from "../api/_frame.ts";
+import {
+  filterFrame,
+  firstRow,
+  frameColumns,
+  frameHeight,
+  rechunkShort,
+  selectFrame,
+  withColumnsFrame,
+} from "../api/_frame.ts";
 import type { ImportIssue } from "./validate.ts";
 
 /** What {@linkcode serializeFrame} returns. */
@@ -125,7 +133,9 @@ function categoricalCodes(
   const codes = new Set(field.choices.map((c) => c.code));
   const byLabel = new Map<string, string>();
   for (const c of field.choices) if (!byLabel.has(c.label)) byLabel.set(c.label, c.code);
-  const distinct = frame.select(pl.col(name).unique().alias("v")).filter(pl.col("v").isNotNull())
+  const distinct = selectFrame(frame, pl.col(name).unique().alias("v")).filter(
+    pl.col("v").isNotNull(),
+  )
     .select(pl.col("v").cast(pl.String).alias("s"), pl.col("v").toPhysical().alias("p"));
   const texts = distinct.getColumn("s").toArray() as string[];
   const ids = distinct.getColumn("p").toArray() as number[];
@@ -156,7 +166,8 @@ export function isDtype(dtype: pl.DataType, ...names: string[]): boolean {
  */
 function floatKind(s: pl.Series): "integral" | "fraction" | "text" {
   const c = pl.col(s.name);
-  const [present, finite, whole, big] = pl.DataFrame([s]).select(
+  const [present, finite, whole, big] = selectFrame(
+    pl.DataFrame([s]),
     c.isNotNull().sum().alias("a"),
     c.isFinite().fillNull(false).sum().alias("b"),
     c.eq(c.floor()).fillNull(false).sum().alias("c"),
@@ -182,23 +193,27 @@ export function datetimeFormatOf(field: FieldInfo | undefined): string {
 export function wireToText(wire: pl.DataFrame, datetimeFormat?: string): pl.DataFrame {
   const series = wire.getColumns();
   if (series.every((s) => isDtype(s.dtype, "String", "Utf8"))) {
-    return wire.select(
+    return selectFrame(
+      wire,
       ...series.map((s) =>
         pl.when(pl.col(s.name).eq(pl.lit(""))).then(NUL).otherwise(pl.col(s.name)).alias(s.name)
       ),
     );
   }
-  return wire.select(...series.map((s) => {
-    if (isDtype(s.dtype, "Datetime")) {
-      return pl.col(s.name).dt.strftime(datetimeFormat ?? "%Y-%m-%d %H:%M").alias(s.name);
-    }
-    if (isDtype(s.dtype, "String", "Utf8")) {
-      const c = pl.col(s.name);
+  return selectFrame(
+    wire,
+    ...series.map((s) => {
+      if (isDtype(s.dtype, "Datetime")) {
+        return pl.col(s.name).dt.strftime(datetimeFormat ?? "%Y-%m-%d %H:%M").alias(s.name);
+      }
+      if (isDtype(s.dtype, "String", "Utf8")) {
+        const c = pl.col(s.name);
+        return pl.when(c.eq(pl.lit(""))).then(NUL).otherwise(c).alias(s.name);
+      }
+      const c = pl.col(s.name).cast(pl.String);
       return pl.when(c.eq(pl.lit(""))).then(NUL).otherwise(c).alias(s.name);
-    }
-    const c = pl.col(s.name).cast(pl.String);
-    return pl.when(c.eq(pl.lit(""))).then(NUL).otherwise(c).alias(s.name);
-  }));
+    }),
+  );
 }
 
 /**
@@ -336,16 +351,17 @@ export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary):
   }
   let raw = frameHeight(frame) === 0 && exprs.length === 0
     ? pl.DataFrame()
-    : frame.select(...exprs);
+    : selectFrame(frame, ...exprs);
   // Floats Polars prints in scientific notation (|x| < 1e-4 or huge): plain decimals in JS.
   if (stringFloats.length > 0) raw = fixExponents(raw, stringFloats);
   if (listChecks.length > 0) {
     const id = dictionary.recordIdField;
     const hasId = frameColumns(frame).includes(id);
-    const flagged = frame.withColumns(...listChecks.map((l, i) => l.bad.alias(`__bad${i}`)));
+    const flagged = withColumnsFrame(frame, ...listChecks.map((l, i) => l.bad.alias(`__bad${i}`)));
     listChecks.forEach((l, i) => {
       if (!flagged.getColumn(`__bad${i}`).any()) return;
-      const rows = flagged.filter(pl.col(`__bad${i}`)).select(
+      const rows = selectFrame(
+        filterFrame(flagged, pl.col(`__bad${i}`)),
         (hasId ? pl.col(id).cast(pl.String) : pl.lit("")).alias("record"),
         pl.col(l.column).cast(pl.List(pl.String)).lst.join(", ").alias("value"),
       ).toRecords() as { record: string; value: string }[];
@@ -367,9 +383,10 @@ export function serializeFrame(frame: pl.DataFrame, dictionary: DataDictionary):
 
 /** Rewrites `1e-7`-style cells of float columns as plain decimals (rare; done in JS). */
 function fixExponents(raw: pl.DataFrame, columns: string[]): pl.DataFrame {
-  const hasE = raw.select(
+  const hasE = firstRow(selectFrame(
+    raw,
     ...columns.map((c) => pl.col(c).str.contains("e", true).fillNull(false).any().alias(c)),
-  ).row(0);
+  ));
   const replace: pl.Series[] = [];
   columns.forEach((c, i) => {
     if (!hasE[i]) return;

@@ -9,7 +9,14 @@
  */
 import pl from "nodejs-polars";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import {
+  filterFrame,
+  firstRow,
+  frameColumns,
+  frameHeight,
+  selectFrame,
+  withColumnsFrame,
+} from "../api/_frame.ts";
 import { checkTextValue, type DateFormat, dateKind } from "../server/records/_validate.ts";
 import type { FieldMetadata } from "../server/project.ts";
 import { datetimeFormatOf, isDtype, isIn, isIntegerCode, serializeFrame } from "./_serialize.ts";
@@ -327,9 +334,10 @@ function outOfRange(
     }
     return Number(v);
   };
-  const extremes = raw.select(
+  const extremes = firstRow(selectFrame(
+    raw,
     ...columns.flatMap((c, i) => [pl.col(c).min().alias(`a${i}`), pl.col(c).max().alias(`b${i}`)]),
-  ).row(0).map(text);
+  )).map(text);
   const lo = range.min === undefined ? undefined : comparable(range.min, range.type);
   const hi = range.max === undefined ? undefined : comparable(range.max, range.type);
   return extremes.some((v) =>
@@ -431,7 +439,8 @@ export function validateRawFrame(
       : pl.lit("").cast(pl.String);
   const typedInstance = columns.includes("redcap_repeat_instance") &&
     isDtype(raw.getColumn("redcap_repeat_instance").dtype, "Int", "UInt");
-  const keyed = raw.select(
+  const keyed = selectFrame(
+    raw,
     text(id).alias("__rec"),
     text("redcap_event_name").alias("__ev"),
     text("redcap_repeat_instrument").alias("__ins"),
@@ -670,10 +679,13 @@ export function validateRawFrame(
       pl.col("__ok").and(outside.not()).alias(`__in${n}`),
     );
   }
-  const frame = raw.withColumns(
-    ...["__ctx", "__rec", "__ev", "__ins", instColumn, "__row"].map((k) => keys.getColumn(k)),
-    withOk.getColumn("__ok"),
-  ).withColumns(...outsideExprs);
+  const frame = withColumnsFrame(
+    raw.withColumns(
+      ...["__ctx", "__rec", "__ev", "__ins", instColumn, "__row"].map((k) => keys.getColumn(k)),
+      withOk.getColumn("__ok"),
+    ),
+    ...outsideExprs,
+  );
   const groups = new Map<string, { plan: ColumnPlan; dtype: pl.DataType; columns: string[] }>();
   for (const plan of plans) {
     const dtype = dtypes.get(plan.column)!;
@@ -811,15 +823,16 @@ export function validateRawFrame(
   }
   if (maskExprs.length === 0) return sortIssues(issues);
   // One pass of `any` per mask; masks with a hit are materialised afterwards.
-  const anyFrame = frame.select(...maskExprs.map((m) => m.any()));
-  const anyValues = anyFrame.row(0);
+  const anyFrame = selectFrame(frame, ...maskExprs.map((m) => m.any()));
+  const anyValues = firstRow(anyFrame);
   const anyMask = new Map(frameColumns(anyFrame).map((n, i) => [n, anyValues[i] === true]));
   const hit = maskExprs.filter((_, i) => maskOutputs[i].some((n) => anyMask.get(n)));
   if (hit.length === 0) return sortIssues(issues);
-  const masked = frame.withColumns(...hit);
+  const masked = withColumnsFrame(frame, ...hit);
   const keyCols = ["__row", "__rec", "__ev", "__ins", "__ctx"];
   const rowsOf = (mask: string, column: string) =>
-    masked.filter(pl.col(mask)).select(
+    selectFrame(
+      filterFrame(masked, pl.col(mask)),
       ...keyCols.map((k) => pl.col(k)),
       instText,
       (isDtype(dtypes.get(column)!, "Datetime")

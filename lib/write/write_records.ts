@@ -9,7 +9,13 @@ import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapApiError } from "../errors.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import {
+  firstRow,
+  frameColumns,
+  frameHeight,
+  selectFrame,
+  withColumnsFrame,
+} from "../api/_frame.ts";
 import { readDictionary } from "../read_records.ts";
 import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
 import { type ChangeSet, compareWithStored } from "./change_set.ts";
@@ -180,19 +186,23 @@ function csvUnsafe(raw: pl.DataFrame, dd: DataDictionary, eav: boolean): boolean
   if (columns.length === 0 || frameHeight(raw) === 0) return false;
   // A value starting with a space sorts before "!": columns whose smallest value does not
   // need no closer look (an aggregate, no per-row result). Then a prefix test, then the pattern.
-  const smallest = raw.select(...columns.map((c) => pl.col(c).cast(pl.String).min())).row(0);
+  const smallest = firstRow(
+    selectFrame(raw, ...columns.map((c) => pl.col(c).cast(pl.String).min())),
+  );
   const low = columns.filter((_, i) => smallest[i] !== null && String(smallest[i]) < "!");
   if (low.length === 0) return false;
-  const spaced = raw.select(
+  const spaced = firstRow(selectFrame(
+    raw,
     ...low.map((c) => pl.col(c).cast(pl.String).str.startsWith(" ").fillNull(false).any()),
-  ).row(0);
+  ));
   const suspects = low.filter((_, i) => spaced[i]);
   if (suspects.length === 0) return false;
-  const flags = raw.select(
+  const flags = firstRow(selectFrame(
+    raw,
     ...suspects.map((c) =>
       pl.col(c).cast(pl.String).str.contains("^ [-@+=]").fillNull(false).any().alias(c)
     ),
-  ).row(0);
+  ));
   return flags.some(Boolean);
 }
 
@@ -218,7 +228,7 @@ interface RecordRuns {
 
 function recordRuns(raw: pl.DataFrame, idColumn: string): RecordRuns {
   const idText = pl.col(idColumn).cast(pl.String).fillNull(pl.lit(""));
-  const starts = raw.select(idText.alias("id")).withRowIndex("row")
+  const starts = selectFrame(raw, idText.alias("id")).withRowIndex("row")
     .filter(pl.col("id").neq(pl.col("id").shift(1)).fillNull(true));
   const ids = starts.getColumn("id").toArray() as string[];
   const offsets = starts.getColumn("row").toArray() as number[];
@@ -249,7 +259,7 @@ function batchesOf(
     [idColumn]: ids,
     __batch: ids.map((_, i) => Math.floor(i / batchSize)),
   }, { schema: { [idColumn]: pl.String, __batch: pl.Int64 } });
-  const tagged = raw.withColumns(pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
+  const tagged = withColumnsFrame(raw, pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
     .join(index, { on: idColumn, how: "left" });
   const parts = tagged.partitionBy("__batch", true, false);
   const out: { records: string[]; rows: pl.DataFrame }[] = [];
@@ -409,10 +419,11 @@ export async function writeRecords(
   t = performance.now();
   const format = csvUnsafe(payload, dd, type === "eav") ? "json" : "csv";
   const hasNew = frameColumns(payload).includes("redcap_repeat_instance") &&
-    payload.select(
+    firstRow(selectFrame(
+        payload,
         pl.col("redcap_repeat_instance").cast(pl.String).str.strip().str.toLowerCase()
           .eq(pl.lit("new")).fillNull(false).any(),
-      ).row(0)[0] === true;
+      ))[0] === true;
   const idempotent = !forceAutoNumber && !hasNew;
   const batches = batchesOf(payload, idColumn, batchSize, runs ?? recordRuns(payload, idColumn));
   timings.encode += performance.now() - t;
