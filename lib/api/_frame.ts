@@ -66,6 +66,20 @@ export function withColumnsFrame(frame: pl.DataFrame, ...exprs: pl.Expr[]): pl.D
     : lazyFrame(frame).withColumns(...exprs).collectSync();
 }
 
+/** `frame.slice(offset, length)`, even when a field is called `slice` (or `lazy`). */
+export function sliceFrame(frame: pl.DataFrame, offset: number, length: number): pl.DataFrame {
+  return typeof frame.slice === "function"
+    ? frame.slice(offset, length)
+    : lazyFrame(frame).slice(offset, length).collectSync();
+}
+
+/** A left join keeping the rows of `frame` in order, even when a field is called `join`. */
+export function leftJoinFrame(frame: pl.DataFrame, other: pl.DataFrame, on: string): pl.DataFrame {
+  return typeof frame.join === "function"
+    ? frame.join(other, { on, how: "left" })
+    : lazyFrame(frame).join(lazyFrame(other), { on, how: "left" }).collectSync();
+}
+
 /** `frame.filter(predicate)`, even when a field is called `filter` or `lazy`. */
 export function filterFrame(frame: pl.DataFrame, predicate: pl.Expr): pl.DataFrame {
   return lazyFrame(frame).filter(predicate).collectSync();

@@ -13,7 +13,9 @@ import {
   firstRow,
   frameColumns,
   frameHeight,
+  leftJoinFrame,
   selectFrame,
+  sliceFrame,
   withColumnsFrame,
 } from "../api/_frame.ts";
 import { readDictionary } from "../read_records.ts";
@@ -251,7 +253,7 @@ function batchesOf(
     for (let i = 0; i < ids.length; i += batchSize) {
       const from = offsets[i];
       const to = i + batchSize < ids.length ? offsets[i + batchSize] : height;
-      out.push({ records: ids.slice(i, i + batchSize), rows: raw.slice(from, to - from) });
+      out.push({ records: ids.slice(i, i + batchSize), rows: sliceFrame(raw, from, to - from) });
     }
     return out;
   }
@@ -259,8 +261,11 @@ function batchesOf(
     [idColumn]: ids,
     __batch: ids.map((_, i) => Math.floor(i / batchSize)),
   }, { schema: { [idColumn]: pl.String, __batch: pl.Int64 } });
-  const tagged = withColumnsFrame(raw, pl.col(idColumn).cast(pl.String).fillNull(pl.lit("")))
-    .join(index, { on: idColumn, how: "left" });
+  const tagged = leftJoinFrame(
+    withColumnsFrame(raw, pl.col(idColumn).cast(pl.String).fillNull(pl.lit(""))),
+    index,
+    idColumn,
+  );
   const parts = tagged.partitionBy("__batch", true, false);
   const out: { records: string[]; rows: pl.DataFrame }[] = [];
   for (let b = 0, i = 0; i < ids.length; b++, i += batchSize) {

@@ -2,9 +2,15 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import {
   copyFrame,
+  filterFrame,
+  firstRow,
   frameColumns,
   frameDtypes,
   frameHeight,
+  lazyFrame,
+  leftJoinFrame,
+  selectFrame,
+  sliceFrame,
   withColumnsFrame,
 } from "../../lib/api/_frame.ts";
 import { RedcapClient } from "../../lib/client.ts";
@@ -39,9 +45,30 @@ Deno.test("frameColumns() and frameHeight() are right when fields shadow the get
   assertEquals(frameHeight(copy), 2);
 });
 
+Deno.test("the frame helpers work when fields shadow the methods they stand for", () => {
+  const names = ["lazy", "select", "filter", "row", "dtypes", "slice", "join", "with"];
+  const df = pl.DataFrame(
+    Object.fromEntries(names.map((n, i) => [n, [`${n}1`, `${n}2`, String(i)]])),
+  );
+  assertEquals(frameDtypes(df).map(String), names.map(() => String(pl.String)));
+  assertEquals(firstRow(df), names.map((n) => `${n}1`));
+  assertEquals(frameColumns(selectFrame(df, "row", pl.col("join"))), ["row", "join"]);
+  assertEquals(filterFrame(df, pl.col("lazy").eq(pl.lit("lazy2"))).getColumn("row").toArray(), [
+    "row2",
+  ]);
+  assertEquals(sliceFrame(df, 1, 2).getColumn("select").toArray(), ["select2", "1"]);
+  const extra = withColumnsFrame(df, pl.col("row").str.toUpperCase().alias("upper"));
+  assertEquals(extra.getColumn("upper").toArray(), ["ROW1", "ROW2", "3"]);
+  assertEquals(frameColumns(lazyFrame(df).collectSync()), names);
+  const other = pl.DataFrame({ join: ["join2", "join1"], n: [2, 1] });
+  const joined = leftJoinFrame(df, other, "join");
+  assertEquals(joined.getColumn("n").toArray(), [1, 2, null]);
+  assertEquals(joined.getColumn("lazy").toArray(), ["lazy1", "lazy2", "0"]);
+});
+
 Deno.test("projects with fields named like DataFrame members read, split, validate and write", async () => {
   // nodejs-polars resolves `df.<name>` to a column of that name before any method, so a field
-  // called `select`, `lazy`, `row`, `filter`, `dtypes`, ... hides the method on every frame
+  // called `select`, `lazy`, `row`, `filter`, `dtypes`, `slice`, ... hides the method on every frame
   // holding it. These names broke readRecords, readInstruments and writeRecords before.
   const metadata = [
     fieldMetadata({ field_name: "record_id", form_name: "f", field_type: "text" }),
@@ -72,6 +99,7 @@ Deno.test("projects with fields named like DataFrame members read, split, valida
     fieldMetadata({ field_name: "dtypes", form_name: "f", field_type: "yesno" }),
     fieldMetadata({ field_name: "columns", form_name: "f", field_type: "text" }),
     fieldMetadata({ field_name: "shape", form_name: "f", field_type: "notes" }),
+    fieldMetadata({ field_name: "slice", form_name: "f", field_type: "text" }),
   ];
   const records = [1, 2, 3].map((i) => ({
     record_id: String(i),
@@ -83,6 +111,7 @@ Deno.test("projects with fields named like DataFrame members read, split, valida
     dtypes: "1",
     columns: `text ${i}`,
     shape: "a\nb",
+    slice: "s",
     f_complete: "2",
   }));
   const store = RedcapStore.open();
