@@ -24,6 +24,7 @@ import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { fieldMetadata, fullRights } from "../../lib/server/project.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
+import { pivotEav, toEav } from "../../lib/transform/eav.ts";
 import { validateRecords } from "../../lib/write/validate.ts";
 import { writeRecords } from "../../lib/write/write_records.ts";
 
@@ -152,6 +153,8 @@ Deno.test("projects with fields named like DataFrame members read, split, valida
   assertEquals(both.data.getColumn("lazy").toArray(), [["A"], ["A"], ["A"]]);
   const eav = await readEavRecords(client);
   assertEquals(eav.data.toRecords(), data.toRecords());
+  const raw = await client.exportRecords();
+  assertEquals(pivotEav(toEav(raw, dictionary), dictionary).toRecords(), raw.toRecords());
   const forms = await readInstruments(client);
   assertEquals(frameHeight(forms.get("f")!), 3);
 
