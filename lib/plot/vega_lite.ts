@@ -244,10 +244,11 @@ export function plotCheckboxes(
   options: PlotCheckboxesOptions = {},
 ): Chart {
   const action = `plot checkbox field "${info.name}"`;
+  const present = new Set(frameColumns(frame));
   const options_ = (info.choices ?? []).map((c) => ({
     ...c,
     column: checkboxColumn(info.name, c.code),
-  })).filter((c) => frameColumns(frame).includes(c.column));
+  })).filter((c) => present.has(c.column));
   if (!options_.length) {
     throw new Error(
       `Cannot ${action}: the frame has none of its "${info.name}___<code>" columns`,
@@ -258,7 +259,7 @@ export function plotCheckboxes(
   const columns = options_.map((o) => ({ ...o, values: columnValues(frame, o.column) }));
   const answered = new Map<string, number>();
   const checked = new Map<string, number>();
-  for (let i = 0; i < frameHeight(frame); i++) {
+  for (let i = 0, n = frameHeight(frame); i < n; i++) {
     const g = group ? group.values[i] ?? "Missing" : "";
     const states = columns.map((c) => isChecked(c.values[i], c.label));
     if (states.every((s) => s === null)) continue;
@@ -560,7 +561,7 @@ export function plotTimeline(
 
   if (summary === "records") {
     const values: Record<string, unknown>[] = [];
-    for (let i = 0; i < frameHeight(frame); i++) {
+    for (let i = 0, n = frameHeight(frame); i < n; i++) {
       if (xValues[i] === null || yValues[i] === null || records[i] === null) continue;
       values.push({
         record: records[i],
@@ -590,7 +591,7 @@ export function plotTimeline(
   }
 
   const cells = new Map<string, { x: string; group?: string; ys: number[] }>();
-  for (let i = 0; i < frameHeight(frame); i++) {
+  for (let i = 0, n = frameHeight(frame); i < n; i++) {
     const xv = xValues[i];
     const yv = yValues[i];
     if (xv === null || yv === null) continue;
@@ -859,10 +860,12 @@ export function plotMissingness(
 ): Chart {
   const action = "plot missing data";
   const { mode = "share", fields = [] } = options;
-  const record = options.record ?? frameColumns(frame)[0];
+  const all = frameColumns(frame);
+  const present = new Set(all);
+  const record = options.record ?? all[0];
   const columns = options.columns ??
-    frameColumns(frame).filter((c) => c !== record && !c.startsWith("redcap_"));
-  for (const c of columns) requireColumn(frame, c, action);
+    all.filter((c) => c !== record && !c.startsWith("redcap_"));
+  for (const c of columns) if (!present.has(c)) requireColumn(frame, c, action);
   if (!columns.length) throw new Error(`Cannot ${action}: no columns to check`);
   const labels = columnLabels(columns, fields);
   const order = columns.map((c) => labels.get(c)!);
@@ -916,7 +919,7 @@ export function plotMissingness(
     "redcap_repeat_instrument",
     "redcap_repeat_instance",
   ]
-    .filter((c) => frameColumns(frame).includes(c))
+    .filter((c) => present.has(c))
     .map((c) => columnValues(frame, c));
   const rowKeys = Array.from(
     { length: frameHeight(frame) },
