@@ -9,6 +9,20 @@ import pl from "nodejs-polars";
 import { RedcapResponseError } from "../errors.ts";
 import { checkCsvBody } from "../_csv.ts";
 
+/** Frames read by {@linkcode parseRedcapCsv}: blank cells are null there, never `""`. */
+const READ = new WeakSet<pl.DataFrame>();
+
+/**
+ * Whether `df` is a frame as {@linkcode parseRedcapCsv} read it, so none of its cells is an
+ * empty string (a caster can skip looking for them).
+ *
+ * @param df A frame.
+ * @returns `true` for a frame read by `parseRedcapCsv`.
+ */
+export function isReadFromCsv(df: pl.DataFrame): boolean {
+  return READ.has(df);
+}
+
 /**
  * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as
  * REDCap sent them; blank cells (quoted or not) are `null`. A UTF-8 BOM is dropped, a header
@@ -37,8 +51,9 @@ export function parseRedcapCsv(
 ): pl.DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   checkCsvBody(bytes, content);
+  let df: pl.DataFrame;
   try {
-    return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    df = pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       inferSchemaLength: 0,
       nullValues: [""],
       ...(columns ? { columns: [...columns] } : {}),
@@ -51,4 +66,6 @@ export function parseRedcapCsv(
       { cause: error },
     );
   }
+  READ.add(df);
+  return df;
 }

@@ -9,6 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
+import { isReadFromCsv } from "../parse/csv.ts";
 import {
   firstRow,
   frameColumns,
@@ -185,7 +186,7 @@ function castExpr(plan: Plan, raw: pl.Expr, options: Required<CastRecordsOptions
       const n = raw.str.lengths();
       const full = pl.when(n.eq(16)).then(raw.add(pl.lit(":00"))).when(n.eq(19))
         .then(raw).otherwise(nul).cast(pl.String);
-      return full.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S").cast(pl.Datetime("ms"));
+      return exactDatetime(full, "%Y-%m-%d %H:%M:%S");
     }
     case "time": {
       const ok = raw.str.contains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
@@ -201,6 +202,30 @@ function castExpr(plan: Plan, raw: pl.Expr, options: Required<CastRecordsOptions
     case "categorical":
       return mapCodes(raw, plan.codes ?? [], options.labels);
   }
+}
+
+/** What nodejs-polars' wrapper of an expression holds: Polars' own expression. */
+interface NativeExpr {
+  strToDatetime(
+    format: string,
+    timeUnit: string,
+    timeZone: undefined,
+    strict: boolean,
+    exact: boolean,
+    cache: boolean,
+    ambiguous: undefined,
+  ): unknown;
+}
+
+/**
+ * `text.str.strptime(pl.Datetime("ms"), format)` with an exact match: nodejs-polars 0.25 only
+ * asks Polars for a non-exact parse (the format searched for anywhere in each value), four times
+ * slower. Null where a value does not match; `text` holds values of the format's length only.
+ */
+function exactDatetime(text: pl.Expr, format: string): pl.Expr {
+  const native = (text.inner() as NativeExpr)
+    .strToDatetime(format, "ms", undefined, false, true, false, undefined);
+  return (pl.Expr as unknown as (native: unknown) => pl.Expr)(native);
 }
 
 /** How missing codes apply to a column: `codes`, `not_completed`, `checkbox`, or `""`. */
@@ -326,8 +351,9 @@ export function castRecords(
     codes,
   );
   const notes = [...planNotes];
-  // Empty text is blank (null); a column without any (a CSV read) is kept without a copy.
-  const empty = text.length > 0
+  // Empty text is blank (null); a column without any is kept without a copy (a frame read by
+  // parseRedcapCsv has none: not even looked for).
+  const empty = text.length > 0 && !isReadFromCsv(df)
     ? firstRow(selectFrame(strings, pl.cols(text).eq(pl.lit("")).any()))
     : [];
   const emptied = text.filter((_, i) => empty[i] === true);

@@ -2,6 +2,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
+import { isReadFromCsv, parseRedcapCsv } from "../../lib/parse/csv.ts";
 import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
 import { splitInstruments } from "../../lib/transform/split_instruments.ts";
 import { columnLabels, labelRecords } from "../../lib/transform/label.ts";
@@ -303,4 +304,54 @@ Deno.test("castRecords(), labelRecords(), splitInstruments() read projects with 
   const form = splitInstruments(data, dd).get("f")!;
   assertEquals(frameColumns(form), ["id", "columns", "shape", "height", "f_complete"]);
   assertEquals(frameHeight(form), 2);
+});
+
+Deno.test("castRecords() reads datetimes exactly: YYYY-MM-DD HH:MM[:SS] and nothing around it", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    {
+      field_name: "dt",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "datetime_seconds_ymd",
+    },
+  ]);
+  const values = [
+    "2024-01-02 03:04:05",
+    "2024-01-02 03:04",
+    "2024-01-02 03:04:5x",
+    "2024-01-02T03:04:05",
+    "2024-01-02 24:00:00",
+    "2024-02-30 01:01:01",
+    "2024-01-02 3:04",
+    "2024/01/02 03:04:05",
+  ];
+  const raw = pl.DataFrame({
+    id: values.map((_, i) => String(i)),
+    dt: values,
+    f_complete: values.map(() => "0"),
+  });
+  const { data, invalid } = castRecords(raw, dd);
+  const got = data.getColumn("dt").toArray().map((d) => d && (d as unknown as Date).toISOString());
+  assertEquals(got, [
+    "2024-01-02T03:04:05.000Z",
+    "2024-01-02T03:04:00.000Z",
+    ...values.slice(2).map(() => null),
+  ]);
+  assertEquals(invalid.getColumn("value").toArray(), values.slice(2));
+});
+
+Deno.test("castRecords() blanks empty text, and takes a CSV read's word that it has none", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    { field_name: "note", form_name: "f", field_type: "notes" },
+  ]);
+  // A frame from elsewhere may hold "" for blank: it becomes null.
+  const built = castRecords(pl.DataFrame({ id: ["1", "2"], note: ["", "x"] }), dd).data;
+  assertEquals(built.getColumn("note").toArray(), [null, "x"]);
+  // parseRedcapCsv reads blank cells (quoted or not) as null, so nothing is left to blank.
+  const read = parseRedcapCsv('id,note\n1,""\n2,x\n3,\n', "record");
+  assertEquals(castRecords(read, dd).data.getColumn("note").toArray(), [null, "x", null]);
+  ok(isReadFromCsv(read));
+  ok(!isReadFromCsv(read.select("id", "note")));
 });
