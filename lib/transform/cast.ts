@@ -10,6 +10,7 @@ import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
 import { isReadFromCsv } from "../parse/csv.ts";
+import { NativeExpr } from "./_native_expr.ts";
 import {
   firstRow,
   frameColumns,
@@ -161,71 +162,51 @@ function planColumn(column: string, dictionary: DataDictionary, notes: string[])
  * invalid is then "present in the raw column but null in the typed one", so each value is
  * parsed once. Text only turns `""` into null.
  */
-function castExpr(plan: Plan, raw: pl.Expr, options: Required<CastRecordsOptions>): pl.Expr {
-  const nul = pl.lit(null);
+function castExpr(
+  plan: Plan,
+  raw: NativeExpr,
+  options: Required<CastRecordsOptions>,
+): NativeExpr {
+  const when = NativeExpr.cases;
   switch (plan.kind) {
     case "id":
     case "string":
-      return pl.when(raw.eq(pl.lit(""))).then(nul).otherwise(raw).cast(pl.String);
+      return when([[raw.eq(""), NativeExpr.lit(null)]], raw).cast(pl.String);
     case "integer":
-      return raw.cast(pl.Int64, false);
+      return raw.cast(pl.Int64);
     case "number": {
-      const text = plan.info?.decimalComma ? raw.str.replace(",", ".", true) : raw;
-      const parsed = text.cast(pl.Float64, false);
+      const text = plan.info?.decimalComma ? raw.strReplace(",", ".", true) : raw;
+      const parsed = text.cast(pl.Float64);
       // NaN and infinities (e.g. a calc error) are not numbers REDCap would store.
-      return pl.when(parsed.isFinite()).then(parsed).otherwise(nul).cast(pl.Float64);
+      return when([[parsed.isFinite(), parsed]], null).cast(pl.Float64);
     }
     case "date":
       // Polars' own ISO cast (non-strict) is twice as fast as strptime; the length check keeps
       // it to `YYYY-MM-DD`.
-      return pl.when(raw.str.lengths().eq(10)).then(raw.cast(pl.Date, false))
-        .otherwise(nul).cast(pl.Date);
+      return when([[raw.strLengths().eq(10), raw.cast(pl.Date)]], null).cast(pl.Date);
     case "datetime": {
-      // One parse with seconds: `HH:MM` values get `:00` first (a failed parse is slow in
-      // Polars, so never parse with a format most values do not have).
-      const n = raw.str.lengths();
-      const full = pl.when(n.eq(16)).then(raw.add(pl.lit(":00"))).when(n.eq(19))
-        .then(raw).otherwise(nul).cast(pl.String);
-      return exactDatetime(full, "%Y-%m-%d %H:%M:%S");
+      // One exact parse with seconds: `HH:MM` values get `:00` first (a failed parse is slow
+      // in Polars, so never parse with a format most values do not have).
+      const n = raw.strLengths();
+      const full = when([[n.eq(16), raw.add(":00")], [n.eq(19), raw]], null).cast(pl.String);
+      return full.strToDatetimeExact("%Y-%m-%d %H:%M:%S");
     }
     case "time": {
-      const ok = raw.str.contains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
-      return pl.when(ok).then(raw).otherwise(nul).cast(pl.String);
+      const ok = raw.strContains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
+      return when([[ok, raw]], null).cast(pl.String);
     }
     case "boolean":
       // yesno and truefalse fields as labels (checkbox columns have no codes here).
       if (options.labels === "label" && plan.codes?.length) {
         return mapCodes(raw, plan.codes, "label");
       }
-      return pl.when(raw.eq(pl.lit("1"))).then(pl.lit(true))
-        .when(raw.eq(pl.lit("0"))).then(pl.lit(false)).otherwise(nul).cast(pl.Bool);
+      return when([
+        [raw.eq("1"), NativeExpr.lit(true)],
+        [raw.eq("0"), NativeExpr.lit(false)],
+      ], null).cast(pl.Bool);
     case "categorical":
       return mapCodes(raw, plan.codes ?? [], options.labels);
   }
-}
-
-/** What nodejs-polars' wrapper of an expression holds: Polars' own expression. */
-interface NativeExpr {
-  strToDatetime(
-    format: string,
-    timeUnit: string,
-    timeZone: undefined,
-    strict: boolean,
-    exact: boolean,
-    cache: boolean,
-    ambiguous: undefined,
-  ): unknown;
-}
-
-/**
- * `text.str.strptime(pl.Datetime("ms"), format)` with an exact match: nodejs-polars 0.25 only
- * asks Polars for a non-exact parse (the format searched for anywhere in each value), four times
- * slower. Null where a value does not match; `text` holds values of the format's length only.
- */
-function exactDatetime(text: pl.Expr, format: string): pl.Expr {
-  const native = (text.inner() as NativeExpr)
-    .strToDatetime(format, "ms", undefined, false, true, false, undefined);
-  return (pl.Expr as unknown as (native: unknown) => pl.Expr)(native);
 }
 
 /** How missing codes apply to a column: `codes`, `not_completed`, `checkbox`, or `""`. */
@@ -243,17 +224,17 @@ function missingKind(
 /** Cells holding a missing-data code (or a checked missing-code option, or `[not completed]`). */
 function missingMask(
   plan: Plan,
-  raw: pl.Expr,
+  raw: NativeExpr,
   codes: readonly string[],
   options: Required<CastRecordsOptions>,
-): pl.Expr | undefined {
+): NativeExpr | undefined {
   switch (missingKind(plan, codes, options)) {
     case "checkbox":
-      return raw.eq(pl.lit("1")).fillNull(false);
+      return raw.eq("1").fillNull(false);
     case "codes":
-      return raw.isIn([...codes]).fillNull(false);
+      return raw.isIn(codes).fillNull(false);
     case "not_completed":
-      return raw.eq(pl.lit(NOT_COMPLETED)).fillNull(false);
+      return raw.eq(NOT_COMPLETED).fillNull(false);
     default:
       return undefined;
   }
@@ -278,18 +259,12 @@ const MISSING_SCHEMA = {
 
 function keyExprs(df: pl.DataFrame, dictionary: DataDictionary): pl.Expr[] {
   const has = new Set(frameColumns(df));
-  const id = dictionary.recordIdField;
-  const instance = pl.col("redcap_repeat_instance").cast(pl.String);
+  const column = (name: string) => has.has(name) ? NativeExpr.cols([name]) : NativeExpr.lit(null);
   return [
-    (has.has(id) ? pl.col(id).cast(pl.String) : pl.lit(null).cast(pl.String)).alias("record"),
-    (has.has("redcap_event_name")
-      ? pl.col("redcap_event_name").cast(pl.String)
-      : pl.lit(null).cast(pl.String))
-      .alias("event"),
-    (has.has("redcap_repeat_instance")
-      ? instance.cast(pl.Int64, false)
-      : pl.lit(null).cast(pl.Int64)).alias("instance"),
-  ];
+    column(dictionary.recordIdField).cast(pl.String).alias("record"),
+    column("redcap_event_name").cast(pl.String).alias("event"),
+    column("redcap_repeat_instance").cast(pl.String).cast(pl.Int64).alias("instance"),
+  ].map((e) => e.expr());
 }
 
 /**
@@ -354,14 +329,14 @@ export function castRecords(
   // Empty text is blank (null); a column without any is kept without a copy (a frame read by
   // parseRedcapCsv has none: not even looked for).
   const empty = text.length > 0 && !isReadFromCsv(df)
-    ? firstRow(selectFrame(strings, pl.cols(text).eq(pl.lit("")).any()))
+    ? firstRow(selectFrame(strings, NativeExpr.cols(text).eq("").expr().any()))
     : [];
   const emptied = text.filter((_, i) => empty[i] === true);
   const kept = text.filter((_, i) => empty[i] !== true);
   const textExprs = [
     ...(kept.length > 0 ? [pl.cols(kept)] : []),
     ...(emptied.length > 0
-      ? [castExpr({ kind: "string" } as Plan, pl.cols(emptied), resolved).keepName()]
+      ? [castExpr({ kind: "string" } as Plan, NativeExpr.cols(emptied), resolved).keepName().expr()]
       : []),
   ];
   const data = selectFrame(
@@ -386,15 +361,18 @@ export function castRecords(
     const lost = Number(typedNulls[i]) - Number(rawNulls[i]);
     const checked = Number(checkedCodes[plan.column] ?? 0);
     if (lost <= 0 && checked === 0) return;
-    const raw = pl.col(plan.column);
+    const raw = NativeExpr.cols([plan.column]);
+    const field = NativeExpr.lit(plan.column).alias("field").expr();
     const missing = missingMask(plan, raw, codes, resolved);
     let nMissing = 0;
     if (missing && (checked > 0 || missingKind(plan, codes, resolved) !== "checkbox")) {
-      const part = lazyFrame(strings).filter(missing).select(
+      const code = plan.checkboxMissingCode !== undefined
+        ? NativeExpr.lit(plan.checkboxMissingCode)
+        : raw;
+      const part = lazyFrame(strings).filter(missing.expr()).select(
         ...keys,
-        pl.lit(plan.column).alias("field"),
-        (plan.checkboxMissingCode !== undefined ? pl.lit(plan.checkboxMissingCode) : raw)
-          .cast(pl.String).alias("code"),
+        field,
+        code.cast(pl.String).alias("code").expr(),
       ).collectSync();
       nMissing = part.getColumns()[0]?.len() ?? 0;
       if (nMissing > 0) missingParts.push(part);
@@ -402,14 +380,16 @@ export function castRecords(
     const nulled = plan.checkboxMissingCode !== undefined ? 0 : nMissing;
     if (lost - nulled <= 0) return;
     const value = castExpr(plan, raw, resolved);
-    let bad = raw.neq(pl.lit("")).fillNull(false).and(value.isNull());
+    let bad = raw.neq("").fillNull(false).and(value.isNull());
     if (missing) bad = bad.and(missing.not());
-    const part = lazyFrame(strings).filter(bad).select(
+    const part = lazyFrame(strings).filter(bad.expr()).select(
       ...keys,
-      pl.lit(plan.column).alias("field"),
-      pl.lit(plan.form ?? null).cast(pl.String).alias("form"),
-      raw.alias("value"),
-      pl.lit(plan.reason).alias("reason"),
+      field,
+      ...[
+        NativeExpr.lit(plan.form ?? null).cast(pl.String).alias("form"),
+        raw.alias("value"),
+        NativeExpr.lit(plan.reason).alias("reason"),
+      ].map((e) => e.expr()),
     ).collectSync();
     if ((part.getColumns()[0]?.len() ?? 0) > 0) invalidParts.push(part);
   });
@@ -497,16 +477,14 @@ function castPlan(
       text.push(...columns);
       continue;
     }
-    const raw = pl.cols(columns);
+    const raw = NativeExpr.cols(columns);
     const value = castExpr(plan, raw, resolved);
     if (kind === "checkbox") checkboxCodeColumns.push(...columns);
     const missing = masks ? missingMask(plan, raw, codes, resolved) : undefined;
-    typedExprs.push(
-      missing
-        ? pl.when(missing).then(pl.lit(null)).otherwise(value).cast(dtypeOf(plan, resolved))
-          .keepName()
-        : value.keepName(),
-    );
+    const typed = missing
+      ? NativeExpr.cases([[missing, NativeExpr.lit(null)]], value).cast(dtypeOf(plan, resolved))
+      : value;
+    typedExprs.push(typed.keepName().expr());
   }
   const plan = { plans, typedExprs, text, checkboxCodeColumns, notes };
   if (cache.size > 16) cache.clear();

@@ -9,6 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { mapCodes } from "./_codes.ts";
+import { NativeExpr } from "./_native_expr.ts";
 import { frameColumns, selectFrame } from "../api/_frame.ts";
 
 /** Options for {@linkcode labelRecords}. */
@@ -169,7 +170,7 @@ export function labelRecords(
       continue;
     }
     const code = codeText(df, column);
-    const mapped = mapCodes(code, field.choices, "label");
+    const mapped = mapCodes(NativeExpr.of(code), field.choices, "label").expr();
     if (labels === "label") exprs.push(mapped.alias(column));
     else {
       exprs.push(pl.col(column), mapped.alias(`${column}__label`));

@@ -1,0 +1,70 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import pl from "nodejs-polars";
+import { NativeExpr } from "../../lib/transform/_native_expr.ts";
+
+const df = pl.DataFrame({
+  a: ["1", "0", null, "2,5", "x", "2024-01-02 03:04", "2024-01-02 03:04:05", "12:30", ""],
+});
+const a = NativeExpr.cols(["a"]);
+const col = pl.col("a");
+
+/** The native chain and the nodejs-polars expression give the same column. */
+function same(native: NativeExpr, expr: pl.Expr): void {
+  const got = df.select(native.alias("x").expr()).getColumn("x");
+  const want = df.select(expr.alias("x")).getColumn("x");
+  assertEquals(String(got.dtype), String(want.dtype));
+  assertEquals(got.toArray(), want.toArray());
+}
+
+Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name give", () => {
+  same(a.eq("1"), col.eq(pl.lit("1")));
+  same(a.neq("1"), col.neq(pl.lit("1")));
+  same(a.strLengths().lt(3), col.str.lengths().lt(pl.lit(3)));
+  same(a.eq("1").and(a.isNull().not()), col.eq(pl.lit("1")).and(col.isNull().not()));
+  same(a.add("!"), col.add(pl.lit("!")));
+  same(a.eq("0").fillNull(false), col.eq(pl.lit("0")).fillNull(false));
+  same(a.isIn(["1", "x"]), col.isIn(["1", "x"]));
+  same(a.cast(pl.Int64), col.cast(pl.Int64, false));
+  same(
+    a.strReplace(",", ".", true).cast(pl.Float64),
+    col.str.replace(",", ".", true).cast(pl.Float64),
+  );
+  same(a.cast(pl.Float64).isFinite(), col.cast(pl.Float64).isFinite());
+  same(a.strContains("^[0-9]+$"), col.str.contains("^[0-9]+$"));
+  same(
+    a.replaceStrict(["1", "0"], ["one", "zero"], null, pl.Categorical),
+    col.replaceStrict(["1", "0"], ["one", "zero"], pl.lit(null), pl.Categorical),
+  );
+  same(
+    NativeExpr.cases([[a.eq("1"), NativeExpr.lit(true)], [a.eq("0"), NativeExpr.lit(false)]], null),
+    pl.when(col.eq(pl.lit("1"))).then(pl.lit(true)).when(col.eq(pl.lit("0"))).then(pl.lit(false))
+      .otherwise(pl.lit(null)),
+  );
+  same(a.keepName(), col);
+});
+
+Deno.test("NativeExpr.strToDatetimeExact parses only values that match the whole format", () => {
+  const got = df.select(a.strToDatetimeExact("%Y-%m-%d %H:%M:%S").alias("x").expr());
+  assertEquals(String(got.getColumn("x").dtype), String(pl.Datetime("ms")));
+  const values = got.getColumn("x").toArray().map((d) => d && (d as unknown as Date).toISOString());
+  assertEquals(values, [
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    "2024-01-02T03:04:05.000Z",
+    null,
+    null,
+  ]);
+});
+
+Deno.test("NativeExpr literals are built once and reused safely", () => {
+  const one = NativeExpr.lit("1");
+  same(
+    NativeExpr.cases([[a.eq(one), one]], "0"),
+    pl.when(col.eq(pl.lit("1"))).then(pl.lit("1")).otherwise(pl.lit("0")),
+  );
+  same(a.eq("1"), col.eq(pl.lit("1")));
+});
