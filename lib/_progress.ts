@@ -16,13 +16,20 @@ export interface ProgressSinks {
 
 let displayCounter = 0;
 
-/** The Jupyter API, or undefined outside `deno jupyter` (where `Deno.jupyter` throws). */
+/** The Jupyter API, looked up once (null: not under `deno jupyter`). */
+let jupyter: Pick<typeof Deno.jupyter, "display"> | null | undefined;
+
+/** The Jupyter API, or undefined outside `deno jupyter` (where `Deno.jupyter` throws: the
+ * lookup costs an exception, so it is made once per process, not once per request). */
 export function jupyterApi(): Pick<typeof Deno.jupyter, "display"> | undefined {
-  try {
-    return (Deno as { jupyter?: typeof Deno.jupyter }).jupyter;
-  } catch {
-    return undefined;
+  if (jupyter === undefined) {
+    try {
+      jupyter = (Deno as { jupyter?: typeof Deno.jupyter }).jupyter ?? null;
+    } catch {
+      jupyter = null;
+    }
   }
+  return jupyter ?? undefined;
 }
 
 /** Where a bar is drawn (replaceable in tests). */
