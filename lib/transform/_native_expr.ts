@@ -17,8 +17,10 @@ type Inner = any;
 /** `pl.Expr` builds the wrapper of a native expression (its type does not say so). */
 const wrap = pl.Expr as unknown as (inner: Inner) => pl.Expr;
 
-/** Literals are immutable: each value is built once. */
+/** Literals are immutable: the common ones are built once (up to this many values, so field
+ * names and reasons of many projects do not pile up). */
 const LITERALS = new Map<string | number | boolean | null, Inner>();
+const MAX_LITERALS = 256;
 
 /** A value or another expression, as an argument. */
 type Operand = NativeExpr | string | number | boolean | null;
@@ -32,6 +34,11 @@ export class NativeExpr {
     return new NativeExpr(expr.inner());
   }
 
+  /** `pl.col(name)`. */
+  static col(name: string): NativeExpr {
+    return NativeExpr.of(pl.col(name));
+  }
+
   /** `pl.cols(names)`. */
   static cols(names: readonly string[]): NativeExpr {
     return NativeExpr.of(pl.cols([...names]));
@@ -40,7 +47,10 @@ export class NativeExpr {
   /** `pl.lit(value)`. */
   static lit(value: string | number | boolean | null): NativeExpr {
     let inner = LITERALS.get(value);
-    if (inner === undefined) LITERALS.set(value, inner = pl.lit(value).inner());
+    if (inner === undefined) {
+      inner = pl.lit(value).inner();
+      if (LITERALS.size < MAX_LITERALS) LITERALS.set(value, inner);
+    }
     return new NativeExpr(inner);
   }
 

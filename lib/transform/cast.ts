@@ -259,7 +259,7 @@ const MISSING_SCHEMA = {
 
 function keyExprs(df: pl.DataFrame, dictionary: DataDictionary): pl.Expr[] {
   const has = new Set(frameColumns(df));
-  const column = (name: string) => has.has(name) ? NativeExpr.cols([name]) : NativeExpr.lit(null);
+  const column = (name: string) => has.has(name) ? NativeExpr.col(name) : NativeExpr.lit(null);
   return [
     column(dictionary.recordIdField).cast(pl.String).alias("record"),
     column("redcap_event_name").cast(pl.String).alias("event"),
@@ -361,7 +361,7 @@ export function castRecords(
     const lost = Number(typedNulls[i]) - Number(rawNulls[i]);
     const checked = Number(checkedCodes[plan.column] ?? 0);
     if (lost <= 0 && checked === 0) return;
-    const raw = NativeExpr.cols([plan.column]);
+    const raw = NativeExpr.col(plan.column);
     const field = NativeExpr.lit(plan.column).alias("field").expr();
     const missing = missingMask(plan, raw, codes, resolved);
     let nMissing = 0;
