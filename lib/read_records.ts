@@ -25,13 +25,14 @@ import { pivotEav } from "./transform/eav.ts";
 import { eavCsvPlan } from "./transform/_eav_csv.ts";
 import { EavCsvConverter } from "./transform/_eav_converter.ts";
 import {
-  checkBatchIds,
+  type BatchIds,
+  checkRecordIds,
   exportRecordIds,
   type ExportRecordsOptions,
   exportRecordsWith,
 } from "./api/records.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
-import { checkCsvBody, csvHeader } from "./_csv.ts";
+import { checkCsvBody } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight, selectFrame } from "./api/_frame.ts";
@@ -335,31 +336,34 @@ export async function readRecords(
 /**
  * A flat CSV export (in batches when large, as `exportRecords` does) read as one frame: the
  * batches' bodies are joined under one header and parsed once, because a frame read in one
- * piece casts about twice as fast as one stacked from batches. Each batch is still checked as
- * it arrives (complete body; every record asked for, from its first column read alone). The
- * body of a single request is read whole at once. When a batch came back another way (the
- * JSON retry of an empty body), the export is read as `exportRecords` reads it.
+ * piece casts about twice as fast as one stacked from batches. Each body is checked to be
+ * complete as it arrives; the joined frame is then checked once for every record each batch
+ * asked for. The body of a single request is read whole at once. When a batch came back
+ * another way (the JSON retry of an empty body), the export is read as `exportRecords` reads it.
  */
 async function exportJoinedCsv(
   client: RedcapClient,
   request: ExportRecordsOptions,
 ): Promise<pl.DataFrame> {
   const bodies: Uint8Array[] = [];
-  const frame = await exportRecordsWith(client, request, (bytes, batch, checked, whole) => {
+  const expected: BatchIds[] = [];
+  const frame = await exportRecordsWith(client, request, (bytes, batch, ids, whole) => {
     if (whole) return parseRedcapCsv(bytes, "record");
+    checkCsvBody(bytes, "record");
     bodies[batch] = bytes;
-    // Only the record ids, for the batch check (nothing when there is none).
-    return checked
-      ? parseRedcapCsv(bytes, "record", [csvHeader(bytes)[0]])
-      : (checkCsvBody(bytes, "record"), pl.DataFrame());
+    if (ids) expected.push(ids);
+    // No columns: exportRecordsWith leaves the record check to the joined frame.
+    return pl.DataFrame();
   });
   // Read whole (a single request), or every batch came back as JSON: nothing to join.
   if (bodies.length === 0) return frame;
   const parts = [...bodies.keys()].map((i) => bodies[i]);
-  if (parts.some((b) => b === undefined) || frameColumns(frame).length > 1) {
+  if (parts.some((b) => b === undefined) || frameColumns(frame).length > 0) {
     return client.exportRecords(request);
   }
-  return parseRedcapCsv(joinCsv(parts), "record");
+  const joined = parseRedcapCsv(joinCsv(parts), "record");
+  checkRecordIds(joined, expected.sort((a, b) => a.index - b.index));
+  return joined;
 }
 
 /** CSV bodies with the same header as one body: the first whole, the others without their
@@ -473,7 +477,9 @@ async function readBatched(
     signal?.throwIfAborted();
     const raw = await inFlight.shift()!;
     if (launched < batches.length) launch();
-    if (!requested) checkBatchIds(raw, id, batches[index], index, batches.length);
+    if (!requested) {
+      checkRecordIds(raw, [{ column: id, ids: batches[index], index, total: batches.length }]);
+    }
     text.push(raw);
     textRows += frameHeight(raw);
     if (textRows < TYPE_ROWS && index + 1 < batches.length) continue;

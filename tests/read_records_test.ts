@@ -507,6 +507,35 @@ Deno.test("readRecords() joins batched CSV bodies into one frame, checks each ba
   deepStrictEqual(joined.invalid.toRecords(), all.invalid.toRecords());
 });
 
+Deno.test("readRecords() checks joined batches for every record each asked for, naming the batch", async () => {
+  const server = createTestServer();
+  const all = await readRecords(clientOf(server), { batchSize: Infinity });
+  const ids = [...new Set(all.data.getColumn("record_id").toArray() as string[])];
+  ok(ids.length > 7, "the test project has more than one batch of 7");
+  // Record 9 is deleted between the id export and the data export: batch 2 comes back without it.
+  const missing = ids[8];
+  const answer = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const params = new URLSearchParams(String(init?.body));
+    if (params.get("content") === "record" && params.has("records[0]")) {
+      for (const [key, value] of [...params]) {
+        if (key.startsWith("records[") && value === missing) params.set(key, "no-such-record");
+      }
+      return server.fetch(input, { ...init, body: params });
+    }
+    return server.fetch(input, init);
+  }) as typeof fetch;
+  const client = new RedcapClient("http://redcap.test/api/", server.token, {
+    fetch: answer,
+    progressBar: false,
+    retry: 1,
+  });
+  const batches = Math.ceil(ids.length / 7);
+  await rejects(
+    readRecords(client, { batchSize: 7 }),
+    new RegExp(`batch 2 of ${batches} lacks 1 of its 7 records \\("${missing}"\\)`),
+  );
+});
+
 Deno.test("readRecords() reads a single request's body once, checks it against the id export, and takes its JSON retry as is", async () => {
   const server = createTestServer();
   const all = await readRecords(clientOf(server), { batchSize: Infinity });

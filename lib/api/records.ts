@@ -163,13 +163,24 @@ export function exportRecords(
   return exportRecordsWith(client, options);
 }
 
-/** Reads the CSV body of batch **batch** as a frame; **checked**: whether the frame will be
- * checked for the batch's records (by its record-id column); **whole**: the body is the whole
- * export (a single request, batch 0), so the frame is the export's result. */
+/** The records a batch must hold: their ids, in column **column**. */
+export interface BatchIds {
+  column: string;
+  ids: readonly string[];
+  /** The batch's place (0-based) and the number of batches, for the error message. */
+  index: number;
+  total: number;
+}
+
+/** Reads the CSV body of batch **batch** as a frame; **expected**: the records the frame is
+ * checked for (by its record-id column), when it is; **whole**: the body is the whole export (a
+ * single request, batch 0), so the frame is the export's result. A frame without the record-id
+ * column is not checked: a reader that keeps the body for later checks it itself
+ * ({@linkcode checkRecordIds}). */
 export type BatchCsvReader = (
   bytes: Uint8Array,
   batch: number,
-  checked: boolean,
+  expected: BatchIds | undefined,
   whole: boolean,
 ) => pl.DataFrame | Promise<pl.DataFrame>;
 
@@ -184,8 +195,11 @@ export async function exportRecordsWith(
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
-  const readBatch = (batch: number, checked: boolean, whole = false): CsvReader | undefined =>
-    readCsv && ((bytes) => readCsv(bytes, batch, checked, whole));
+  const readBatch = (
+    batch: number,
+    expected: BatchIds | undefined,
+    whole = false,
+  ): CsvReader | undefined => readCsv && ((bytes) => readCsv(bytes, batch, expected, whole));
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -263,7 +277,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
-        readBatch(0, false, true),
+        readBatch(0, undefined, true),
       );
     }
     let ids: string[];
@@ -290,26 +304,30 @@ export async function exportRecordsWith(
     if (!records && ids.length <= size) {
       // Few enough: one request with the same filters (no long id list), then the id check.
       tracker.total = 2;
+      const expected = idColumn ? { column: idColumn, ids, index: 0, total: 1 } : undefined;
       const frame = await requestRecordFrame(
         client,
         { params: { ...base }, retry: true, signal },
         (bytes) => tracker.step(bytes, ids.length),
-        readBatch(0, idColumn !== undefined, true),
+        readBatch(0, expected, true),
       );
-      if (idColumn) checkBatchIds(frame, idColumn, ids, 0, 1);
+      if (expected) checkRecordIds(frame, [expected]);
       return frame;
     }
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
     tracker.total = batches.length + (records ? 0 : 1);
     const frames = await pool(batches, inner.concurrency, signal, async (batch, index) => {
+      const expected = idColumn
+        ? { column: idColumn, ids: batch, index, total: batches.length }
+        : undefined;
       const frame = await requestRecordFrame(
         client,
         { params: { ...base, records: batch }, retry: true, signal },
         (bytes) => tracker.step(bytes, batch.length),
-        readBatch(index, idColumn !== undefined),
+        readBatch(index, expected),
       );
-      if (idColumn) checkBatchIds(frame, idColumn, batch, index, batches.length);
+      if (expected) checkRecordIds(frame, [expected]);
       return frame;
     });
     return stack(frames);
@@ -408,31 +426,29 @@ async function requestRecordFrame(
   }
 }
 
-/** Throws when a batch lacks ids that the id export listed (deleted or renamed meanwhile, or
- * the answer was cut short). */
-export function checkBatchIds(
-  frame: pl.DataFrame,
-  idColumn: string,
-  batch: readonly string[],
-  index: number,
-  total: number,
-): void {
-  if (!frameColumns(frame).includes(idColumn)) return; // the field list left the id out
-  const column = frame.getColumn(idColumn);
+/**
+ * Throws when a frame lacks records one of **batches** asked for (deleted or renamed since the
+ * id export, or the answer was cut short), naming the first such batch. The frame may hold
+ * several batches (their bodies read as one); one without the batches' id column is not
+ * checked (the field list left the id out).
+ */
+export function checkRecordIds(frame: pl.DataFrame, batches: readonly BatchIds[]): void {
+  if (batches.length === 0 || !frameColumns(frame).includes(batches[0].column)) return;
+  const column = frame.getColumn(batches[0].column);
+  const expected = batches.reduce((n, b) => n + b.ids.length, 0);
   // REDCap returns only requested records, so as many distinct ids as asked means all came.
-  if (frameHeight(frame) > 0 && column.nUnique() === batch.length) return;
-  const got = new Set(
-    frameHeight(frame) ? frame.getColumn(idColumn).unique().toArray() as string[] : [],
-  );
-  const missing = batch.filter((id) => !got.has(id));
-  if (missing.length > 0) {
+  if (frameHeight(frame) > 0 && column.nUnique() === expected) return;
+  const got = new Set(frameHeight(frame) ? column.unique().toArray() as string[] : []);
+  for (const { ids, index, total } of batches) {
+    const missing = ids.filter((id) => !got.has(id));
+    if (missing.length === 0) continue;
     const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(", ");
     throw new RedcapResponseError(
       "record",
       "truncated",
       `batch ${
         index + 1
-      } of ${total} lacks ${missing.length} of its ${batch.length} records (${shown}${
+      } of ${total} lacks ${missing.length} of its ${ids.length} records (${shown}${
         missing.length > 5 ? ", …" : ""
       }); they were deleted or renamed during the export, or the answer was cut short`,
     );
