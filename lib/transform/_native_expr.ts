@@ -1,26 +1,40 @@
 /**
- * Polars expressions chained on Polars' own expression objects rather than nodejs-polars'
+ * Polars expressions built on Polars' own expression objects rather than nodejs-polars'
  * wrappers. nodejs-polars wraps every step of an expression in a fresh object of about 300
- * closures: some 20 µs a step warm, 50 µs cold, so the hundred-odd steps of a cast plan cost
- * more than casting a small export. A {@linkcode NativeExpr} calls the native method behind each
- * step (about 2 µs) and is wrapped once, by {@linkcode NativeExpr.expr}. Each method mirrors
- * the nodejs-polars 0.25.2 method of the same name (the version is pinned).
+ * closures: some 20 µs a step warm, 50 µs cold, so the hundreds of steps of a cast plan (and of
+ * the reports of a wide frame) cost more than casting a small export. A {@linkcode NativeExpr}
+ * calls the native function or method behind each step (about 2 µs) and is wrapped once, by
+ * {@linkcode NativeExpr.expr}, or not at all when it is only a `select`/`filter` argument
+ * ({@linkcode NativeExpr.arg}). Each step mirrors the nodejs-polars 0.25.2 function or method
+ * of the same name, which calls the same native one (the version is pinned; the tests compare
+ * every step with its nodejs-polars twin).
  *
  * @module
  */
 import pl from "nodejs-polars";
+import internal from "nodejs-polars/bin/internals/polars_internal.js";
 
 /** Polars' expression object, as `Expr.inner()` gives it. */
 // deno-lint-ignore no-explicit-any
 type Inner = any;
 
+/** The native functions nodejs-polars' `pl.col`, `pl.cols`, `pl.lit` and `pl.when` call. */
+const native = (internal as unknown as {
+  default: {
+    col(name: string): Inner;
+    cols(names: string[]): Inner;
+    lit(value: unknown): Inner;
+    litSeries(series: Inner): Inner;
+    when(condition: Inner): Inner;
+  };
+}).default;
+
 /** `pl.Expr` builds the wrapper of a native expression (its type does not say so). */
 const wrap = pl.Expr as unknown as (inner: Inner) => pl.Expr;
 
-/** Literals are immutable: the common ones are built once (up to this many values, so field
- * names and reasons of many projects do not pile up). */
-const LITERALS = new Map<string | number | boolean | null, Inner>();
-const MAX_LITERALS = 256;
+/** Value lists (`isIn`, `replaceStrict`) are built once each: a Series costs a wrapper. */
+const SERIES = new Map<string, Inner>();
+const MAX_SERIES = 256;
 
 /** A value or another expression, as an argument. */
 type Operand = NativeExpr | string | number | boolean | null;
@@ -36,41 +50,50 @@ export class NativeExpr {
 
   /** `pl.col(name)`. */
   static col(name: string): NativeExpr {
-    return NativeExpr.of(pl.col(name));
+    return new NativeExpr(native.col(name));
   }
 
   /** `pl.cols(names)`. */
   static cols(names: readonly string[]): NativeExpr {
-    return NativeExpr.of(pl.cols([...names]));
+    return new NativeExpr(native.cols([...names]));
   }
 
   /** `pl.lit(value)`. */
   static lit(value: string | number | boolean | null): NativeExpr {
-    let inner = LITERALS.get(value);
-    if (inner === undefined) {
-      inner = pl.lit(value).inner();
-      if (LITERALS.size < MAX_LITERALS) LITERALS.set(value, inner);
-    }
-    return new NativeExpr(inner);
+    return new NativeExpr(native.lit(value));
   }
 
   /** `pl.lit(pl.Series(values))`: a list of values (for `isIn`, `replaceStrict`). */
   static series(values: readonly string[]): NativeExpr {
-    return NativeExpr.of(pl.lit(pl.Series([...values])));
+    const key = JSON.stringify(values);
+    let inner = SERIES.get(key);
+    if (inner === undefined) {
+      inner = native.lit(pl.Series([...values]).inner());
+      if (SERIES.size < MAX_SERIES) SERIES.set(key, inner);
+    }
+    return new NativeExpr(inner);
   }
 
   /** `pl.when(c1).then(v1).when(c2).then(v2)….otherwise(otherwise)`. */
   static cases(branches: readonly [NativeExpr, NativeExpr][], otherwise: Operand): NativeExpr {
-    const arg = (e: NativeExpr) => ({ _expr: e.inner }) as unknown as pl.Expr;
     const [[c0, v0], ...rest] = branches;
-    let chain = pl.when(arg(c0)).then(arg(v0));
-    for (const [c, v] of rest) chain = chain.when(arg(c)).then(arg(v));
-    return NativeExpr.of(chain.otherwise(arg(operand(otherwise))));
+    let chain = native.when(c0.inner).then(v0.inner);
+    for (const [c, v] of rest) chain = chain.when(c.inner).then(v.inner);
+    return new NativeExpr(chain.otherwise(operand(otherwise).inner));
   }
 
   /** The nodejs-polars expression. */
   expr(): pl.Expr {
     return wrap(this.inner);
+  }
+
+  /**
+   * The expression as an argument of `select`, `withColumns` or `filter` only: those read
+   * nothing of an `Expr` but its native object (`_expr`, once `Symbol.toStringTag` says
+   * "Expr"), so this skips building the wrapper. Calling an `Expr` method on it fails.
+   */
+  arg(): pl.Expr {
+    return { _expr: this.inner, [Symbol.toStringTag]: () => "Expr" } as unknown as pl.Expr;
   }
 
   #step(inner: Inner): NativeExpr {
@@ -110,6 +133,13 @@ export class NativeExpr {
   }
   cast(dtype: pl.DataType, strict = false): NativeExpr {
     return this.#step(this.inner.cast(dtype, strict));
+  }
+  sum(): NativeExpr {
+    return this.#step(this.inner.sum());
+  }
+  /** `gather(indices)`: the values at these row numbers. */
+  gather(indices: pl.Series): NativeExpr {
+    return this.#step(this.inner.gather(native.litSeries(indices.inner())));
   }
   alias(name: string): NativeExpr {
     return this.#step(this.inner.alias(name));

@@ -15,6 +15,7 @@ import {
   firstRow,
   frameColumns,
   frameDtypes,
+  frameHeight,
   lazyFrame,
   rechunkShort,
   selectFrame,
@@ -257,14 +258,63 @@ const MISSING_SCHEMA = {
   code: pl.String,
 };
 
-function keyExprs(df: pl.DataFrame, dictionary: DataDictionary): pl.Expr[] {
-  const has = new Set(frameColumns(df));
-  const column = (name: string) => has.has(name) ? NativeExpr.col(name) : NativeExpr.lit(null);
-  return [
-    column(dictionary.recordIdField).cast(pl.String).alias("record"),
-    column("redcap_event_name").cast(pl.String).alias("event"),
-    column("redcap_repeat_instance").cast(pl.String).cast(pl.Int64).alias("instance"),
-  ].map((e) => e.expr());
+/** A row-number column name no REDCap field has (field names start with a letter). */
+const ROW = "_row";
+
+/** Up to this many columns, a report is one filter per column (kernels a cast has already
+ * run); beyond, one unpivot of all of them. */
+const FEW_COLUMNS = 8;
+
+/**
+ * One row per reported cell: each of `values` is a column's value where it is reported (null
+ * elsewhere), as `record, event, instance, field, <valueName>`, column by column in row order,
+ * in one query however many columns report (a query per column costs more than the search on
+ * wide frames). Few columns are filtered one by one and stacked; many are unpivoted, and the
+ * keys gathered for the reported rows only.
+ */
+function longReport(
+  strings: pl.DataFrame,
+  dictionary: DataDictionary,
+  values: [string, NativeExpr][],
+  valueName: string,
+): pl.DataFrame {
+  const has = new Set(frameColumns(strings));
+  const keys = (at: (column: string) => NativeExpr) =>
+    [
+      (has.has(dictionary.recordIdField) ? at(dictionary.recordIdField) : NativeExpr.lit(null))
+        .cast(pl.String).alias("record"),
+      (has.has("redcap_event_name") ? at("redcap_event_name") : NativeExpr.lit(null))
+        .cast(pl.String).alias("event"),
+      (has.has("redcap_repeat_instance") ? at("redcap_repeat_instance") : NativeExpr.lit(null))
+        .cast(pl.String).cast(pl.Int64).alias("instance"),
+    ].map((e) => e.arg());
+  if (values.length <= FEW_COLUMNS) {
+    const lazy = lazyFrame(strings);
+    const key = keys(NativeExpr.col);
+    return pl.concat(
+      values.map(([column, value]) =>
+        lazy.filter(value.isNull().not().arg()).select(
+          ...key,
+          NativeExpr.lit(column).alias("field").arg(),
+          value.alias(valueName).arg(),
+        )
+      ),
+      { how: "vertical" },
+    ).collectSync();
+  }
+  const numbered = lazyFrame(strings).withRowIndex(ROW);
+  const found = numbered
+    .select(pl.col(ROW), ...values.map(([column, value]) => value.alias(column).arg()))
+    .unpivot(ROW, values.map(([column]) => column), { variableName: "field", valueName })
+    .filter(pl.col(valueName).isNotNull())
+    .collectSync();
+  const rows = found.getColumn(ROW);
+  const keyed = numbered.select(
+    // The row numbers set the length (a key column the frame lacks is a null literal).
+    NativeExpr.col(ROW).gather(rows).arg(),
+    ...keys((column) => NativeExpr.col(column).gather(rows)),
+  ).collectSync();
+  return pl.concat([keyed.drop(ROW), found.drop(ROW)], { how: "horizontal" });
 }
 
 /**
@@ -319,7 +369,7 @@ export function castRecords(
   };
   const strings = rechunkShort(asStrings(df));
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
-  const { plans, typedExprs, text, checkboxCodeColumns, notes: planNotes } = castPlan(
+  const { plans, typedExprs, text, notes: planNotes } = castPlan(
     frameColumns(strings),
     dictionary,
     resolved,
@@ -336,7 +386,7 @@ export function castRecords(
   const textExprs = [
     ...(kept.length > 0 ? [pl.cols(kept)] : []),
     ...(emptied.length > 0
-      ? [castExpr({ kind: "string" } as Plan, NativeExpr.cols(emptied), resolved).keepName().expr()]
+      ? [castExpr({ kind: "string" } as Plan, NativeExpr.cols(emptied), resolved).keepName().arg()]
       : []),
   ];
   const data = selectFrame(
@@ -345,60 +395,61 @@ export function castRecords(
   );
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
-  // null counts are free, so only columns that lost values are searched.
+  // null counts are free, so only columns that lost values are searched (and checkbox options
+  // of a missing code, which lose none: a checked one is reported). The codes met are counted
+  // in one query, then each report is one query over every column that has rows for it.
   const rawNulls = firstRow(strings.nullCount());
   const typedNulls = firstRow(data.nullCount());
-  const checkedCodes = checkboxCodeColumns.length > 0
-    ? selectFrame(data, pl.cols(checkboxCodeColumns).cast(pl.Int64).sum()).toRecords()[0] as Record<
-      string,
-      number
-    >
-    : {};
-  const keys = keyExprs(strings, dictionary);
-  const invalidParts: pl.DataFrame[] = [];
-  const missingParts: pl.DataFrame[] = [];
+  const lost = plans.map((_, i) => Number(typedNulls[i]) - Number(rawNulls[i]));
+  const masks = new Map<number, NativeExpr>();
+  const missingValues: [string, NativeExpr][] = [];
   plans.forEach((plan, i) => {
-    const lost = Number(typedNulls[i]) - Number(rawNulls[i]);
-    const checked = Number(checkedCodes[plan.column] ?? 0);
-    if (lost <= 0 && checked === 0) return;
+    if (lost[i] <= 0 && plan.checkboxMissingCode === undefined) return;
     const raw = NativeExpr.col(plan.column);
-    const field = NativeExpr.lit(plan.column).alias("field").expr();
-    const missing = missingMask(plan, raw, codes, resolved);
-    let nMissing = 0;
-    if (missing && (checked > 0 || missingKind(plan, codes, resolved) !== "checkbox")) {
-      const code = plan.checkboxMissingCode !== undefined
-        ? NativeExpr.lit(plan.checkboxMissingCode)
-        : raw;
-      const part = lazyFrame(strings).filter(missing.expr()).select(
-        ...keys,
-        field,
-        code.cast(pl.String).alias("code").expr(),
-      ).collectSync();
-      nMissing = part.getColumns()[0]?.len() ?? 0;
-      if (nMissing > 0) missingParts.push(part);
-    }
-    const nulled = plan.checkboxMissingCode !== undefined ? 0 : nMissing;
-    if (lost - nulled <= 0) return;
-    const value = castExpr(plan, raw, resolved);
-    let bad = raw.neq("").fillNull(false).and(value.isNull());
-    if (missing) bad = bad.and(missing.not());
-    const part = lazyFrame(strings).filter(bad.expr()).select(
-      ...keys,
-      field,
-      ...[
-        NativeExpr.lit(plan.form ?? null).cast(pl.String).alias("form"),
-        raw.alias("value"),
-        NativeExpr.lit(plan.reason).alias("reason"),
-      ].map((e) => e.expr()),
-    ).collectSync();
-    if ((part.getColumns()[0]?.len() ?? 0) > 0) invalidParts.push(part);
+    const mask = missingMask(plan, raw, codes, resolved);
+    if (!mask) return;
+    masks.set(i, mask);
+    const code = plan.checkboxMissingCode !== undefined
+      ? NativeExpr.lit(plan.checkboxMissingCode)
+      : raw;
+    missingValues.push([plan.column, NativeExpr.cases([[mask, code.cast(pl.String)]], null)]);
   });
-  const invalid = invalidParts.length > 0
-    ? pl.concat(invalidParts, { how: "vertical" })
-    : pl.DataFrame({}, { schema: INVALID_SCHEMA });
-  const missing = missingParts.length > 0
-    ? pl.concat(missingParts, { how: "vertical" })
+  const missing = missingValues.length > 0
+    ? longReport(strings, dictionary, missingValues, "code")
     : pl.DataFrame({}, { schema: MISSING_SCHEMA });
+  // Missing-data codes nulled the values they replace; what else was lost is invalid.
+  const met = new Map<string, number>(
+    frameHeight(missing) > 0
+      ? (missing.getColumn("field").valueCounts().toRecords() as Record<string, unknown>[])
+        .map((row) => [String(row.field), Number(row.count)])
+      : [],
+  );
+  const invalidValues: [string, NativeExpr][] = [];
+  plans.forEach((plan, i) => {
+    const nulled = plan.checkboxMissingCode !== undefined ? 0 : met.get(plan.column) ?? 0;
+    if (lost[i] - nulled <= 0) return;
+    const raw = NativeExpr.col(plan.column);
+    let bad = raw.neq("").fillNull(false).and(castExpr(plan, raw, resolved).isNull());
+    const mask = masks.get(i);
+    if (mask) bad = bad.and(mask.not());
+    invalidValues.push([plan.column, NativeExpr.cases([[bad, raw]], null)]);
+  });
+  let invalid: pl.DataFrame = pl.DataFrame({}, { schema: INVALID_SCHEMA });
+  if (invalidValues.length > 0) {
+    const reported = new Map(plans.map((plan) => [plan.column, plan]));
+    const columns = invalidValues.map(([column]) => column);
+    const of = (pick: (plan: Plan) => string | undefined) =>
+      pl.col("field").replaceStrict(
+        columns,
+        pl.lit(pl.Series("to", columns.map((c) => pick(reported.get(c)!) ?? null), pl.String)),
+        pl.lit(null),
+        pl.String,
+      );
+    invalid = longReport(strings, dictionary, invalidValues, "value").withColumns(
+      of((plan) => plan.form).alias("form"),
+      of((plan) => plan.reason).alias("reason"),
+    ).select(...Object.keys(INVALID_SCHEMA));
+  }
   attachColumnLabels(data, dictionary.columnLabels());
   return { data, invalid, missing, notes };
 }
@@ -424,7 +475,6 @@ interface CastPlan {
   typedExprs: pl.Expr[];
   /** Text columns with nothing to mask: kept as they are unless they hold empty strings. */
   text: string[];
-  checkboxCodeColumns: string[];
   notes: string[];
 }
 
@@ -463,7 +513,6 @@ function castPlan(
     else groups.set(key, { plan, columns: [plan.column] });
   }
   const typedExprs: pl.Expr[] = [];
-  const checkboxCodeColumns: string[] = [];
   const text: string[] = [];
   for (const { plan, columns } of groups.values()) {
     const kind = missingKind(plan, codes, resolved);
@@ -479,14 +528,13 @@ function castPlan(
     }
     const raw = NativeExpr.cols(columns);
     const value = castExpr(plan, raw, resolved);
-    if (kind === "checkbox") checkboxCodeColumns.push(...columns);
     const missing = masks ? missingMask(plan, raw, codes, resolved) : undefined;
     const typed = missing
       ? NativeExpr.cases([[missing, NativeExpr.lit(null)]], value).cast(dtypeOf(plan, resolved))
       : value;
-    typedExprs.push(typed.keepName().expr());
+    typedExprs.push(typed.keepName().arg());
   }
-  const plan = { plans, typedExprs, text, checkboxCodeColumns, notes };
+  const plan = { plans, typedExprs, text, notes };
   if (cache.size > 16) cache.clear();
   cache.set(cacheKey, plan);
   return plan;

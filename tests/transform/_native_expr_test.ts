@@ -41,6 +41,17 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
       .otherwise(pl.lit(null)),
   );
   same(a.keepName(), col);
+  same(a.eq("1").cast(pl.UInt32).sum(), col.eq(pl.lit("1")).cast(pl.UInt32).sum());
+  const rows = pl.Series("rows", [2, 0], pl.UInt32);
+  same(a.gather(rows), col.gather(rows));
+});
+
+Deno.test("NativeExpr.arg() stands for the expression in select and filter", () => {
+  const picked = df.filter(a.eq("1").arg()).select(
+    a.alias("x").arg(),
+    NativeExpr.lit(7).alias("y").arg(),
+  );
+  assertEquals(picked.toRecords(), [{ x: "1", y: 7 }]);
 });
 
 Deno.test("NativeExpr.strToDatetimeExact parses only values that match the whole format", () => {
@@ -60,7 +71,7 @@ Deno.test("NativeExpr.strToDatetimeExact parses only values that match the whole
   ]);
 });
 
-Deno.test("NativeExpr literals are built once and reused safely", () => {
+Deno.test("NativeExpr steps can be shared by several expressions", () => {
   const one = NativeExpr.lit("1");
   same(
     NativeExpr.cases([[a.eq(one), one]], "0"),

@@ -355,3 +355,53 @@ Deno.test("castRecords() blanks empty text, and takes a CSV read's word that it 
   ok(isReadFromCsv(read));
   ok(!isReadFromCsv(read.select("id", "note")));
 });
+
+Deno.test("castRecords() reports lost values of many columns as of a few, column by column", () => {
+  const columns = 12;
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    ...Array.from({ length: columns }, (_, i) => ({
+      field_name: `v${i}`,
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "integer",
+    })),
+  ], { projectInfo: { missing_data_codes: "UNK, Unknown" } });
+  const rowsOf = 20;
+  const data: Record<string, string[]> = {
+    id: Array.from({ length: rowsOf }, (_, r) => String(r + 1)),
+  };
+  for (let i = 0; i < columns; i++) {
+    data[`v${i}`] = Array.from(
+      { length: rowsOf },
+      (_, r) => r === i ? `x${i}` : r === i + 1 ? "UNK" : String(r),
+    );
+  }
+  data.f_complete = Array.from({ length: rowsOf }, () => "0");
+  const raw = pl.DataFrame(data);
+  // Twelve columns report (one query for all); three of them report alike on their own.
+  const many = castRecords(raw, dd);
+  const few = castRecords(raw.select("id", "v0", "v1", "v2", "f_complete"), dd);
+  const invalid = Array.from({ length: columns }, (_, i) => ({
+    record: String(i + 1),
+    event: null,
+    instance: null,
+    field: `v${i}`,
+    form: "f",
+    value: `x${i}`,
+    reason: "not an integer",
+  }));
+  const missing = Array.from({ length: columns }, (_, i) => ({
+    record: String(i + 2),
+    event: null,
+    instance: null,
+    field: `v${i}`,
+    code: "UNK",
+  }));
+  assertEquals(many.invalid.toRecords(), invalid);
+  assertEquals(many.missing.toRecords(), missing);
+  assertEquals(few.invalid.toRecords(), invalid.slice(0, 3));
+  assertEquals(few.missing.toRecords(), missing.slice(0, 3));
+  assertEquals(dtypes(many.invalid), dtypes(few.invalid));
+  assertEquals(dtypes(many.missing), dtypes(few.missing));
+});
