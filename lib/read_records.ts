@@ -31,6 +31,7 @@ import {
   type ExportRecordsOptions,
   exportRecordsWith,
 } from "./api/records.ts";
+import { metadataRows } from "./api/metadata.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
 import { checkCsvBody } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
@@ -77,7 +78,7 @@ export async function readDictionary(
 ): Promise<DataDictionary> {
   const { signal } = options;
   const [metadata, projectInfo, fieldNames, instruments] = await Promise.all([
-    client.exportMetadata({ signal }),
+    metadataRows(client, signal),
     client.exportProjectInfo(),
     client.exportFieldNames(),
     client.exportInstruments(),
@@ -104,7 +105,7 @@ export async function readDictionary(
   }
   if (repeating) structure.repeating = repeatingRows as RepeatingRow[];
   signal?.throwIfAborted();
-  return DataDictionary.fromMetadata(metadata.toRecords(), structure);
+  return DataDictionary.fromMetadata(metadata, structure);
 }
 
 /** Options for {@linkcode readRecords} and {@linkcode readEavRecords}. */

@@ -424,6 +424,13 @@ Deno.test("readDictionary() asks for the structure in two rounds of concurrent r
     ["exportFieldNames", "instrument", "metadata", "project"],
     ["arm", "event", "formEventMapping", "repeatingFormsEvents"],
   ]);
+  // exportMetadata() shares the dictionary's answer (read as rows, framed when asked for),
+  // and each call gets its own frame.
+  const metadata = await client.exportMetadata();
+  strictEqual(rounds.length, 2);
+  deepStrictEqual(metadata.getColumn("field_name").toArray(), dd.metadata.map((m) => m.field_name));
+  strictEqual(frameColumns(metadata).length, 18);
+  ok(metadata !== await client.exportMetadata());
 });
 
 Deno.test("readInstruments() gives one frame per instrument at its own grain", async () => {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { copyFrame, frameColumns, frameHeight } from "./_frame.ts";
+import { copyFrame, frameColumns } from "./_frame.ts";
 import type pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
@@ -11,6 +11,7 @@ import { ProgressTracker } from "../_progress.ts";
 import type { Format } from "../types.ts";
 import { checkKeys, checkList, checkOneOf } from "./_check.ts";
 import { internals, requestFrame } from "./_call.ts";
+import { parseRedcapJson, rowsToFrame } from "../parse/json.ts";
 import { encodeRows } from "./_encode.ts";
 
 /** Options for {@linkcode exportMetadata}. */
@@ -61,32 +62,74 @@ export async function exportMetadata(
   const fields = checkList(action, "fields", options.fields);
   const forms = checkList(action, "forms", options.forms);
   const format = checkOneOf(action, "format", options.format, ["csv", "json", "xml"]) ?? "json";
+  const cached = await loadMetadata(client, format, fields, forms, options.signal);
+  cached.frame ??= rowsToFrame(cached.rows!, "metadata");
+  return copyFrame(cached.frame);
+}
+
+/** A cached metadata export: a JSON answer's rows (its frame made from them when first asked
+ * for), or the frame of a CSV or XML answer. */
+interface CachedMetadata {
+  rows?: readonly Record<string, unknown>[];
+  frame?: pl.DataFrame;
+}
+
+/** The metadata export, asked once per client and request (until the cache is cleared). */
+function loadMetadata(
+  client: RedcapClient,
+  format: Format,
+  fields: readonly string[] | undefined,
+  forms: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
+): Promise<CachedMetadata> {
   const inner = internals(client);
   const key = `metadata:${format}:${JSON.stringify([fields, forms])}`;
-  return await inner.cached(key, async () => {
+  const checkFirst = (columns: readonly string[]) => {
+    if (columns.length > 0 && columns[0] !== "field_name") {
+      throw new RedcapResponseError("metadata", "shape", "the first column is not field_name");
+    }
+  };
+  return inner.cached(key, async (): Promise<CachedMetadata> => {
     const tracker = new ProgressTracker("metadata", 1, inner.progress);
-    return await requestFrame(
-      client,
-      {
-        params: { content: "metadata", format, fields, forms },
-        retry: true,
-        signal: options.signal,
-      },
-      (bytes, rows, frame) => {
-        const columns = frameColumns(frame);
-        if (columns.length > 0 && columns[0] !== "field_name") {
-          throw new RedcapResponseError("metadata", "shape", "the first column is not field_name");
+    const params = { content: "metadata", format, fields, forms };
+    if (format !== "json") {
+      const frame = await requestFrame(client, { params, retry: true, signal }, (bytes, n, f) => {
+        checkFirst(frameColumns(f));
+        tracker.step(bytes, n);
+      });
+      return { frame };
+    }
+    // JSON rows are kept as they are: readDictionary() reads them without a frame.
+    return await inner.send(
+      { params: { ...params, returnFormat: "json" }, retry: true, signal },
+      (response) => {
+        const rows = parseRedcapJson(response.text(), "metadata");
+        if (!Array.isArray(rows) || rows.some((r) => r === null || typeof r !== "object")) {
+          throw new RedcapResponseError("metadata", "shape", "expected a JSON array of rows");
         }
-        tracker.step(bytes, rows);
+        checkFirst(rows.length > 0 ? Object.keys(rows[0]) : []);
+        tracker.step(response.bytes.length, rows.length);
+        return { rows };
       },
     );
-  }, copyFrame);
+  }, (cached) => cached);
+}
+
+/**
+ * The dictionary's rows as REDCap's JSON export has them (cached with `exportMetadata()`'s
+ * answer; the same rows, not a copy: read them only).
+ */
+export async function metadataRows(
+  client: RedcapClient,
+  signal?: AbortSignal,
+): Promise<readonly Record<string, unknown>[]> {
+  const cached = await loadMetadata(client, "json", undefined, undefined, signal);
+  return cached.rows!;
 }
 
 /** The record-id field: the first field of the dictionary (cached). */
 export async function recordIdField(client: RedcapClient, signal?: AbortSignal): Promise<string> {
-  const metadata = await exportMetadata(client, { signal });
-  const first = frameHeight(metadata) > 0 ? metadata.getColumn("field_name").get(0) : null;
+  const first = (await metadataRows(client, signal))[0]?.field_name;
   if (typeof first !== "string" || first === "") {
     throw new RedcapResponseError("metadata", "shape", "the data dictionary has no fields");
   }
