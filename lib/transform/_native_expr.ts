@@ -106,9 +106,6 @@ export class NativeExpr {
   neq(other: Operand): NativeExpr {
     return this.#step(this.inner.neq(operand(other).inner));
   }
-  lt(other: Operand): NativeExpr {
-    return this.#step(this.inner.lt(operand(other).inner));
-  }
   and(other: NativeExpr): NativeExpr {
     return this.#step(this.inner.and(other.inner));
   }
@@ -133,9 +130,6 @@ export class NativeExpr {
   }
   cast(dtype: pl.DataType, strict = false): NativeExpr {
     return this.#step(this.inner.cast(dtype, strict));
-  }
-  sum(): NativeExpr {
-    return this.#step(this.inner.sum());
   }
   /** `gather(indices)`: the values at these row numbers. */
   gather(indices: pl.Series): NativeExpr {

@@ -279,15 +279,15 @@ function longReport(
   valueName: string,
 ): pl.DataFrame {
   const has = new Set(frameColumns(strings));
-  const keys = (at: (column: string) => NativeExpr) =>
-    [
-      (has.has(dictionary.recordIdField) ? at(dictionary.recordIdField) : NativeExpr.lit(null))
-        .cast(pl.String).alias("record"),
-      (has.has("redcap_event_name") ? at("redcap_event_name") : NativeExpr.lit(null))
-        .cast(pl.String).alias("event"),
-      (has.has("redcap_repeat_instance") ? at("redcap_repeat_instance") : NativeExpr.lit(null))
-        .cast(pl.String).cast(pl.Int64).alias("instance"),
+  // A key column the frame lacks is a null literal.
+  const keys = (at: (column: string) => NativeExpr) => {
+    const key = (column: string) => has.has(column) ? at(column) : NativeExpr.lit(null);
+    return [
+      key(dictionary.recordIdField).cast(pl.String).alias("record"),
+      key("redcap_event_name").cast(pl.String).alias("event"),
+      key("redcap_repeat_instance").cast(pl.String).cast(pl.Int64).alias("instance"),
     ].map((e) => e.arg());
+  };
   if (values.length <= FEW_COLUMNS) {
     const lazy = lazyFrame(strings);
     const key = keys(NativeExpr.col);
@@ -310,7 +310,7 @@ function longReport(
     .collectSync();
   const rows = found.getColumn(ROW);
   const keyed = numbered.select(
-    // The row numbers set the length (a key column the frame lacks is a null literal).
+    // The row numbers set the length (a null literal key would give one row).
     NativeExpr.col(ROW).gather(rows).arg(),
     ...keys((column) => NativeExpr.col(column).gather(rows)),
   ).collectSync();
@@ -396,8 +396,8 @@ export function castRecords(
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
   // null counts are free, so only columns that lost values are searched (and checkbox options
-  // of a missing code, which lose none: a checked one is reported). The codes met are counted
-  // in one query, then each report is one query over every column that has rows for it.
+  // of a missing code, which lose none: a checked one is reported). Each report is one query;
+  // the missing codes it finds per column tell which columns lost invalid values too.
   const rawNulls = firstRow(strings.nullCount());
   const typedNulls = firstRow(data.nullCount());
   const lost = plans.map((_, i) => Number(typedNulls[i]) - Number(rawNulls[i]));

@@ -19,7 +19,7 @@ function same(native: NativeExpr, expr: pl.Expr): void {
 Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name give", () => {
   same(a.eq("1"), col.eq(pl.lit("1")));
   same(a.neq("1"), col.neq(pl.lit("1")));
-  same(a.strLengths().lt(3), col.str.lengths().lt(pl.lit(3)));
+  same(a.strLengths().eq(3), col.str.lengths().eq(pl.lit(3)));
   same(a.eq("1").and(a.isNull().not()), col.eq(pl.lit("1")).and(col.isNull().not()));
   same(a.add("!"), col.add(pl.lit("!")));
   same(a.eq("0").fillNull(false), col.eq(pl.lit("0")).fillNull(false));
@@ -41,7 +41,6 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
       .otherwise(pl.lit(null)),
   );
   same(a.keepName(), col);
-  same(a.eq("1").cast(pl.UInt32).sum(), col.eq(pl.lit("1")).cast(pl.UInt32).sum());
   const rows = pl.Series("rows", [2, 0], pl.UInt32);
   same(a.gather(rows), col.gather(rows));
 });
