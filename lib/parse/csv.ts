@@ -56,6 +56,11 @@ export function parseRedcapCsv(
     df = pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       inferSchemaLength: 0,
       nullValues: [""],
+      // Polars cuts a body into 16 chunks per thread, plus one, and parses them on every core
+      // whatever this says: it only sets the count. Every later expression step costs about
+      // the same per chunk, so 17 chunks rather than 33 (on 2 cores; 129 on 8) casts a 10,000
+      // record export about a fifth faster, and parses it no slower.
+      numThreads: 1,
       ...(columns ? { columns: [...columns] } : {}),
     } as Partial<pl.ReadCsvOptions>);
   } catch (error) {

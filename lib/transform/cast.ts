@@ -193,7 +193,8 @@ function castExpr(
       return full.strToDatetimeExact("%Y-%m-%d %H:%M:%S");
     }
     case "time": {
-      const ok = raw.strContains(TIMES[plan.info?.timeFormat ?? "HH:MM"]).fillNull(false);
+      // A null cell gives a null condition: the value stays null.
+      const ok = raw.strContains(TIMES[plan.info?.timeFormat ?? "HH:MM"]);
       return when([[ok, raw]], null).cast(pl.String);
     }
     case "boolean":
@@ -222,7 +223,8 @@ function missingKind(
   return "";
 }
 
-/** Cells holding a missing-data code (or a checked missing-code option, or `[not completed]`). */
+/** Cells holding a missing-data code (or a checked missing-code option, or `[not completed]`);
+ * null for a null cell, which a condition reads as false. */
 function missingMask(
   plan: Plan,
   raw: NativeExpr,
@@ -231,11 +233,11 @@ function missingMask(
 ): NativeExpr | undefined {
   switch (missingKind(plan, codes, options)) {
     case "checkbox":
-      return raw.eq("1").fillNull(false);
+      return raw.eq("1");
     case "codes":
-      return raw.isIn(codes).fillNull(false);
+      return raw.isIn(codes);
     case "not_completed":
-      return raw.eq(NOT_COMPLETED).fillNull(false);
+      return raw.eq(NOT_COMPLETED);
     default:
       return undefined;
   }
@@ -396,15 +398,20 @@ export function castRecords(
 
   // Values lost by the cast (present raw, null typed) are missing-data codes or invalid values:
   // null counts are free, so only columns that lost values are searched (and checkbox options
-  // of a missing code, which lose none: a checked one is reported). Each report is one query;
-  // the missing codes it finds per column tell which columns lost invalid values too.
+  // of a missing code that are checked somewhere: they lose nothing, and a checked one is
+  // reported). Each report is one query; the missing codes it finds per column tell which
+  // columns lost invalid values too.
   const rawNulls = firstRow(strings.nullCount());
   const typedNulls = firstRow(data.nullCount());
   const lost = plans.map((_, i) => Number(typedNulls[i]) - Number(rawNulls[i]));
+  const checked = checkedColumns(
+    data,
+    plans.filter((plan) => plan.checkboxMissingCode !== undefined).map((plan) => plan.column),
+  );
   const masks = new Map<number, NativeExpr>();
   const missingValues: [string, NativeExpr][] = [];
   plans.forEach((plan, i) => {
-    if (lost[i] <= 0 && plan.checkboxMissingCode === undefined) return;
+    if (lost[i] <= 0 && !checked.has(plan.column)) return;
     const raw = NativeExpr.col(plan.column);
     const mask = missingMask(plan, raw, codes, resolved);
     if (!mask) return;
@@ -452,6 +459,14 @@ export function castRecords(
   }
   attachColumnLabels(data, dictionary.columnLabels());
   return { data, invalid, missing, notes };
+}
+
+/** Which of the typed checkbox `columns` (Boolean) are checked in some row. */
+function checkedColumns(data: pl.DataFrame, columns: readonly string[]): Set<string> {
+  if (columns.length === 0) return new Set();
+  const any = selectFrame(data, NativeExpr.cols(columns).expr().any());
+  const flags = firstRow(any);
+  return new Set(frameColumns(any).filter((_, i) => flags[i] === true));
 }
 
 /**
@@ -527,11 +542,17 @@ function castPlan(
       continue;
     }
     const raw = NativeExpr.cols(columns);
-    const value = castExpr(plan, raw, resolved);
-    const missing = masks ? missingMask(plan, raw, codes, resolved) : undefined;
-    const typed = missing
-      ? NativeExpr.cases([[missing, NativeExpr.lit(null)]], value).cast(dtypeOf(plan, resolved))
-      : value;
+    let typed: NativeExpr;
+    if (!masks) typed = castExpr(plan, raw, resolved);
+    else if (plan.kind === "id" || plan.kind === "string") {
+      // Text: blank and missing-data codes are null alike, in one look-up.
+      typed = NativeExpr.cases([[raw.isIn([...codes, ""]), NativeExpr.lit(null)]], raw)
+        .cast(pl.String);
+    } else {
+      const missing = missingMask(plan, raw, codes, resolved)!;
+      typed = NativeExpr.cases([[missing, NativeExpr.lit(null)]], castExpr(plan, raw, resolved))
+        .cast(dtypeOf(plan, resolved));
+    }
     typedExprs.push(typed.keepName().arg());
   }
   const plan = { plans, typedExprs, text, notes };

@@ -356,6 +356,27 @@ Deno.test("castRecords() blanks empty text, and takes a CSV read's word that it 
   ok(!isReadFromCsv(read.select("id", "note")));
 });
 
+Deno.test("castRecords() nulls blank text and missing-data codes alike, reporting only the codes", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    { field_name: "note", form_name: "f", field_type: "notes" },
+    { field_name: "name", form_name: "f", field_type: "text", field_annotation: "@NOMISSING" },
+  ], { projectInfo: { missing_data_codes: "UNK, Unknown | NA, Not applicable" } });
+  const raw = pl.DataFrame({
+    id: ["1", "2", "3", "4"],
+    note: ["", "UNK", "unk", null],
+    name: ["", "UNK", "x", null],
+  });
+  const { data, missing, invalid } = castRecords(raw, dd);
+  assertEquals(data.getColumn("note").toArray(), [null, null, "unk", null]);
+  // @NOMISSING: the code is text like any other, and blank is still null.
+  assertEquals(data.getColumn("name").toArray(), [null, "UNK", "x", null]);
+  assertEquals(rows(missing), [
+    { record: "2", event: null, instance: null, field: "note", code: "UNK" },
+  ]);
+  assertEquals(invalid.height, 0);
+});
+
 Deno.test("castRecords() reports lost values of many columns as of a few, column by column", () => {
   const columns = 12;
   const dd = DataDictionary.fromMetadata([
