@@ -479,7 +479,10 @@ async function readBatched(
     const raw = await inFlight.shift()!;
     if (launched < batches.length) launch();
     if (!requested) {
-      checkRecordIds(raw, [{ column: id, ids: batches[index], index, total: batches.length }]);
+      const ids = batches[index];
+      checkRecordIds(raw, [
+        { column: id, count: ids.length, ids: () => ids, index, total: batches.length },
+      ]);
     }
     text.push(raw);
     textRows += frameHeight(raw);

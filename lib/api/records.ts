@@ -163,10 +163,12 @@ export function exportRecords(
   return exportRecordsWith(client, options);
 }
 
-/** The records a batch must hold: their ids, in column **column**. */
+/** The records a batch must hold, in column **column**: how many, and which (listed only to
+ * name the missing ones). */
 export interface BatchIds {
   column: string;
-  ids: readonly string[];
+  count: number;
+  ids(): readonly string[];
   /** The batch's place (0-based) and the number of batches, for the error message. */
   index: number;
   total: number;
@@ -286,7 +288,7 @@ export async function exportRecordsWith(
       ids = [...new Set(records)];
     } else {
       const idField = await recordIdField(client, signal);
-      ids = await exportRecordIds(
+      const exported = await exportIdColumn(
         client,
         idField,
         {
@@ -300,26 +302,35 @@ export async function exportRecordsWith(
       );
       // A reader's frames are flat (readEavRecords): checked by the record-id column.
       idColumn = type === "eav" && !readCsv ? "record" : idField;
-    }
-    if (!records && ids.length <= size) {
-      // Few enough: one request with the same filters (no long id list), then the id check.
-      tracker.total = 2;
-      const expected = idColumn ? { column: idColumn, ids, index: 0, total: 1 } : undefined;
-      const frame = await requestRecordFrame(
-        client,
-        { params: { ...base }, retry: true, signal },
-        (bytes) => tracker.step(bytes, ids.length),
-        readBatch(0, expected, true),
-      );
-      if (expected) checkRecordIds(frame, [expected]);
-      return frame;
+      const count = exported.nUnique() - (exported.nullCount() > 0 ? 1 : 0);
+      if (count <= size) {
+        // Few enough: one request with the same filters (no long id list), then the id check
+        // by count (the ids are listed only to name missing ones).
+        tracker.total = 2;
+        const expected = {
+          column: idColumn,
+          count,
+          ids: () => distinctIds(exported),
+          index: 0,
+          total: 1,
+        };
+        const frame = await requestRecordFrame(
+          client,
+          { params: { ...base }, retry: true, signal },
+          (bytes) => tracker.step(bytes, count),
+          readBatch(0, expected, true),
+        );
+        checkRecordIds(frame, [expected]);
+        return frame;
+      }
+      ids = distinctIds(exported);
     }
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
     tracker.total = batches.length + (records ? 0 : 1);
     const frames = await pool(batches, inner.concurrency, signal, async (batch, index) => {
       const expected = idColumn
-        ? { column: idColumn, ids: batch, index, total: batches.length }
+        ? { column: idColumn, count: batch.length, ids: () => batch, index, total: batches.length }
         : undefined;
       const frame = await requestRecordFrame(
         client,
@@ -359,6 +370,24 @@ export async function exportRecordIds(
   signal?: AbortSignal,
   tracker?: ProgressTracker,
 ): Promise<string[]> {
+  return distinctIds(await exportIdColumn(client, idField, filters, signal, tracker));
+}
+
+/** The distinct ids of an id column, in order, without null. */
+function distinctIds(column: pl.Series): string[] {
+  if (column.len() === 0) return [];
+  return (column.unique({ maintainOrder: true }).toArray() as (string | null)[])
+    .filter((id): id is string => id !== null);
+}
+
+/** The record-id column of {@linkcode exportRecordIds}'s export, one value per row. */
+async function exportIdColumn(
+  client: RedcapClient,
+  idField: string,
+  filters: RecordIdFilters,
+  signal?: AbortSignal,
+  tracker?: ProgressTracker,
+): Promise<pl.Series> {
   const own = tracker ?? new ProgressTracker("record", 1, internals(client).progress);
   try {
     const idFrame = await requestRecordFrame(
@@ -389,12 +418,7 @@ export async function exportRecordIds(
     if (frameColumns(idFrame)[0] !== idField) {
       throw new RedcapResponseError("record", "shape", `the id export has no "${idField}" column`);
     }
-    return frameHeight(idFrame) === 0
-      ? []
-      : (idFrame.getColumn(idField).unique({ maintainOrder: true }).toArray() as (
-        | string
-        | null
-      )[]).filter((id): id is string => id !== null);
+    return idFrame.getColumn(idField);
   } finally {
     if (!tracker) own.finish();
   }
@@ -435,11 +459,13 @@ async function requestRecordFrame(
 export function checkRecordIds(frame: pl.DataFrame, batches: readonly BatchIds[]): void {
   if (batches.length === 0 || !frameColumns(frame).includes(batches[0].column)) return;
   const column = frame.getColumn(batches[0].column);
-  const expected = batches.reduce((n, b) => n + b.ids.length, 0);
+  const expected = batches.reduce((n, b) => n + b.count, 0);
   // REDCap returns only requested records, so as many distinct ids as asked means all came.
   if (frameHeight(frame) > 0 && column.nUnique() === expected) return;
   const got = new Set(frameHeight(frame) ? column.unique().toArray() as string[] : []);
-  for (const { ids, index, total } of batches) {
+  for (const batch of batches) {
+    const { index, total } = batch;
+    const ids = batch.ids();
     const missing = ids.filter((id) => !got.has(id));
     if (missing.length === 0) continue;
     const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(", ");
