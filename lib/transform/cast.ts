@@ -267,17 +267,24 @@ const ROW = "_row";
  * run); beyond, one unpivot of all of them. */
 const FEW_COLUMNS = 8;
 
+/** The cells of one column a report lists: **where** (true on the reported rows, which have a
+ * **value**). */
+interface Reported {
+  column: string;
+  where: NativeExpr;
+  value: NativeExpr;
+}
+
 /**
- * One row per reported cell: each of `values` is a column's value where it is reported (null
- * elsewhere), as `record, event, instance, field, <valueName>`, column by column in row order,
- * in one query however many columns report (a query per column costs more than the search on
- * wide frames). Few columns are filtered one by one and stacked; many are unpivoted, and the
- * keys gathered for the reported rows only.
+ * One row per reported cell, as `record, event, instance, field, <valueName>`, column by column
+ * in row order, in one query however many columns report (a query per column costs more than
+ * the search on wide frames). Few columns are filtered one by one and stacked; many are
+ * unpivoted, and the keys gathered for the reported rows only.
  */
 function longReport(
   strings: pl.DataFrame,
   dictionary: DataDictionary,
-  values: [string, NativeExpr][],
+  values: Reported[],
   valueName: string,
 ): pl.DataFrame {
   const has = new Set(frameColumns(strings));
@@ -294,8 +301,8 @@ function longReport(
     const lazy = lazyFrame(strings);
     const key = keys(NativeExpr.col);
     return pl.concat(
-      values.map(([column, value]) =>
-        lazy.filter(value.isNull().not().arg()).select(
+      values.map(({ column, where, value }) =>
+        lazy.filter(where.arg()).select(
           ...key,
           NativeExpr.lit(column).alias("field").arg(),
           value.alias(valueName).arg(),
@@ -306,8 +313,13 @@ function longReport(
   }
   const numbered = lazyFrame(strings).withRowIndex(ROW);
   const found = numbered
-    .select(pl.col(ROW), ...values.map(([column, value]) => value.alias(column).arg()))
-    .unpivot(ROW, values.map(([column]) => column), { variableName: "field", valueName })
+    .select(
+      pl.col(ROW),
+      ...values.map(({ column, where, value }) =>
+        NativeExpr.cases([[where, value]], null).alias(column).arg()
+      ),
+    )
+    .unpivot(ROW, values.map(({ column }) => column), { variableName: "field", valueName })
     .filter(pl.col(valueName).isNotNull())
     .collectSync();
   const rows = found.getColumn(ROW);
@@ -404,12 +416,13 @@ export function castRecords(
   const rawNulls = firstRow(strings.nullCount());
   const typedNulls = firstRow(data.nullCount());
   const lost = plans.map((_, i) => Number(typedNulls[i]) - Number(rawNulls[i]));
-  const checked = checkedColumns(
-    data,
-    plans.filter((plan) => plan.checkboxMissingCode !== undefined).map((plan) => plan.column),
+  const checked = new Set(
+    plans.filter((plan) =>
+      plan.checkboxMissingCode !== undefined && data.getColumn(plan.column).any()
+    ).map((plan) => plan.column),
   );
   const masks = new Map<number, NativeExpr>();
-  const missingValues: [string, NativeExpr][] = [];
+  const missingValues: Reported[] = [];
   plans.forEach((plan, i) => {
     if (lost[i] <= 0 && !checked.has(plan.column)) return;
     const raw = NativeExpr.col(plan.column);
@@ -419,7 +432,7 @@ export function castRecords(
     const code = plan.checkboxMissingCode !== undefined
       ? NativeExpr.lit(plan.checkboxMissingCode)
       : raw;
-    missingValues.push([plan.column, NativeExpr.cases([[mask, code.cast(pl.String)]], null)]);
+    missingValues.push({ column: plan.column, where: mask, value: code.cast(pl.String) });
   });
   const missing = missingValues.length > 0
     ? longReport(strings, dictionary, missingValues, "code")
@@ -431,7 +444,7 @@ export function castRecords(
         .map((row) => [String(row.field), Number(row.count)])
       : [],
   );
-  const invalidValues: [string, NativeExpr][] = [];
+  const invalidValues: Reported[] = [];
   plans.forEach((plan, i) => {
     const nulled = plan.checkboxMissingCode !== undefined ? 0 : met.get(plan.column) ?? 0;
     if (lost[i] - nulled <= 0) return;
@@ -439,12 +452,12 @@ export function castRecords(
     let bad = raw.neq("").fillNull(false).and(castExpr(plan, raw, resolved).isNull());
     const mask = masks.get(i);
     if (mask) bad = bad.and(mask.not());
-    invalidValues.push([plan.column, NativeExpr.cases([[bad, raw]], null)]);
+    invalidValues.push({ column: plan.column, where: bad, value: raw });
   });
   let invalid: pl.DataFrame = pl.DataFrame({}, { schema: INVALID_SCHEMA });
   if (invalidValues.length > 0) {
     const reported = new Map(plans.map((plan) => [plan.column, plan]));
-    const columns = invalidValues.map(([column]) => column);
+    const columns = invalidValues.map(({ column }) => column);
     const of = (pick: (plan: Plan) => string | undefined) =>
       pl.col("field").replaceStrict(
         columns,
@@ -459,14 +472,6 @@ export function castRecords(
   }
   attachColumnLabels(data, dictionary.columnLabels());
   return { data, invalid, missing, notes };
-}
-
-/** Which of the typed checkbox `columns` (Boolean) are checked in some row. */
-function checkedColumns(data: pl.DataFrame, columns: readonly string[]): Set<string> {
-  if (columns.length === 0) return new Set();
-  const any = selectFrame(data, NativeExpr.cols(columns).expr().any());
-  const flags = firstRow(any);
-  return new Set(frameColumns(any).filter((_, i) => flags[i] === true));
 }
 
 /**
