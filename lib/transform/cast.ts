@@ -9,7 +9,6 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
-import { isReadFromCsv } from "../parse/csv.ts";
 import { NativeExpr } from "./_native_expr.ts";
 import {
   firstRow,
@@ -390,9 +389,8 @@ export function castRecords(
     codes,
   );
   const notes = [...planNotes];
-  // Empty text is blank (null); a column without any is kept without a copy (a frame read by
-  // parseRedcapCsv has none: not even looked for).
-  const empty = text.length > 0 && !isReadFromCsv(df)
+  // Empty text is blank (null); a column without any is kept without a copy.
+  const empty = text.length > 0
     ? firstRow(selectFrame(strings, NativeExpr.cols(text).eq("").expr().any()))
     : [];
   const emptied = text.filter((_, i) => empty[i] === true);

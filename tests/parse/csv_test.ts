@@ -11,7 +11,8 @@ Deno.test("parseRedcapCsv() keeps every value a string, exactly as sent", () => 
   assert.ok(df.dtypes.every((d) => d.equals(pl.String)));
   assert.deepEqual(df.toRecords(), [
     { record_id: "007", dob: "2020-01-02", notes: 'a, "b"\nc' },
-    { record_id: "1e3", dob: null, notes: null },
+    // A quoted empty cell (REDCap writes none) stays an empty string.
+    { record_id: "1e3", dob: null, notes: "" },
   ]);
 });
 
