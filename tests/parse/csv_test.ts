@@ -38,6 +38,15 @@ Deno.test("parseRedcapCsv() reports empty and cut-short bodies", () => {
   }
 });
 
+Deno.test("parseRedcapCsv() refuses a line with more cells than the header, dropping none", () => {
+  assert.throws(
+    () => parseRedcapCsv("record_id,age\n1,40\n2,50,extra\n", "record"),
+    (e: Error) =>
+      e instanceof RedcapResponseError && e.problem === "shape" &&
+      /more fields/.test(e.message),
+  );
+});
+
 Deno.test("parseRedcapCsv() reads a large body in 17 chunks, however many cores parse it", () => {
   const lines = Array.from({ length: 20_000 }, (_, i) => `${i},${i % 7},"text ${i}"`);
   const body = `record_id,code,note\n${lines.join("\n")}\n`;
