@@ -175,15 +175,13 @@ export interface BatchIds {
 }
 
 /** Reads the CSV body of batch **batch** as a frame; **expected**: the records the frame is
- * checked for (by its record-id column), when it is; **whole**: the body is the whole export (a
- * single request, batch 0), so the frame is the export's result. A frame without the record-id
- * column is not checked: a reader that keeps the body for later checks it itself
+ * checked for (by its record-id column), when it is. A frame without the record-id column is
+ * not checked: a reader that keeps the body for later checks it itself
  * ({@linkcode checkRecordIds}). */
 export type BatchCsvReader = (
   bytes: Uint8Array,
   batch: number,
   expected: BatchIds | undefined,
-  whole: boolean,
 ) => pl.DataFrame | Promise<pl.DataFrame>;
 
 /**
@@ -197,11 +195,8 @@ export async function exportRecordsWith(
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
-  const readBatch = (
-    batch: number,
-    expected: BatchIds | undefined,
-    whole = false,
-  ): CsvReader | undefined => readCsv && ((bytes) => readCsv(bytes, batch, expected, whole));
+  const readBatch = (batch: number, expected: BatchIds | undefined): CsvReader | undefined =>
+    readCsv && ((bytes) => readCsv(bytes, batch, expected));
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -279,7 +274,7 @@ export async function exportRecordsWith(
         client,
         { params: { ...base, records }, retry: true, signal },
         step,
-        readBatch(0, undefined, true),
+        readBatch(0, undefined),
       );
     }
     let ids: string[];
@@ -318,7 +313,7 @@ export async function exportRecordsWith(
           client,
           { params: { ...base }, retry: true, signal },
           (bytes) => tracker.step(bytes, count),
-          readBatch(0, expected, true),
+          readBatch(0, expected),
         );
         checkRecordIds(frame, [expected]);
         return frame;

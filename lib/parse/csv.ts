@@ -7,14 +7,15 @@
  */
 import pl from "nodejs-polars";
 import { RedcapResponseError } from "../errors.ts";
-import { checkCsvBody } from "../_csv.ts";
+import { checkCsvBody, csvHeader } from "../_csv.ts";
 
 /**
  * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as
  * REDCap sent them; blank cells are `null`. A quoted empty cell (`""`, which REDCap never
  * writes: PHP's `fputcsv` leaves empty values unquoted) is an empty string, which
  * `castRecords()` reads as blank. A UTF-8 BOM is dropped, a header without rows gives a frame
- * with columns and no rows.
+ * with columns and no rows. Columns named in **categorical** are read as Categorical: the same
+ * text, stored once per distinct value (for coded columns: cheaper to read, keep and compare).
  *
  * @example Read a flat export
  * ```ts
@@ -28,7 +29,8 @@ import { checkCsvBody } from "../_csv.ts";
  * @param body The body, as bytes (fastest) or text.
  * @param content The request's `content`, for error messages.
  * @param columns Only these columns (the rest of each line is still read, not kept).
- * @returns The rows, every column a string column.
+ * @param categorical These columns (those the body has) as Categorical rather than String.
+ * @returns The rows, every column a string column (or Categorical, as asked).
  * @throws {RedcapResponseError} When the body is empty, truncated (no final line break or an
  *   unterminated quote) or not CSV (a line with more cells than the header).
  */
@@ -36,6 +38,7 @@ export function parseRedcapCsv(
   body: Uint8Array | string,
   content: string,
   columns?: readonly string[],
+  categorical?: readonly string[],
 ): pl.DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   checkCsvBody(bytes, content);
@@ -53,6 +56,7 @@ export function parseRedcapCsv(
       // A line with more cells than the header is an error, not cells dropped.
       truncateRaggedLines: false,
       ...(columns ? { columns: [...columns] } : {}),
+      ...(categorical?.length ? { dtypes: categoricalDtypes(bytes, categorical) } : {}),
     } as Partial<pl.ReadCsvOptions>);
   } catch (error) {
     const message = String((error as Error).message).split("\n")[0];
@@ -64,4 +68,15 @@ export function parseRedcapCsv(
     );
   }
   return df;
+}
+
+/** The Categorical dtypes of the **categorical** columns the body's header names. */
+function categoricalDtypes(
+  bytes: Uint8Array,
+  categorical: readonly string[],
+): Record<string, pl.DataType> {
+  const wanted = new Set(categorical);
+  return Object.fromEntries(
+    csvHeader(bytes).filter((c) => wanted.has(c)).map((c) => [c, pl.Categorical]),
+  );
 }

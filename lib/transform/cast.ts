@@ -380,14 +380,14 @@ export function castRecords(
     labels: options.labels ?? "code",
     missingDataCodes: options.missingDataCodes ?? true,
   };
-  const strings = rechunkShort(asStrings(df));
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
   const { plans, typedExprs, text, notes: planNotes } = castPlan(
-    frameColumns(strings),
+    frameColumns(df),
     dictionary,
     resolved,
     codes,
   );
+  const strings = rechunkShort(asStrings(df, plans));
   const notes = [...planNotes];
   // Empty text is blank (null); a column without any is kept without a copy.
   const empty = text.length > 0
@@ -450,7 +450,7 @@ export function castRecords(
     let bad = raw.neq("").fillNull(false).and(castExpr(plan, raw, resolved).isNull());
     const mask = masks.get(i);
     if (mask) bad = bad.and(mask.not());
-    invalidValues.push({ column: plan.column, where: bad, value: raw });
+    invalidValues.push({ column: plan.column, where: bad, value: raw.cast(pl.String) });
   });
   let invalid: pl.DataFrame = pl.DataFrame({}, { schema: INVALID_SCHEMA });
   if (invalidValues.length > 0) {
@@ -586,18 +586,40 @@ function dtypeOf(plan: Plan, options: Required<CastRecordsOptions>): pl.DataType
   }
 }
 
+/** Whether a column's values are codes (choice, yesno, truefalse, form status, checkbox). */
+function isCoded(plan: Plan): boolean {
+  return plan.kind === "categorical" || plan.kind === "boolean";
+}
+
+/**
+ * The columns of `columns` whose values are codes, which `castRecords()` reads as well from
+ * Categorical columns as from text: `parseRedcapCsv(body, content, undefined, coded)` stores
+ * them once per distinct value, which is cheaper to read, to keep and to cast.
+ *
+ * @param dictionary The project's dictionary.
+ * @param columns An export's columns.
+ * @returns The coded ones, in order.
+ */
+export function codedColumns(dictionary: DataDictionary, columns: readonly string[]): string[] {
+  return columns.filter((column) => isCoded(planColumn(column, dictionary, [])));
+}
+
 /**
  * The frame with every column as text, as REDCap would have written it: integral floats (from
- * JSON numbers) without `.0`, Booleans as `1`/`0`.
+ * JSON numbers) without `.0`, Booleans as `1`/`0`; a coded column read as Categorical stays
+ * Categorical (the same text).
  */
-function asStrings(df: pl.DataFrame): pl.DataFrame {
+function asStrings(df: pl.DataFrame, plans: readonly Plan[]): pl.DataFrame {
   const dtypes = frameDtypes(df);
-  if (dtypes.every((d) => d.equals(pl.String))) return df;
+  const kept = (d: pl.DataType, i: number) =>
+    d.equals(pl.String) || (d.equals(pl.Categorical) && isCoded(plans[i]));
+  if (dtypes.every(kept)) return df;
   return selectFrame(
     df,
     ...frameColumns(df).map((c, i) => {
       const d = dtypes[i];
       const col = pl.col(c);
+      if (kept(d, i)) return col;
       if (d.equals(pl.Float64) || d.equals(pl.Float32)) {
         return pl.when(col.eq(col.floor())).then(col.cast(pl.Int64).cast(pl.String))
           .otherwise(col.cast(pl.String)).alias(c);

@@ -1,12 +1,12 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
-import { castRecords } from "../../lib/transform/cast.ts";
+import { castRecords, codedColumns } from "../../lib/transform/cast.ts";
 import { parseRedcapCsv } from "../../lib/parse/csv.ts";
 import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
 import { splitInstruments } from "../../lib/transform/split_instruments.ts";
 import { columnLabels, labelRecords } from "../../lib/transform/label.ts";
-import { clinic, rows } from "./_fixtures.ts";
+import { clinic, fixtureText, rows } from "./_fixtures.ts";
 import { generate } from "./_generate.ts";
 
 function dtypes(df: pl.DataFrame): Record<string, string> {
@@ -339,6 +339,33 @@ Deno.test("castRecords() reads datetimes exactly: YYYY-MM-DD HH:MM[:SS] and noth
     ...values.slice(2).map(() => null),
   ]);
   assertEquals(invalid.getColumn("value").toArray(), values.slice(2));
+});
+
+Deno.test("castRecords() casts coded columns read as Categorical exactly as read as text", () => {
+  const { dd } = clinic();
+  const body = fixtureText("clinic/flat.csv");
+  const text = parseRedcapCsv(body, "record");
+  const coded = codedColumns(dd, text.columns);
+  // Choices, yesno, truefalse, checkbox options and form status; not text, dates or numbers.
+  for (const c of ["sex", "consent", "race___1", "race____99", "enrollment_complete", "status"]) {
+    ok(coded.includes(c), c);
+  }
+  for (const c of ["record_id", "redcap_event_name", "name", "dob", "weight", "mood", "zip"]) {
+    ok(!coded.includes(c), c);
+  }
+  const categorical = parseRedcapCsv(body, "record", undefined, [...coded, "not_a_column"]);
+  ok(categorical.getColumn("race___1").dtype.equals(pl.Categorical));
+  ok(categorical.getColumn("name").dtype.equals(pl.String));
+  for (const labels of ["code", "label"] as const) {
+    const a = castRecords(text, dd, { labels });
+    const b = castRecords(categorical, dd, { labels });
+    assertEquals(dtypes(b.data), dtypes(a.data), labels);
+    assertEquals(rows(b.data), rows(a.data), labels);
+    // Invalid codes and missing-data codes are reported as text, as from a text read.
+    assertEquals(rows(b.invalid), rows(a.invalid), labels);
+    assertEquals(rows(b.missing), rows(a.missing), labels);
+    ok(a.invalid.height > 0 && a.missing.height > 0);
+  }
 });
 
 Deno.test("castRecords() blanks empty text, from a frame or quoted in a CSV body", () => {
