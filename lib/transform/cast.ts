@@ -160,12 +160,15 @@ function planColumn(column: string, dictionary: DataDictionary, notes: string[])
 /**
  * The typed expression of one column, null where the value does not cast. Whether a value is
  * invalid is then "present in the raw column but null in the typed one", so each value is
- * parsed once. Text only turns `""` into null.
+ * parsed once. Text only turns `""` into null. A datetime is parsed in its field's own
+ * precision (minutes, or seconds for `datetime_seconds_*` and survey timestamps), or, when
+ * **lenient**, in either.
  */
 function castExpr(
   plan: Plan,
   raw: NativeExpr,
   options: Required<CastRecordsOptions>,
+  lenient = false,
 ): NativeExpr {
   const when = NativeExpr.cases;
   switch (plan.kind) {
@@ -185,8 +188,11 @@ function castExpr(
       // it to `YYYY-MM-DD`.
       return when([[raw.strLengths().eq(10), raw.cast(pl.Date)]], null).cast(pl.Date);
     case "datetime": {
-      // One exact parse with seconds: `HH:MM` values get `:00` first (a failed parse is slow
-      // in Polars, so never parse with a format most values do not have).
+      // A failed parse is slow in Polars, so never parse with a format most values do not
+      // have: one exact parse in the field's precision, or `HH:MM` values get `:00` first.
+      if (!lenient) {
+        return raw.strToDatetimeExact(seconds(plan) ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M");
+      }
       const n = raw.strLengths();
       const full = when([[n.eq(16), raw.add(":00")], [n.eq(19), raw]], null).cast(pl.String);
       return full.strToDatetimeExact("%Y-%m-%d %H:%M:%S");
@@ -208,6 +214,11 @@ function castExpr(
     case "categorical":
       return mapCodes(raw, plan.codes ?? [], options.labels);
   }
+}
+
+/** Whether a datetime column's values have seconds (survey timestamps do). */
+function seconds(plan: Plan): boolean {
+  return plan.info?.seconds ?? !plan.field;
 }
 
 /** How missing codes apply to a column: `codes`, `not_completed`, `checkbox`, or `""`. */
@@ -338,7 +349,8 @@ function longReport(
  * - integer and slider → Int64; number, `number_Ndp`, calc → Float64; comma-decimal
  *   validations read `1,54` as 1.54;
  * - dates (any of ymd/mdy/dmy: raw exports are ISO) → Date; datetimes and survey timestamps →
- *   Datetime(ms) (a value without seconds gets `:00`);
+ *   Datetime(ms), parsed in the field's precision (minutes, or seconds for `datetime_seconds_*`
+ *   and survey timestamps) and, where a value has the other one, in that (`:00` added);
  * - **time fields stay `HH:MM` / `HH:MM:SS` / `MM:SS` strings**, validated (Polars has no
  *   time-of-day type that round-trips cleanly in nodejs-polars);
  * - yesno, truefalse, checkbox columns → Boolean (blank, as where a form is not designated → null);
@@ -401,7 +413,7 @@ export function castRecords(
       ? [castExpr({ kind: "string" } as Plan, NativeExpr.cols(emptied), resolved).keepName().arg()]
       : []),
   ];
-  const data = selectFrame(
+  let data = selectFrame(
     selectFrame(strings, ...typedExprs, ...textExprs),
     ...frameColumns(strings),
   );
@@ -442,12 +454,30 @@ export function castRecords(
         .map((row) => [String(row.field), Number(row.count)])
       : [],
   );
+  // Datetimes were parsed in their field's own precision: a datetime column that lost more
+  // than its missing codes is cast again taking minutes or seconds (a value stored before its
+  // field's validation changed), and only what that loses is invalid.
+  const relaxed = plans.flatMap((plan, i) =>
+    plan.kind === "datetime" && lost[i] > (met.get(plan.column) ?? 0) ? [i] : []
+  );
+  if (relaxed.length > 0) {
+    const again = selectFrame(
+      strings,
+      ...relaxed.map((i) =>
+        typedExpr(plans[i], NativeExpr.col(plans[i].column), codes, resolved, true)!
+          .alias(plans[i].column).arg()
+      ),
+    );
+    data = data.withColumns(...again.getColumns());
+    const nulls = firstRow(data.nullCount());
+    for (const i of relaxed) lost[i] = Number(nulls[i]) - Number(rawNulls[i]);
+  }
   const invalidValues: Reported[] = [];
   plans.forEach((plan, i) => {
     const nulled = plan.checkboxMissingCode !== undefined ? 0 : met.get(plan.column) ?? 0;
     if (lost[i] - nulled <= 0) return;
     const raw = NativeExpr.col(plan.column);
-    let bad = raw.neq("").fillNull(false).and(castExpr(plan, raw, resolved).isNull());
+    let bad = raw.neq("").fillNull(false).and(castExpr(plan, raw, resolved, true).isNull());
     const mask = masks.get(i);
     if (mask) bad = bad.and(mask.not());
     invalidValues.push({ column: plan.column, where: bad, value: raw.cast(pl.String) });
@@ -523,6 +553,7 @@ function castPlan(
       plan.kind,
       plan.info?.decimalComma ?? false,
       plan.info?.timeFormat ?? "",
+      plan.kind === "datetime" && seconds(plan),
       (plan.codes ?? []).map((c) => [c.code, c.label]),
       missingKind(plan, codes, resolved),
     ]);
@@ -533,35 +564,43 @@ function castPlan(
   const typedExprs: pl.Expr[] = [];
   const text: string[] = [];
   for (const { plan, columns } of groups.values()) {
-    const kind = missingKind(plan, codes, resolved);
-    // A missing-data code only needs masking where it would cast to a value (text, or a
-    // numeric code in a number field); elsewhere the cast already gives null.
-    const masks = mayCast(
-      plan,
-      kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
-    );
-    if ((plan.kind === "id" || plan.kind === "string") && !masks) {
-      text.push(...columns);
-      continue;
-    }
-    const raw = NativeExpr.cols(columns);
-    let typed: NativeExpr;
-    if (!masks) typed = castExpr(plan, raw, resolved);
-    else if (plan.kind === "id" || plan.kind === "string") {
-      // Text: blank and missing-data codes are null alike, in one look-up.
-      typed = NativeExpr.cases([[raw.isIn([...codes, ""]), NativeExpr.lit(null)]], raw)
-        .cast(pl.String);
-    } else {
-      const missing = missingMask(plan, raw, codes, resolved)!;
-      typed = NativeExpr.cases([[missing, NativeExpr.lit(null)]], castExpr(plan, raw, resolved))
-        .cast(dtypeOf(plan, resolved));
-    }
-    typedExprs.push(typed.keepName().arg());
+    const typed = typedExpr(plan, NativeExpr.cols(columns), codes, resolved);
+    if (typed) typedExprs.push(typed.keepName().arg());
+    else text.push(...columns);
   }
   const plan = { plans, typedExprs, text, notes };
   if (cache.size > 16) cache.clear();
   cache.set(cacheKey, plan);
   return plan;
+}
+
+/**
+ * The typed expression of `raw`, missing-data codes masked to null where they would cast to a
+ * value (text, or a numeric code in a number field; elsewhere the cast already gives null);
+ * `undefined` for text with nothing to mask, which is kept as it is.
+ */
+function typedExpr(
+  plan: Plan,
+  raw: NativeExpr,
+  codes: readonly string[],
+  resolved: Required<CastRecordsOptions>,
+  lenient = false,
+): NativeExpr | undefined {
+  const kind = missingKind(plan, codes, resolved);
+  const masks = mayCast(
+    plan,
+    kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
+  );
+  const text = plan.kind === "id" || plan.kind === "string";
+  if (!masks) return text ? undefined : castExpr(plan, raw, resolved, lenient);
+  // Text: blank and missing-data codes are null alike, in one look-up.
+  if (text) {
+    return NativeExpr.cases([[raw.isIn([...codes, ""]), NativeExpr.lit(null)]], raw)
+      .cast(pl.String);
+  }
+  const missing = missingMask(plan, raw, codes, resolved)!;
+  return NativeExpr.cases([[missing, NativeExpr.lit(null)]], castExpr(plan, raw, resolved, lenient))
+    .cast(dtypeOf(plan, resolved));
 }
 
 function dtypeOf(plan: Plan, options: Required<CastRecordsOptions>): pl.DataType {

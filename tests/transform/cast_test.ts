@@ -307,15 +307,6 @@ Deno.test("castRecords(), labelRecords(), splitInstruments() read projects with 
 });
 
 Deno.test("castRecords() reads datetimes exactly: YYYY-MM-DD HH:MM[:SS] and nothing around it", () => {
-  const dd = DataDictionary.fromMetadata([
-    { field_name: "id", form_name: "f", field_type: "text" },
-    {
-      field_name: "dt",
-      form_name: "f",
-      field_type: "text",
-      text_validation_type_or_show_slider_number: "datetime_seconds_ymd",
-    },
-  ]);
   const values = [
     "2024-01-02 03:04:05",
     "2024-01-02 03:04",
@@ -326,19 +317,38 @@ Deno.test("castRecords() reads datetimes exactly: YYYY-MM-DD HH:MM[:SS] and noth
     "2024-01-02 3:04",
     "2024/01/02 03:04:05",
   ];
-  const raw = pl.DataFrame({
-    id: values.map((_, i) => String(i)),
-    dt: values,
-    f_complete: values.map(() => "0"),
-  });
-  const { data, invalid } = castRecords(raw, dd);
-  const got = data.getColumn("dt").toArray().map((d) => d && (d as unknown as Date).toISOString());
-  assertEquals(got, [
-    "2024-01-02T03:04:05.000Z",
-    "2024-01-02T03:04:00.000Z",
-    ...values.slice(2).map(() => null),
-  ]);
-  assertEquals(invalid.getColumn("value").toArray(), values.slice(2));
+  // Each field is parsed in its own precision first; a value of the other one is read too.
+  for (const validation of ["datetime_seconds_ymd", "datetime_ymd"]) {
+    const dd = DataDictionary.fromMetadata([
+      { field_name: "id", form_name: "f", field_type: "text" },
+      {
+        field_name: "dt",
+        form_name: "f",
+        field_type: "text",
+        text_validation_type_or_show_slider_number: validation,
+      },
+    ]);
+    const raw = pl.DataFrame({
+      id: values.map((_, i) => String(i)),
+      dt: values,
+      f_complete: values.map(() => "0"),
+    });
+    const { data, invalid } = castRecords(raw, dd);
+    const got = data.getColumn("dt").toArray().map((d) =>
+      d && (d as unknown as Date).toISOString()
+    );
+    assertEquals(got, [
+      "2024-01-02T03:04:05.000Z",
+      "2024-01-02T03:04:00.000Z",
+      ...values.slice(2).map(() => null),
+    ], validation);
+    assertEquals(invalid.getColumn("value").toArray(), values.slice(2), validation);
+    // All in the field's own precision: nothing reported.
+    const own = validation === "datetime_ymd" ? values[1] : values[0];
+    const clean = castRecords(raw.withColumns(pl.lit(own).alias("dt")), dd);
+    assertEquals(clean.data.getColumn("dt").nullCount(), 0, validation);
+    assertEquals(clean.invalid.height, 0, validation);
+  }
 });
 
 Deno.test("castRecords() casts coded columns read as Categorical exactly as read as text", () => {
