@@ -2,8 +2,9 @@
  * `readRecords()` on the shapes most projects have: wide (3,000 fields, 200 records: 4,507
  * columns) and small (the demo design at 500 records), against the baseline of reading the
  * same flat CSV body with `pl.readCSV` (all strings), in the same run. No target: this tracks
- * the per-chunk cost Polars' CSV reader leaves on small bodies (it cuts every body into 33
- * chunks, so a 200-row body has 6 rows a chunk), which `castRecords()` now merges first.
+ * the per-chunk cost Polars' CSV reader leaves on small bodies (it cuts every body into 16
+ * chunks per thread plus one, 17 as `parseRedcapCsv()` asks, so a 200-row body has about 12
+ * rows a chunk), which `castRecords()` merges first.
  * A third group times `castRecords()` reporting a lost value in each of 400 columns against the
  * same cast with nothing to report (each report is one query over every column, not one per
  * column).
