@@ -243,7 +243,7 @@ Deno.test("castRecords() nulls nothing silently: each present value is typed, in
 
 Deno.test("castRecords() merges short chunks (as Polars' CSV reader cuts small bodies) and casts them alike", () => {
   const { dd, flat } = clinic();
-  // One chunk per row, as a CSV read of a small body gives (33 chunks of a few rows).
+  // One chunk per row, as a CSV read of a small body gives (17 chunks of a few rows).
   const height = flat.shape.height;
   const chunked = pl.concat(
     Array.from({ length: height }, (_, i) => flat.slice(i, 1)),
