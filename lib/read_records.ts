@@ -30,6 +30,7 @@ import {
   exportRecordIds,
   type ExportRecordsOptions,
   exportRecordsWith,
+  listedIds,
 } from "./api/records.ts";
 import { metadataRows } from "./api/metadata.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
@@ -480,12 +481,7 @@ async function readBatched(
     signal?.throwIfAborted();
     const raw = await inFlight.shift()!;
     if (launched < batches.length) launch();
-    if (!requested) {
-      const ids = batches[index];
-      checkRecordIds(raw, [
-        { column: id, count: ids.length, ids: () => ids, index, total: batches.length },
-      ]);
-    }
+    if (!requested) checkRecordIds(raw, [listedIds(id, batches[index], index, batches.length)]);
     text.push(raw);
     textRows += frameHeight(raw);
     if (textRows < TYPE_ROWS && index + 1 < batches.length) continue;

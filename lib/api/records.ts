@@ -174,6 +174,16 @@ export interface BatchIds {
   total: number;
 }
 
+/** The {@linkcode BatchIds} of a batch that asked for **ids** by name. */
+export function listedIds(
+  column: string,
+  ids: readonly string[],
+  index: number,
+  total: number,
+): BatchIds {
+  return { column, count: ids.length, ids: () => ids, index, total };
+}
+
 /** Reads the CSV body of batch **batch** as a frame; **expected**: the records the frame is
  * checked for (by its record-id column), when it is. A frame without the record-id column is
  * not checked: a reader that keeps the body for later checks it itself
@@ -324,9 +334,7 @@ export async function exportRecordsWith(
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
     tracker.total = batches.length + (records ? 0 : 1);
     const frames = await pool(batches, inner.concurrency, signal, async (batch, index) => {
-      const expected = idColumn
-        ? { column: idColumn, count: batch.length, ids: () => batch, index, total: batches.length }
-        : undefined;
+      const expected = idColumn ? listedIds(idColumn, batch, index, batches.length) : undefined;
       const frame = await requestRecordFrame(
         client,
         { params: { ...base, records: batch }, retry: true, signal },

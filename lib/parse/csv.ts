@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { RedcapResponseError } from "../errors.ts";
-import { checkCsvBody, csvHeader } from "../_csv.ts";
+import { checkCsvBody } from "../_csv.ts";
 
 /**
  * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as
@@ -42,9 +42,8 @@ export function parseRedcapCsv(
 ): pl.DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   checkCsvBody(bytes, content);
-  let df: pl.DataFrame;
   try {
-    df = pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    return pl.readCSV(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       // All strings. Blank cells are null; no `nullValues: [""]` for quoted empty ones: REDCap
       // writes none, and checking every cell against it costs about 4 ms per 10,000 records.
       inferSchemaLength: 0,
@@ -56,7 +55,10 @@ export function parseRedcapCsv(
       // A line with more cells than the header is an error, not cells dropped.
       truncateRaggedLines: false,
       ...(columns ? { columns: [...columns] } : {}),
-      ...(categorical?.length ? { dtypes: categoricalDtypes(bytes, categorical) } : {}),
+      // Polars ignores the dtype of a column the body lacks.
+      ...(categorical?.length
+        ? { dtypes: Object.fromEntries(categorical.map((c) => [c, pl.Categorical])) }
+        : {}),
     } as Partial<pl.ReadCsvOptions>);
   } catch (error) {
     const message = String((error as Error).message).split("\n")[0];
@@ -67,16 +69,4 @@ export function parseRedcapCsv(
       { cause: error },
     );
   }
-  return df;
-}
-
-/** The Categorical dtypes of the **categorical** columns the body's header names. */
-function categoricalDtypes(
-  bytes: Uint8Array,
-  categorical: readonly string[],
-): Record<string, pl.DataType> {
-  const wanted = new Set(categorical);
-  return Object.fromEntries(
-    csvHeader(bytes).filter((c) => wanted.has(c)).map((c) => [c, pl.Categorical]),
-  );
 }
