@@ -557,6 +557,7 @@ export function demoProject(options: DemoProjectOptions = {}): ProjectDefinition
     dags,
     surveys: [{ form_name: "quality_of_life", title: "Quality of Life Survey" }],
     users,
+    dagSwitcher: { demo_user: ["", ...dags.map((d) => d.unique_group_name)] },
     records,
     recordDags,
     files,

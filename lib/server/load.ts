@@ -128,8 +128,11 @@ function fullAccess(rights: UserRights): Partial<UserRights> {
   };
 }
 
-/** Rights to give a token declared with {@linkcode declareToken}. */
-export type TokenRights = Partial<UserRights> & { username: string };
+/**
+ * Rights to give a token declared with {@linkcode declareToken}; `dagSwitcher` lists the
+ * groups (unique names, `""` for "[No Assignment]") the DAG Switcher lets the user switch into.
+ */
+export type TokenRights = Partial<UserRights> & { username: string; dagSwitcher?: string[] };
 
 /**
  * Declares an extra token for a project with narrower rights (no export, no import,
@@ -146,9 +149,28 @@ export type TokenRights = Partial<UserRights> & { username: string };
  * strictEqual(store.token(token)?.rights.api_import, 0);
  * ```
  *
+ * @example A site monitor the DAG Switcher lets into two groups
+ * ```ts
+ * import { declareToken, loadProject, RedcapStore } from "denocap/server";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const store = RedcapStore.open();
+ * const { projectId } = loadProject(store, "demo", { demoRecords: 5 });
+ * declareToken(store, projectId, {
+ *   username: "monitor",
+ *   data_access_group: "boston_general",
+ *   dagSwitcher: ["boston_general", "denver_clinic"],
+ * });
+ * deepStrictEqual(store.project(projectId).definition.dagSwitcher?.monitor, [
+ *   "boston_general",
+ *   "denver_clinic",
+ * ]);
+ * ```
+ *
  * @param store The store holding the project.
  * @param projectId The project.
- * @param rights The user's name and the rights that differ from full rights.
+ * @param rights The user's name, the rights that differ from full rights, and the user's DAG
+ *   Switcher assignments.
  * @param token A fixed token; generated when left out.
  * @returns The token.
  */
@@ -158,15 +180,27 @@ export function declareToken(
   rights: TokenRights,
   token: string = generateToken(),
 ): string {
-  if (rights.data_access_group) {
-    const dags = store.project(projectId).dags.map((d) => d.unique_group_name);
-    if (!dags.includes(rights.data_access_group)) {
-      throw new RangeError(
-        `Cannot declare token: the data access group "${rights.data_access_group}" does not exist`,
-      );
+  const { dagSwitcher, ...userRights } = rights;
+  const dags = store.project(projectId).dags.map((d) => d.unique_group_name);
+  for (const dag of [rights.data_access_group ?? "", ...(dagSwitcher ?? [])]) {
+    if (dag !== "" && !dags.includes(dag)) {
+      throw new RangeError(`Cannot declare token: the data access group "${dag}" does not exist`);
     }
   }
-  store.addToken(token, projectId, { ...fullRights(rights.username), ...rights });
+  const full: UserRights = { ...fullRights(rights.username), ...userRights };
+  store.transaction(() => {
+    const definition = structuredClone(store.project(projectId).definition);
+    const listed = definition.users.some((u) => u.username === rights.username);
+    // A project that lists its users gets the new one, so user-DAG mapping imports reach it.
+    if (!listed && definition.users.length > 0) definition.users.push(full);
+    if (dagSwitcher) {
+      definition.dagSwitcher = { ...definition.dagSwitcher, [rights.username]: [...dagSwitcher] };
+    }
+    if (dagSwitcher || (!listed && definition.users.length > 0)) {
+      store.updateProject(projectId, definition);
+    }
+    store.addToken(token, projectId, full);
+  });
   return token;
 }
 

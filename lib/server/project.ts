@@ -212,6 +212,13 @@ export interface ProjectDefinition {
   users: UserRights[];
   /** User roles (`content=userRole`); absent means none. */
   roles?: UserRole[];
+  /**
+   * DAG Switcher assignments (REDCap's `redcap_data_access_groups_users`): by username, the
+   * unique names of the groups an administrator lets the user switch into, `""` standing for
+   * "[No Assignment]". A user may always stay in their current group; absent means no
+   * assignments beyond that.
+   */
+  dagSwitcher?: Record<string, string[]>;
   /** Records as flat raw rows (REDCap's import shape), loaded through the import code path. */
   records: Record<string, string>[];
   /** Record DAG assignments: record name to unique group name. */

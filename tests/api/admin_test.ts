@@ -138,12 +138,14 @@ Deno.test("importDags(), switchDag() and deleteDags() manage data access groups"
     mapping.find((r) => r.username === "demo_dag_user")?.redcap_data_access_group,
     "site_north",
   );
-  await client.switchDag("site_north");
+  await client.switchDag("denver_clinic");
   assert.equal(
     (await client.exportUserDagAssignment()).find((r) => r.username === "demo_user")
       ?.redcap_data_access_group,
-    "site_north",
+    "denver_clinic",
   );
+  // The DAG Switcher assigns demo_user no group created since.
+  await refused(client.switchDag("site_north"), server.token, /DAG Switcher/);
   await refused(client.switchDag("no_such_dag"), server.token, /no_such_dag/);
   assert.equal(await client.deleteDags(["site_north"]), 1);
   assert.equal((await client.exportDags()).length, before.length);

@@ -195,3 +195,25 @@ export function projectUsers(ctx: ApiContext, definition: ProjectDefinition): Us
   if (definition.users.length === 0) definition.users.push({ ...ctx.grant.rights });
   return definition.users;
 }
+
+/**
+ * The groups a user may switch into with `content=dag&action=switch`: their DAG Switcher
+ * assignments (`""` is "[No Assignment]") plus the group they are in now. REDCap keeps the
+ * assignments in `redcap_data_access_groups_users` and refuses a switch to any other group.
+ */
+export function dagSwitchTargets(definition: ProjectDefinition, user: UserRights): string[] {
+  const current = (user.data_access_group ?? "").trim();
+  const assigned = definition.dagSwitcher?.[user.username] ?? [];
+  return [...new Set([current, ...assigned])];
+}
+
+/** Adds a group to a user's DAG Switcher assignments (an administrator assigned it). */
+export function assignDagSwitch(
+  definition: ProjectDefinition,
+  username: string,
+  dag: string,
+): void {
+  const switcher = definition.dagSwitcher ??= {};
+  const list = switcher[username] ??= [];
+  if (!list.includes(dag)) list.push(dag);
+}

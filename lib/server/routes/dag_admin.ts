@@ -19,7 +19,13 @@ import {
   rowsBody,
 } from "./_structure_io.ts";
 import { NO_DAG_RIGHT } from "./users.ts";
-import { logManage, projectUsers, saveUsers } from "./_rights.ts";
+import {
+  assignDagSwitch,
+  dagSwitchTargets,
+  logManage,
+  projectUsers,
+  saveUsers,
+} from "./_rights.ts";
 
 const MAPPING_COLUMNS = ["username", "redcap_data_access_group"];
 
@@ -107,6 +113,9 @@ export function deleteDags(ctx: ApiContext): Response {
     );
   }
   definition.dags = definition.dags.filter((d) => !names.includes(d.unique_group_name));
+  for (const list of Object.values(definition.dagSwitcher ?? {})) {
+    list.splice(0, list.length, ...list.filter((d) => !names.includes(d)));
+  }
   for (const user of definition.users) {
     if (names.includes(user.data_access_group ?? "")) user.data_access_group = "";
   }
@@ -133,13 +142,18 @@ export function deleteDags(ctx: ApiContext): Response {
 }
 
 /**
- * `content=dag&action=switch`: moves the token's user into the group `dag` (its unique name).
- * Answers `1`.
+ * `content=dag&action=switch`: moves the token's user into the group `dag` (its unique name;
+ * blank for no group). Needs API Import/Update, as REDCap's API documentation (Switch DAG) asks.
+ * As in REDCap, the user may only switch into a group the DAG Switcher assigns to them (blank
+ * only where "[No Assignment]" is assigned); any other switch is refused with 400 and the
+ * user's group is left as it was. Answers `1`.
  */
 export function switchDag(ctx: ApiContext): Response {
+  requireRight(ctx, "api_import", NO_IMPORT_RIGHT);
+  if (!ctx.params.has("dag")) throw new ApiError(400, `The parameter "dag" is missing`);
   const dag = (ctx.params.get("dag") ?? "").trim();
   const definition = copyDefinition(ctx);
-  if (!definition.dags.some((d) => d.unique_group_name === dag)) {
+  if (dag !== "" && !definition.dags.some((d) => d.unique_group_name === dag)) {
     throw new ApiError(400, `The value of the parameter "dag" is not valid: '${dag}'`);
   }
   const users = projectUsers(ctx, definition);
@@ -148,10 +162,30 @@ export function switchDag(ctx: ApiContext): Response {
     user = { ...ctx.grant.rights };
     users.push(user);
   }
+  const targets = dagSwitchTargets(definition, user);
+  if (!targets.includes(dag)) {
+    const named = (d: string) => d === "" ? "[No Assignment]" : `'${d}'`;
+    throw new ApiError(
+      400,
+      `You cannot switch to the data access group ${named(dag)}: the DAG Switcher does not ` +
+        `assign it to the user "${user.username}" (assigned: ${targets.map(named).join(", ")})`,
+    );
+  }
   user.data_access_group = dag;
   ctx.store.transaction(() => {
     saveUsers(ctx, definition);
-    logManage(ctx, `Switch to data access group "${dag}"`);
+    // A token whose user the definition does not list keeps its own rights: move it too.
+    const grant = ctx.store.token(ctx.params.get("token")!.trim())!;
+    if ((grant.rights.data_access_group ?? "") !== dag) {
+      ctx.store.updateUserTokens(ctx.projectId, grant.username, {
+        ...grant.rights,
+        data_access_group: dag,
+      });
+    }
+    logManage(
+      ctx,
+      dag === "" ? "Switch to no data access group" : `Switch to data access group "${dag}"`,
+    );
   });
   return ok("1", ctx.returnFormat);
 }
@@ -194,6 +228,8 @@ export function importUserDagMapping(ctx: ApiContext): Response {
       );
     }
     user.data_access_group = dag;
+    // An administrator's assignment also enables the group in the user's DAG Switcher.
+    assignDagSwitch(definition, username, dag);
     logs.push(`Assign user ${username} to data access group ${dag || "(none)"}`);
   }
   ctx.store.transaction(() => {

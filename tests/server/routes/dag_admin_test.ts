@@ -102,6 +102,7 @@ Deno.test("switchDag() moves the token's user into the group and answers 1", asy
     unique_group_name: "site_b",
     data_access_group_id: 42,
   });
+  project.dagSwitcher = { alice: ["site_a", "site_b"] };
   const s = setup(project);
   const answer = await s.post({ content: "dag", action: "switch", dag: "site_b" });
   strictEqual(answer.status, 200);
