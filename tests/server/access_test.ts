@@ -140,3 +140,68 @@ Deno.test("the user-DAG mapping import assigns the group in the DAG Switcher", a
   strictEqual(dagOf(s, token), "denver_clinic");
   ok(s.store.project(s.projectId).definition.dagSwitcher?.monitor?.includes("denver_clinic"));
 });
+
+Deno.test("content=log gives a DAG user only its group's records and entries naming none", async () => {
+  const s = demo();
+  await s.post(DEMO_TOKEN, { content: "record", format: "json" }); // logged, naming no record
+  const rows = (await s.post(DEMO_DAG_TOKEN, { content: "log", format: "json" })).json() as {
+    record: string;
+  }[];
+  const named = new Set(rows.map((r) => r.record).filter((r) => r !== ""));
+  ok(named.size > 0);
+  for (const record of named) ok(s.boston.includes(record), `record ${record} leaked`);
+  ok(rows.some((r) => r.record === ""));
+  // The dag filter cannot widen it to another group.
+  const other = await s.post(DEMO_DAG_TOKEN, {
+    content: "log",
+    format: "json",
+    dag: "denver_clinic",
+    returnFormat: "json",
+  });
+  strictEqual(other.status, 400);
+  ok(!other.text.includes(s.denver[0] + "'"));
+  const own =
+    (await s.post(DEMO_DAG_TOKEN, { content: "log", format: "json", dag: "boston_general" }))
+      .json() as { record: string }[];
+  ok(own.length > 0 && own.every((r) => s.boston.includes(r.record)));
+  // A user in no group still sees everything.
+  const all = (await s.post(DEMO_TOKEN, { content: "log", format: "json" })).json() as {
+    record: string;
+  }[];
+  ok(all.some((r) => s.denver.includes(r.record)));
+});
+
+Deno.test("content=log details leave out values the token's form rights hide or de-identify", async () => {
+  const s = demo(3);
+  await s.post(DEMO_TOKEN, {
+    content: "record",
+    format: "json",
+    data: JSON.stringify([{
+      record_id: s.boston[0],
+      redcap_event_name: "screening_arm_1",
+      first_name: "Zelda, glucose = '1'",
+      last_name: "Quorra",
+      enroll_date: "2024-01-09",
+    }]),
+  });
+  const token = declareToken(s.store, s.projectId, {
+    username: "deid",
+    // enrollment de-identified (names, dates and free text go); labs no access at all.
+    forms_export: {
+      enrollment: 2,
+      vitals: 1,
+      labs: 0,
+      quality_of_life: 1,
+      adverse_events: 1,
+      completion: 1,
+    },
+  });
+  const text = (await s.post(token, { content: "log", format: "json" })).text;
+  for (const secret of ["Zelda", "Quorra", "2024-01-09", "glucose =", "hemoglobin ="]) {
+    ok(!text.includes(secret), `${secret} leaked into the log details`);
+  }
+  ok(text.includes("heart_rate = "), "visible fields stay");
+  ok(text.includes("record_id = "));
+  const full = (await s.post(DEMO_TOKEN, { content: "log", format: "json" })).text;
+  ok(full.includes("Zelda") && full.includes("glucose = "));
+});

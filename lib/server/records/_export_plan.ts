@@ -133,6 +133,21 @@ function removedWhenDeidentified(field: FieldMetadata): boolean {
 }
 
 /**
+ * Whether a form export level (0 no access, 1 full, 2 de-identified, 3 identifiers removed)
+ * hides a field's values; the record ID field is never hidden.
+ */
+export function hiddenAtLevel(
+  model: ProjectModel,
+  field: FieldMetadata,
+  formLevel: number,
+): boolean {
+  if (field.field_name === model.recordIdField) return false;
+  if (formLevel === 0) return true;
+  if (formLevel < 2) return false;
+  return field.identifier === "y" || (formLevel === 2 && removedWhenDeidentified(field));
+}
+
+/**
  * Resolves the request's selection against the project, with REDCap's validation order and
  * messages (events, then fields, then forms).
  */
@@ -195,16 +210,9 @@ export function planExport(model: ProjectModel, options: RecordExportOptions): E
     for (const field of form.fields) {
       if (field.field_type === "descriptive") continue;
       if (specified && !wanted.has(field.field_name)) continue;
-      const isId = field.field_name === model.recordIdField;
-      if (!isId && formLevel === 0) {
+      if (hiddenAtLevel(model, field, formLevel)) {
         removed++;
         continue;
-      }
-      if (!isId && formLevel >= 2) {
-        if (field.identifier === "y" || (formLevel === 2 && removedWhenDeidentified(field))) {
-          removed++;
-          continue;
-        }
       }
       fields.push(field.field_name);
     }

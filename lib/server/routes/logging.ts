@@ -5,8 +5,11 @@
  * @module
  */
 import { type ApiContext, ApiError, ok } from "../_http.ts";
+import { hiddenAtLevel } from "../records/_export_plan.ts";
 import type { LogEntry } from "../store.ts";
+import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./_rights.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
+import { userDag } from "./records_manage.ts";
 
 /** REDCap's 403 message when the user lacks the Logging right. */
 export const NO_LOGGING_RIGHT =
@@ -64,6 +67,47 @@ function logDetails(entry: LogEntry): string {
   return entry.description || entry.details;
 }
 
+/**
+ * Fields whose values the token may not see: those its form export rights hide or de-identify
+ * (as in a record export), and those on forms it has no access to.
+ */
+function hiddenFields(ctx: ApiContext): Set<string> {
+  const hidden = new Set<string>();
+  const rights = ctx.grant.rights;
+  for (const form of ctx.project.forms) {
+    const level = formExportRight(rights, form.name);
+    const noAccess = formEntryRight(rights, form.name) === FORM_NO_ACCESS;
+    for (const field of form.fields) {
+      if (field.field_name === ctx.project.recordIdField) continue;
+      if (noAccess || hiddenAtLevel(ctx.project, field, level)) hidden.add(field.field_name);
+    }
+    if (noAccess || level === 0) hidden.add(`${form.name}_complete`);
+    if (noAccess || level === 0 || level === 2) hidden.add(`${form.name}_timestamp`);
+  }
+  return hidden;
+}
+
+/**
+ * A record entry's details without the changes of hidden fields. Details list changes as
+ * `field = 'value'` or `field(code) = checked`, joined by `, ` (values are not escaped, as in
+ * REDCap), so a change starts where `, ` is followed by a field of the project.
+ */
+function withoutHidden(details: string, fields: ReadonlySet<string>, hidden: Set<string>): string {
+  if (hidden.size === 0 || details === "") return details;
+  const starts: { at: number; field: string }[] = [];
+  for (const match of details.matchAll(/(?:^|, )([A-Za-z_][A-Za-z0-9_]*)(?:\([^)]*\))? = /g)) {
+    if (fields.has(match[1])) starts.push({ at: match.index, field: match[1] });
+  }
+  if (starts.length === 0) return details;
+  const kept: string[] = [];
+  if (starts[0].at > 0) kept.push(details.slice(0, starts[0].at));
+  starts.forEach(({ at, field }, i) => {
+    const part = details.slice(at, starts[i + 1]?.at ?? details.length).replace(/^, /, "");
+    if (!hidden.has(field)) kept.push(part);
+  });
+  return kept.join(", ");
+}
+
 function readTime(ctx: ApiContext, name: string): string | undefined {
   const value = ctx.params.get(name)?.trim();
   if (!value) return undefined;
@@ -80,6 +124,11 @@ function readTime(ctx: ApiContext, name: string): string | undefined {
  * `content=log` export (needs a data export right other than "No Access" and the Logging right,
  * else REDCap's 403s) with REDCap's filters: `logtype`, `user`, `record`, `dag` (records of a
  * group), `beginTime` and `endTime` (`YYYY-MM-DD HH:MM`, both inclusive to the minute).
+ *
+ * As REDCap's Logging page does for a user in a data access group, a DAG user gets only the
+ * entries of its group's records and entries that name no record; `dag` only narrows that (a
+ * record deleted since, whose group is gone, is left out). Changes of fields the token's form
+ * rights hide or de-identify are left out of the details.
  */
 export function exportLog(ctx: ApiContext): Response {
   requireExport(ctx);
@@ -104,16 +153,31 @@ export function exportLog(ctx: ApiContext): Response {
     : endRaw.length === 16
     ? `${endRaw}:59`
     : endRaw;
-  const dagRecords = dag
-    ? new Set(ctx.store.records(ctx.projectId, { dag }).map((r) => r.record))
+  const mine = userDag(ctx);
+  if (mine !== undefined && dag && dag !== mine) {
+    throw new ApiError(
+      400,
+      `The value of the parameter "dag" is not valid: '${dag}' (you are in the data access ` +
+        `group '${mine}' and can only see its records)`,
+    );
+  }
+  const groupFilter = mine ?? dag;
+  const groupRecords = groupFilter
+    ? new Set(ctx.store.records(ctx.projectId, { dag: groupFilter }).map((r) => r.record))
     : undefined;
+  const hidden = hiddenFields(ctx);
+  const fields = new Set([
+    ...ctx.project.fields.map((f) => f.field_name),
+    ...ctx.project.forms.flatMap((f) => [`${f.name}_complete`, `${f.name}_timestamp`]),
+    "redcap_data_access_group",
+  ]);
   const types = logtype ? new Set(LOG_TYPES[logtype]) : undefined;
   const rows = ctx.store.logEntries(ctx.projectId)
     .filter((e) =>
       (!types || types.has(e.action)) &&
       (!user || e.username === user) &&
       (!record || e.record === record) &&
-      (!dagRecords || dagRecords.has(e.record)) &&
+      (!groupRecords || groupRecords.has(e.record) || (!dag && e.record === "")) &&
       (!begin || e.ts >= begin) &&
       (!end || e.ts <= end)
     )
@@ -122,7 +186,7 @@ export function exportLog(ctx: ApiContext): Response {
       timestamp: e.ts.slice(0, 16),
       username: e.username,
       action: logAction(e),
-      details: logDetails(e),
+      details: e.record === "" ? logDetails(e) : withoutHidden(logDetails(e), fields, hidden),
       record: e.record,
     }));
   const format = exportFormat(ctx);
