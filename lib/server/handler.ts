@@ -23,6 +23,21 @@ export interface RedcapHandlerOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * Refuses a browser's cross-site request: one whose `Origin` header is present and is not the
+ * server's own origin (REDCap's API is meant for scripts, not for pages in a browser; a page
+ * can still POST a form to a local server).
+ */
+function checkOrigin(request: Request, url: URL): void {
+  const origin = request.headers.get("origin");
+  if (origin === null || origin === url.origin) return;
+  throw new ApiError(
+    403,
+    `Cross-origin requests are refused: the request came from a web page at "${origin}", not ` +
+      `from ${url.origin}. Call the API from a script or a server, not from a browser page.`,
+  );
+}
+
 /** REDCap's message when a token is unknown, malformed or lacks API rights. */
 export const NO_API_PERMISSION = "You do not have permissions to use the API";
 
@@ -57,6 +72,7 @@ export function createRedcapHandler(
     try {
       const url = new URL(request.url);
       if (!/\/api\/?$/.test(url.pathname)) return notFound(url.pathname);
+      checkOrigin(request, url);
       if (request.method !== "POST") {
         throw new ApiError(501, "The requested method is not implemented.");
       }

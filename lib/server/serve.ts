@@ -1,12 +1,15 @@
 /**
  * Serving the local REDCap API on a socket, in-process ({@linkcode serveRedcap}) or from the
  * command line (`deno task serve --project PATH [--db FILE] [--port N] [--host H] [--token T]
- * [--super-token T64]`).
+ * [--super-token T64]`). The demo's tokens are generated at each start unless `--token` fixes
+ * the first one (`--token demo`: the demo's published tokens); a `--db` that already holds
+ * projects keeps its tokens. A host other than loopback prints a warning.
  *
  * @module
  */
 import { createRedcapHandler } from "./handler.ts";
-import { loadProject, type ProjectSource } from "./load.ts";
+import { demoProject } from "./demo.ts";
+import { generateToken, loadProject, type ProjectSource } from "./load.ts";
 import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
 
@@ -26,7 +29,11 @@ export interface ServeRedcapOptions {
    * @default {"127.0.0.1"}
    */
   hostname?: string;
-  /** Fixed full-rights token for the first project. */
+  /**
+   * Fixed full-rights token (32 hexadecimal characters) for the first project, or `"demo"` for
+   * the demo's published tokens (`DEMO_TOKEN`, `DEMO_DAG_TOKEN`). Otherwise
+   * the demo's tokens are generated afresh at every start, so a web page cannot guess them.
+   */
   token?: string;
   /**
    * A super token (64 hexadecimal characters) for user `denocap_admin`: it creates projects
@@ -71,13 +78,15 @@ export interface RunningRedcapServer {
  */
 export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRedcapServer> {
   const store = RedcapStore.open(options.db ?? ":memory:");
+  const published = options.token === "demo";
   if (store.projectIds().length === 0) {
-    (options.projects ?? ["demo"]).forEach((source, index) =>
-      loadProject(store, source, {
-        token: index === 0 ? options.token : undefined,
+    (options.projects ?? ["demo"]).forEach((source, index) => {
+      const token = index === 0 && !published ? options.token : undefined;
+      loadProject(store, source === "demo" && !published ? freshDemo(options) : source, {
+        token,
         demoRecords: options.demoRecords,
-      })
-    );
+      });
+    });
   }
   if (options.superToken !== undefined) {
     if (!/^[0-9A-Fa-f]{64}$/.test(options.superToken)) {
@@ -90,6 +99,13 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
   }
   const handler = createRedcapHandler(store);
   const hostname = options.hostname ?? "127.0.0.1";
+  if (!isLoopback(hostname)) {
+    console.warn(
+      `Warning: serving the REDCap API on ${hostname}, which is not a loopback interface: ` +
+        `anyone who can reach this machine can call it with a token. Use --host 127.0.0.1 ` +
+        `unless other machines must reach it.`,
+    );
+  }
   return new Promise((resolve) => {
     const server = Deno.serve({
       port: options.port ?? 0,
@@ -108,6 +124,20 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
       },
     }, handler);
   });
+}
+
+/** The demo with tokens generated for this start (the published ones are public). */
+function freshDemo(options: ServeRedcapOptions) {
+  const definition = demoProject({ records: options.demoRecords });
+  definition.tokens = definition.tokens?.map((t) => ({ ...t, token: generateToken() }));
+  return definition;
+}
+
+/** Whether a host name or address is a loopback interface (`localhost`, 127.0.0.0/8, ::1). */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** Parses `--name value` / `--name=value` command-line options. */
