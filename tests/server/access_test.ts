@@ -2,7 +2,7 @@
  * Access control of the local server: the DAG Switcher, logging isolation, and every route's DAG
  * isolation and form-level rights (the table below).
  */
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { declareToken, loadProject } from "../../lib/server/load.ts";
@@ -204,4 +204,311 @@ Deno.test("content=log details leave out values the token's form rights hide or 
   ok(text.includes("record_id = "));
   const full = (await s.post(DEMO_TOKEN, { content: "log", format: "json" })).text;
   ok(full.includes("Zelda") && full.includes("glucose = "));
+});
+
+/** A lab report file of a record: its record, event's unique name and instance. */
+function labReport(s: ReturnType<typeof demo>, records: readonly string[]) {
+  const row = s.store.sql(
+    "SELECT record, event_id, instance FROM data WHERE project_id = ? AND field_name = 'lab_report'",
+  ).all(s.projectId).find((r) => records.includes(String(r.record)))!;
+  const event = s.store.project(s.projectId).eventById.get(Number(row.event_id))!;
+  return {
+    record: String(row.record),
+    event: event.unique_event_name,
+    repeat_instance: String(row.instance),
+  };
+}
+
+/**
+ * Every route of the server, and what it enforces for a user in a data access group (DAG: the
+ * demo's `demo_dag_user`, in boston_general) and for form-level rights (FORMS: a token with no
+ * access to `labs` and `quality_of_life`, `enrollment` de-identified). Each row's check asserts
+ * the behaviour against the other group's records or the hidden forms.
+ */
+const ROUTES: {
+  route: string;
+  dag: string;
+  forms: string;
+  check(s: ReturnType<typeof demo>, forms: string): Promise<void>;
+}[] = [
+  {
+    route: "record export (flat)",
+    dag: "only the group's records; records[] of another group give nothing",
+    forms:
+      "forms without export rights left out; identifiers and dates of de-identified forms left out",
+    async check(s, forms) {
+      const rows = (await s.post(DEMO_DAG_TOKEN, { content: "record", format: "json" })).json();
+      ok(rows.every((r: { record_id: string }) => s.boston.includes(r.record_id)));
+      const other = await s.post(DEMO_DAG_TOKEN, {
+        content: "record",
+        format: "json",
+        "records[0]": s.denver[0],
+      });
+      deepStrictEqual(other.json(), []);
+      const text = (await s.post(forms, { content: "record", format: "json" })).text;
+      ok(!text.includes('"glucose"') && !text.includes('"first_name"') && text.includes('"sbp"'));
+    },
+  },
+  {
+    route: "record export (EAV)",
+    dag: "only the group's records",
+    forms: "as the flat export",
+    async check(s, forms) {
+      const rows =
+        (await s.post(DEMO_DAG_TOKEN, { content: "record", format: "json", type: "eav" }))
+          .json() as { record: string }[];
+      ok(rows.length > 0 && rows.every((r) => s.boston.includes(r.record)));
+      const fields = new Set(
+        ((await s.post(forms, { content: "record", format: "json", type: "eav" })).json() as {
+          field_name: string;
+        }[]).map((r) => r.field_name),
+      );
+      ok(!fields.has("glucose") && !fields.has("first_name") && fields.has("sbp"));
+    },
+  },
+  {
+    route: "record import",
+    dag: "records of another group cannot be written (REDCap's DAG error)",
+    forms: "fields of read-only or no-access forms cannot be written",
+    async check(s, forms) {
+      const other = await s.post(DEMO_DAG_TOKEN, {
+        content: "record",
+        format: "json",
+        data: JSON.stringify([{
+          record_id: s.denver[0],
+          redcap_event_name: "screening_arm_1",
+          first_name: "X",
+        }]),
+      });
+      strictEqual(other.status, 400);
+      const labs = await s.post(forms, {
+        content: "record",
+        format: "json",
+        data: JSON.stringify([{
+          record_id: s.boston[0],
+          redcap_event_name: "baseline_arm_1",
+          glucose: "90",
+        }]),
+      });
+      strictEqual(labs.status, 403);
+    },
+  },
+  {
+    route: "record delete / rename / randomize",
+    dag: "a record of another group does not exist for the user",
+    forms: "not form-level (record-level rights)",
+    async check(s) {
+      const attempts: Record<string, string>[] = [
+        { content: "record", action: "delete", "records[0]": s.denver[0] },
+        { content: "record", action: "rename", record: s.denver[0], new_record_name: "z9" },
+      ];
+      for (const params of attempts) {
+        strictEqual((await s.post(DEMO_DAG_TOKEN, params)).status, 400);
+      }
+      ok(s.store.recordDag(s.projectId, s.denver[0]) === "denver_clinic", "still there");
+    },
+  },
+  {
+    route: "generateNextRecordName",
+    dag: "names in the group's `<id>-` range",
+    forms: "not form-level",
+    async check(s) {
+      match((await s.post(DEMO_DAG_TOKEN, { content: "generateNextRecordName" })).text, /^1-\d+$/);
+    },
+  },
+  {
+    route: "project_xml",
+    dag: "only the group's records",
+    forms: "as the record export",
+    async check(s, forms) {
+      const xml = (await s.post(DEMO_DAG_TOKEN, { content: "project_xml" })).text;
+      const subjects = [...xml.matchAll(/SubjectKey="([^"]*)"/g)].map((m) => m[1]);
+      ok(subjects.length > 0 && subjects.every((r) => s.boston.includes(r)));
+      const clinical = (await s.post(forms, { content: "project_xml" })).text.split(
+        "<ClinicalData",
+      )[1];
+      ok(!/ItemOID="(glucose|first_name)"/.test(clinical) && /ItemOID="sbp"/.test(clinical));
+    },
+  },
+  {
+    route: "file export / import / delete",
+    dag: "a record of another group does not exist for the user",
+    forms: "export needs access to the form and its data; import and delete need edit rights",
+    async check(s, forms) {
+      const other = labReport(s, s.denver);
+      const params = { content: "file", field: "lab_report", ...other };
+      strictEqual((await s.post(DEMO_DAG_TOKEN, { ...params, action: "export" })).status, 400);
+      strictEqual((await s.post(DEMO_DAG_TOKEN, { ...params, action: "delete" })).status, 400);
+      const mine = { content: "file", field: "lab_report", ...labReport(s, s.boston) };
+      strictEqual((await s.post(DEMO_TOKEN, { ...mine, action: "export" })).status, 200);
+      const refused = await s.post(forms, { ...mine, action: "export", returnFormat: "json" });
+      strictEqual(refused.status, 403);
+      match(refused.json().error, /permission to export the field "lab_report"/);
+      strictEqual((await s.post(forms, { ...mine, action: "delete" })).status, 403);
+    },
+  },
+  {
+    route: "file repository",
+    dag:
+      "folders restricted to another group, and folders inside them, are neither listed nor opened",
+    forms: "not form-level (File Repository right)",
+    async check(s) {
+      const denver = String(
+        s.store.project(s.projectId).dags.find((d) => d.unique_group_name === "denver_clinic")!
+          .data_access_group_id,
+      );
+      const folder = (await s.post(DEMO_TOKEN, {
+        content: "fileRepository",
+        action: "createFolder",
+        name: "Denver only",
+        dag_id: denver,
+        format: "json",
+      })).json()[0].folder_id;
+      const inner = (await s.post(DEMO_TOKEN, {
+        content: "fileRepository",
+        action: "createFolder",
+        name: "Inside",
+        folder_id: String(folder),
+        format: "json",
+      })).json()[0].folder_id;
+      const top = (await s.post(DEMO_DAG_TOKEN, {
+        content: "fileRepository",
+        action: "list",
+        format: "json",
+      })).json() as { folder_id: number }[];
+      ok(!top.some((r) => r.folder_id === folder));
+      for (const id of [folder, inner]) {
+        const listed = await s.post(DEMO_DAG_TOKEN, {
+          content: "fileRepository",
+          action: "list",
+          folder_id: String(id),
+          format: "json",
+        });
+        strictEqual(listed.status, 400, `folder ${id}`);
+      }
+    },
+  },
+  {
+    route: "pdf",
+    dag: "a record of another group does not exist; allRecords holds only the group's",
+    forms: "forms without export rights are left out",
+    async check(s, forms) {
+      strictEqual(
+        (await s.post(DEMO_DAG_TOKEN, { content: "pdf", record: s.denver[0] })).status,
+        400,
+      );
+      const pdf = await s.post(forms, { content: "pdf", record: s.boston[0], instrument: "labs" });
+      strictEqual(pdf.status, 403);
+    },
+  },
+  {
+    route: "surveyLink / surveyAccessCode / surveyReturnCode / surveyQueueLink / participantList",
+    dag: "a record of another group does not exist; the participant list holds the group's",
+    forms: "refused for an instrument the user has no access to",
+    async check(s, forms) {
+      const event = "baseline_arm_1";
+      for (const content of ["surveyLink", "surveyAccessCode", "surveyReturnCode"]) {
+        const params = { content, record: s.denver[0], instrument: "quality_of_life", event };
+        strictEqual((await s.post(DEMO_DAG_TOKEN, params)).status, 400, content);
+        const own = { ...params, record: s.boston[0] };
+        strictEqual((await s.post(forms, own)).status, 403, content);
+        strictEqual((await s.post(DEMO_TOKEN, own)).status, 200, content);
+      }
+      strictEqual(
+        (await s.post(DEMO_DAG_TOKEN, { content: "surveyQueueLink", record: s.denver[0] })).status,
+        400,
+      );
+      const list = (await s.post(DEMO_DAG_TOKEN, {
+        content: "participantList",
+        instrument: "quality_of_life",
+        event,
+        format: "json",
+      })).json() as { record: string }[];
+      ok(list.every((r) => s.boston.includes(r.record)));
+      strictEqual(
+        (await s.post(forms, { content: "participantList", instrument: "quality_of_life", event }))
+          .status,
+        403,
+      );
+    },
+  },
+  {
+    route: "log",
+    dag: "only the group's records and entries naming none; `dag` cannot widen it",
+    forms: "changes of hidden or de-identified fields left out of details",
+    async check(s, forms) {
+      const rows = (await s.post(DEMO_DAG_TOKEN, { content: "log", format: "json" })).json() as {
+        record: string;
+      }[];
+      ok(rows.every((r) => r.record === "" || s.boston.includes(r.record)));
+      const text = (await s.post(forms, { content: "log", format: "json" })).text;
+      ok(!text.includes("glucose =") && !text.includes("first_name ="));
+    },
+  },
+  {
+    route: "user / userRoleMapping / userDagMapping export",
+    dag: "only the users of the group (and the rights each needs)",
+    forms: "not form-level (User Rights / DAG rights)",
+    async check(s) {
+      declareToken(s.store, s.projectId, {
+        username: "denver_nurse",
+        data_access_group: "denver_clinic",
+      });
+      const lead = declareToken(s.store, s.projectId, {
+        username: "boston_lead",
+        data_access_group: "boston_general",
+      });
+      for (const content of ["user", "userRoleMapping", "userDagMapping"]) {
+        const rows = (await s.post(lead, { content, format: "json" })).json() as {
+          username: string;
+        }[];
+        const names = rows.map((r) => r.username).sort();
+        deepStrictEqual(names, ["boston_lead", "demo_dag_user"], content);
+      }
+      const all = (await s.post(DEMO_TOKEN, { content: "user", format: "json" })).json();
+      ok(all.some((u: { username: string }) => u.username === "denver_nurse"));
+    },
+  },
+  {
+    route: "dag export / import / delete / switch",
+    dag: "needs the DAG right; switch only into groups the DAG Switcher assigns",
+    forms: "not form-level",
+    async check(s) {
+      strictEqual((await s.post(DEMO_DAG_TOKEN, { content: "dag", format: "json" })).status, 400);
+      strictEqual(
+        (await s.post(DEMO_DAG_TOKEN, { content: "dag", action: "switch", dag: "denver_clinic" }))
+          .status,
+        400,
+      );
+    },
+  },
+  {
+    route: "reports",
+    dag: "no content=report route on this server yet",
+    forms: "no content=report route on this server yet",
+    async check(s) {
+      strictEqual((await s.post(DEMO_TOKEN, { content: "report", report_id: "1" })).status, 400);
+    },
+  },
+];
+
+Deno.test("every route keeps to the user's DAG and form-level rights (the table above)", async (t) => {
+  for (const row of ROUTES) {
+    await t.step(row.route, async () => {
+      const s = demo();
+      const forms = declareToken(s.store, s.projectId, {
+        username: "forms_limited",
+        forms: { labs: 128, quality_of_life: 128 },
+        forms_export: {
+          enrollment: 2,
+          vitals: 1,
+          labs: 0,
+          quality_of_life: 0,
+          adverse_events: 1,
+          completion: 1,
+        },
+      });
+      await row.check(s, forms);
+    });
+  }
 });

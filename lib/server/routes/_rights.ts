@@ -217,3 +217,13 @@ export function assignDagSwitch(
   const list = switcher[username] ??= [];
   if (!list.includes(dag)) list.push(dag);
 }
+
+/**
+ * The users a token may list: everyone for a user in no group; for a user in a data access
+ * group only the users of that group, as REDCap's User Rights page shows a DAG user.
+ */
+export function visibleUsers(ctx: ApiContext, users: readonly UserRights[]): UserRights[] {
+  const mine = (ctx.grant.rights.data_access_group ?? "").trim();
+  if (mine === "") return [...users];
+  return users.filter((u) => (u.data_access_group ?? "").trim() === mine);
+}

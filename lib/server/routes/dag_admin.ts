@@ -25,6 +25,7 @@ import {
   logManage,
   projectUsers,
   saveUsers,
+  visibleUsers,
 } from "./_rights.ts";
 
 const MAPPING_COLUMNS = ["username", "redcap_data_access_group"];
@@ -194,7 +195,9 @@ export function switchDag(ctx: ApiContext): Response {
 export function exportUserDagMapping(ctx: ApiContext): Response {
   requireDagRights(ctx, false);
   const definition = ctx.project.definition;
-  const users = definition.users.length > 0 ? definition.users : [ctx.grant.rights];
+  const users = definition.users.length > 0
+    ? visibleUsers(ctx, definition.users)
+    : [ctx.grant.rights];
   const rows = users.map((u) => ({
     username: u.username,
     redcap_data_access_group: u.data_access_group ?? "",

@@ -83,6 +83,11 @@ function folders(ctx: ApiContext): Folder[] {
 
 /** Whether the token's user may see a folder (not restricted to another DAG or role). */
 function visible(ctx: ApiContext, folder: Folder): boolean {
+  // A folder inside a restricted folder is as restricted as its parents.
+  if (folder.parent_id !== null) {
+    const parent = folders(ctx).find((f) => f.folder_id === folder.parent_id);
+    if (parent && !visible(ctx, parent)) return false;
+  }
   const userDag = (ctx.grant.rights.data_access_group ?? "").trim();
   if (folder.dag_id !== null && userDag !== "") {
     const dag = ctx.project.dags.find((d) => Number(d.data_access_group_id) === folder.dag_id);

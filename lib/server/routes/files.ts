@@ -7,7 +7,14 @@
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel } from "../model.ts";
 import type { FieldMetadata } from "../project.ts";
-import { FORM_EDIT, FORM_READ_ONLY, formEntryRight } from "./_rights.ts";
+import { hiddenAtLevel } from "../records/_export_plan.ts";
+import {
+  FORM_EDIT,
+  FORM_NO_ACCESS,
+  FORM_READ_ONLY,
+  formEntryRight,
+  formExportRight,
+} from "./_rights.ts";
 import { NO_IMPORT_RIGHTS } from "./records_import.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
@@ -75,6 +82,22 @@ function checkFormEditable(ctx: ApiContext, field: FieldMetadata, action: string
   );
 }
 
+/**
+ * Refuses to export a file the user's form rights hide: no access to its instrument, or an
+ * export right that leaves the field out of a record export (no access; identifiers when
+ * de-identified or identifiers removed).
+ */
+function checkFormReadable(ctx: ApiContext, field: FieldMetadata): void {
+  const noAccess = formEntryRight(ctx.grant.rights, field.form_name) === FORM_NO_ACCESS;
+  const level = formExportRight(ctx.grant.rights, field.form_name);
+  if (!noAccess && !hiddenAtLevel(ctx.project, field, level)) return;
+  throw new ApiError(
+    403,
+    `You do not have permission to export the field "${field.field_name}": your form-level ` +
+      `rights to the instrument "${field.form_name}" do not include its data`,
+  );
+}
+
 function currentDoc(ctx: ApiContext, target: FileTarget): number | undefined {
   const [value] = ctx.store.values(
     ctx.projectId,
@@ -96,6 +119,7 @@ export function exportFile(ctx: ApiContext): Response {
     throw new ApiError(403, "You do not have API Export privileges");
   }
   const target = readTarget(ctx);
+  checkFormReadable(ctx, target.field);
   const docId = currentDoc(ctx, target);
   const file = docId === undefined ? undefined : ctx.store.file(ctx.projectId, docId);
   if (!file) throw new ApiError(400, "There is no file to download for this record");

@@ -8,6 +8,7 @@
  */
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel, FormModel } from "../model.ts";
+import { FORM_NO_ACCESS, formEntryRight } from "./_rights.ts";
 import { exportFormat, requireExport, rowsBody } from "./_structure_io.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
@@ -86,6 +87,14 @@ function readInstrument(ctx: ApiContext): FormModel {
   if (!form) throw new ApiError(400, `The instrument "${name}" does not exist`);
   if (!form.survey) {
     throw new ApiError(400, `The instrument "${name}" has not been enabled as a survey`);
+  }
+  // A survey's link and codes open its responses: not for a user with no access to the form.
+  if (formEntryRight(ctx.grant.rights, form.name) === FORM_NO_ACCESS) {
+    throw new ApiError(
+      403,
+      `You do not have permission to the instrument "${name}" (your form-level rights to it ` +
+        `are no access)`,
+    );
   }
   return form;
 }

@@ -27,6 +27,7 @@ import {
   projectUsers,
   RIGHT_FLAGS,
   saveUsers,
+  visibleUsers,
 } from "./_rights.ts";
 
 /** `content=userRole` columns in REDCap's order. */
@@ -373,7 +374,9 @@ export function deleteUserRoles(ctx: ApiContext): Response {
 export function exportUserRoleMapping(ctx: ApiContext): Response {
   requireUserRights(ctx, false);
   const definition = ctx.project.definition;
-  const users = definition.users.length > 0 ? definition.users : [ctx.grant.rights];
+  const users = definition.users.length > 0
+    ? visibleUsers(ctx, definition.users)
+    : [ctx.grant.rights];
   const rows = users.map((u) => ({
     username: u.username,
     unique_role_name: u.role ?? "",

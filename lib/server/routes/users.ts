@@ -7,7 +7,7 @@
 import { type ApiContext, escapeXml, formatRows, ok, XML_DECLARATION } from "../_http.ts";
 import type { UserRights } from "../project.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
-import { effectiveRights, formMaps, RIGHT_FLAGS } from "./_rights.ts";
+import { effectiveRights, formMaps, RIGHT_FLAGS, visibleUsers } from "./_rights.ts";
 
 /**
  * Message when the user lacks the Data Access Groups right. REDCap answers 400 with its own text
@@ -130,7 +130,7 @@ export function exportUsers(ctx: ApiContext): Response {
   requireExport(ctx);
   requireRight(ctx, "user_rights", NO_USER_RIGHTS_RIGHT, 400);
   const users = ctx.project.definition.users.length > 0
-    ? ctx.project.definition.users
+    ? visibleUsers(ctx, ctx.project.definition.users)
     : [ctx.grant.rights];
   const rows = users.map((u) => userRow(ctx, effectiveRights(ctx.project.definition, u)));
   const format = exportFormat(ctx);
