@@ -391,14 +391,39 @@ const ROUTES: {
   {
     route: "pdf",
     dag: "a record of another group does not exist; allRecords holds only the group's",
-    forms: "forms without export rights are left out",
+    forms: "forms without export rights or with no access left out; hidden values left out",
     async check(s, forms) {
       strictEqual(
         (await s.post(DEMO_DAG_TOKEN, { content: "pdf", record: s.denver[0] })).status,
         400,
       );
-      const pdf = await s.post(forms, { content: "pdf", record: s.boston[0], instrument: "labs" });
-      strictEqual(pdf.status, 403);
+      strictEqual(
+        (await s.post(forms, { content: "pdf", record: s.boston[0], instrument: "labs" })).status,
+        403,
+      );
+      // No access to labs on screen, though its export right is full.
+      const viewless = declareToken(s.store, s.projectId, {
+        username: "viewless",
+        forms: { labs: 128 },
+      });
+      strictEqual(
+        (await s.post(viewless, { content: "pdf", record: s.boston[0], instrument: "labs" }))
+          .status,
+        403,
+      );
+      await s.post(DEMO_TOKEN, {
+        content: "record",
+        format: "json",
+        data: JSON.stringify([{
+          record_id: s.boston[0],
+          redcap_event_name: "screening_arm_1",
+          enroll_date: "2024-01-09",
+        }]),
+      });
+      const params = { content: "pdf", record: s.boston[0], instrument: "enrollment" };
+      ok((await s.post(DEMO_TOKEN, params)).text.includes("2024-01-09"));
+      // enrollment is de-identified for this token: its dates are left out.
+      ok(!(await s.post(forms, params)).text.includes("2024-01-09"));
     },
   },
   {

@@ -12,7 +12,8 @@ import type { DataPoint, FieldMetadata } from "../project.ts";
 import { type PdfLine, writePdf } from "../_pdf.ts";
 import { requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
-import { formExportRight } from "./_rights.ts";
+import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./_rights.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
 /** What REDCap prints in place of a value the user's export rights hide. */
@@ -104,12 +105,15 @@ function pageLines(ctx: ApiContext, page: Page, hiddenFields: Set<string>): PdfL
   return lines;
 }
 
-/** Fields whose values the user's export level hides (identifiers at levels 2 and 3). */
+/**
+ * Fields whose values the user's export level hides, as a record export leaves them out
+ * (identifiers at levels 2 and 3; dates and free text too at level 2).
+ */
 function hiddenFields(model: ProjectModel, ctx: ApiContext): Set<string> {
   const hidden = new Set<string>();
   for (const field of model.fields) {
     const level = formExportRight(ctx.grant.rights, field.form_name);
-    if ((level === 2 || level === 3) && field.identifier === "y") hidden.add(field.field_name);
+    if (hiddenAtLevel(model, field, level)) hidden.add(field.field_name);
   }
   return hidden;
 }
@@ -216,7 +220,11 @@ export function exportPdf(ctx: ApiContext): Response {
     if (Number(ctx.grant.rights.data_export ?? 0) === 0 && !ctx.grant.rights.forms_export) {
       throw new ApiError(403, NO_EXPORT_ACCESS);
     }
-    forms = forms.filter((f) => formExportRight(ctx.grant.rights, f.name) !== 0);
+    // Forms the user may neither export nor open are left out.
+    forms = forms.filter((f) =>
+      formExportRight(ctx.grant.rights, f.name) !== 0 &&
+      formEntryRight(ctx.grant.rights, f.name) !== FORM_NO_ACCESS
+    );
     if (forms.length === 0) throw new ApiError(403, NO_EXPORT_ACCESS);
     let names: string[];
     if (record !== "" && !all) {
