@@ -6,12 +6,16 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { declareToken, loadProject } from "../../lib/server/load.ts";
+import type { ProjectDefinition } from "../../lib/server/project.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
+import { createHash } from "node:crypto";
 
 /** The demo (boston_general / denver_clinic records) in a fresh store, with a `post()`. */
-function demo(records = 12) {
+function demo(records = 12, change?: (definition: ProjectDefinition) => void) {
   const store = RedcapStore.open();
-  const { projectId } = loadProject(store, demoProject({ records }));
+  const definition = demoProject({ records });
+  change?.(definition);
+  const { projectId } = loadProject(store, definition);
   const handler = createRedcapHandler(store);
   const post = async (token: string, params: Record<string, string>) => {
     const response = await handler(
@@ -204,6 +208,31 @@ Deno.test("content=log details leave out values the token's form rights hide or 
   ok(text.includes("record_id = "));
   const full = (await s.post(DEMO_TOKEN, { content: "log", format: "json" })).text;
   ok(full.includes("Zelda") && full.includes("glucose = "));
+});
+
+Deno.test("content=log hashes record names where a de-identified export would", async () => {
+  const s = demo(3, (definition) => {
+    definition.metadata.find((f) => f.field_name === "record_id")!.identifier = "y";
+  });
+  const token = declareToken(s.store, s.projectId, { username: "deid", data_export: 2 });
+  const rows = (await s.post(token, { content: "log", format: "json" })).json() as {
+    action: string;
+    details: string;
+    record: string;
+  }[];
+  const md5 = (name: string) => createHash("md5").update(name).digest("hex");
+  const named = rows.filter((r) => r.record !== "");
+  ok(named.length > 0);
+  for (const row of named) {
+    ok(s.boston.concat(s.denver).some((r) => md5(r) === row.record), row.record);
+    ok(row.action.endsWith(row.record), row.action);
+    ok(!/record_id = '\d+'/.test(row.details), row.details);
+  }
+  // The records' real names are there for a full export right.
+  const full = (await s.post(DEMO_TOKEN, { content: "log", format: "json" })).json() as {
+    record: string;
+  }[];
+  ok(full.some((r) => r.record === s.boston[0]));
 });
 
 /** A lab report file of a record: its record, event's unique name and instance. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { hiddenAtLevel } from "../records/_export_plan.ts";
 import type { LogEntry } from "../store.ts";
@@ -88,12 +89,16 @@ function hiddenFields(ctx: ApiContext): Set<string> {
 }
 
 /**
- * A record entry's details without the changes of hidden fields. Details list changes as
- * `field = 'value'` or `field(code) = checked`, joined by `, ` (values are not escaped, as in
- * REDCap), so a change starts where `, ` is followed by a field of the project.
+ * A record entry's details with each change passed through `redact` (which drops it by
+ * answering `undefined`). Details list changes as `field = 'value'` or `field(code) = checked`,
+ * joined by `, ` (values are not escaped, as in REDCap), so a change starts where `, ` is
+ * followed by a field of the project.
  */
-function withoutHidden(details: string, fields: ReadonlySet<string>, hidden: Set<string>): string {
-  if (hidden.size === 0 || details === "") return details;
+function redactDetails(
+  details: string,
+  fields: ReadonlySet<string>,
+  redact: (field: string, change: string) => string | undefined,
+): string {
   const starts: { at: number; field: string }[] = [];
   for (const match of details.matchAll(/(?:^|, )([A-Za-z_][A-Za-z0-9_]*)(?:\([^)]*\))? = /g)) {
     if (fields.has(match[1])) starts.push({ at: match.index, field: match[1] });
@@ -102,10 +107,18 @@ function withoutHidden(details: string, fields: ReadonlySet<string>, hidden: Set
   const kept: string[] = [];
   if (starts[0].at > 0) kept.push(details.slice(0, starts[0].at));
   starts.forEach(({ at, field }, i) => {
-    const part = details.slice(at, starts[i + 1]?.at ?? details.length).replace(/^, /, "");
-    if (!hidden.has(field)) kept.push(part);
+    const change = redact(
+      field,
+      details.slice(at, starts[i + 1]?.at ?? details.length).replace(/^, /, ""),
+    );
+    if (change !== undefined) kept.push(change);
   });
   return kept.join(", ");
+}
+
+/** REDCap's hashed record name of a de-identified export (MD5 of the name). */
+function hashRecord(record: string): string {
+  return createHash("md5").update(record).digest("hex");
 }
 
 function readTime(ctx: ApiContext, name: string): string | undefined {
@@ -166,6 +179,18 @@ export function exportLog(ctx: ApiContext): Response {
     ? new Set(ctx.store.records(ctx.projectId, { dag: groupFilter }).map((r) => r.record))
     : undefined;
   const hidden = hiddenFields(ctx);
+  // As in a record export, record names are hashed when the record ID is an identifier and its
+  // form is de-identified or has identifiers removed for this token (REDCap's `$hashRecordID`).
+  const idField = ctx.project.fieldByName.get(ctx.project.recordIdField);
+  const hashIds = idField?.identifier === "y" &&
+    formExportRight(ctx.grant.rights, idField.form_name) >= 2;
+  const shown = (name: string) => hashIds && name !== "" ? hashRecord(name) : name;
+  const redact = (field: string, change: string) =>
+    hidden.has(field)
+      ? undefined
+      : hashIds && field === idField?.field_name
+      ? change.replace(/'([^']*)'/g, (_, name: string) => `'${hashRecord(name)}'`)
+      : change;
   const fields = new Set([
     ...ctx.project.fields.map((f) => f.field_name),
     ...ctx.project.forms.flatMap((f) => [`${f.name}_complete`, `${f.name}_timestamp`]),
@@ -185,9 +210,9 @@ export function exportLog(ctx: ApiContext): Response {
     .map((e) => ({
       timestamp: e.ts.slice(0, 16),
       username: e.username,
-      action: logAction(e),
-      details: e.record === "" ? logDetails(e) : withoutHidden(logDetails(e), fields, hidden),
-      record: e.record,
+      action: logAction({ ...e, record: shown(e.record) }),
+      details: e.record === "" ? logDetails(e) : redactDetails(logDetails(e), fields, redact),
+      record: shown(e.record),
     }));
   const format = exportFormat(ctx);
   if (format === "csv" && rows.length === 0) return ok(LOG_COLUMNS.join(","), format);
