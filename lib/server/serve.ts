@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { errorResponse } from "./_http.ts";
 import { createRedcapHandler } from "./handler.ts";
 import { demoProject } from "./demo.ts";
 import { generateToken, loadProject, type ProjectSource } from "./load.ts";
@@ -122,7 +123,7 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
           },
         });
       },
-    }, handler);
+    }, isLoopback(hostname) ? loopbackOnly(handler) : handler);
   });
 }
 
@@ -131,6 +132,28 @@ function freshDemo(options: ServeRedcapOptions) {
   const definition = demoProject({ records: options.demoRecords });
   definition.tokens = definition.tokens?.map((t) => ({ ...t, token: generateToken() }));
   return definition;
+}
+
+/**
+ * Answers only requests addressed to a loopback name: a web page that points its own host
+ * name at 127.0.0.1 (DNS rebinding) sends its own name in `Host`, and its `Origin` matches it.
+ */
+function loopbackOnly(
+  handler: (request: Request) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  return (request) => {
+    const host = new URL(request.url).hostname;
+    if (isLoopback(host)) return handler(request);
+    return Promise.resolve(
+      errorResponse(
+        403,
+        `The request was addressed to "${host}", not to this server's loopback address: ` +
+          `use http://127.0.0.1/ or http://localhost/ (a web page may be pointing its own name ` +
+          `at this machine)`,
+        "xml",
+      ),
+    );
+  };
 }
 
 /** Whether a host name or address is a loopback interface (`localhost`, 127.0.0.0/8, ::1). */

@@ -105,3 +105,34 @@ Deno.test("serveRedcap() keeps fixed tokens when asked: a token of one's own, or
     await demo.close();
   }
 });
+
+/** Sends a raw HTTP request with the given Host (fetch() does not let a script set it). */
+async function rawPost(port: number, host: string, body: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const request = `POST /api/ HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\n` +
+    `Content-Type: application/x-www-form-urlencoded\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+  await conn.write(new TextEncoder().encode(request));
+  let text = "";
+  const buffer = new Uint8Array(4096);
+  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+    text += new TextDecoder().decode(buffer.subarray(0, n));
+  }
+  conn.close();
+  return text;
+}
+
+Deno.test("a loopback server refuses a request addressed to another host name (DNS rebinding)", async () => {
+  const server = await serveRedcap({ demoRecords: 1 });
+  try {
+    const port = Number(new URL(server.url).port);
+    const body = `token=${server.tokens[0].token}&content=version`;
+    // A rebound page's request: its own name in Host, and an Origin that matches it.
+    const rebound = await rawPost(port, `evil.example:${port}`, body);
+    match(rebound, /^HTTP\/1\.1 403/);
+    match(rebound, /addressed to "evil\.example", not to this server's loopback address/);
+    match(await rawPost(port, `localhost:${port}`, body), /^HTTP\/1\.1 200[\s\S]*15\.\d+\.\d+$/);
+  } finally {
+    await server.close();
+  }
+});
