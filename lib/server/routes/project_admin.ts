@@ -15,6 +15,7 @@ import { generateToken, loadProject } from "../load.ts";
 import { CLASSIC_EVENT_ID, type ProjectModel } from "../model.ts";
 import { readProjectXml } from "../odm.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
+import { hiddenAtLevel } from "../records/_export_plan.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./_rights.ts";
@@ -328,19 +329,9 @@ export function importProjectSettings(ctx: ApiContext): Response {
 function removedFields(model: ProjectModel, rights: UserRights): Set<string> {
   const removed = new Set<string>();
   for (const field of model.fields) {
-    if (field.field_name === model.recordIdField) continue;
     const level = formExportRight(rights, field.form_name);
-    if (level === 0) {
-      removed.add(field.field_name);
-      removed.add(`${field.form_name}_complete`);
-      continue;
-    }
-    const identifier = field.identifier === "y";
-    const v = field.text_validation_type_or_show_slider_number;
-    const freeText = (field.field_type === "text" && v === "") || field.field_type === "notes";
-    const date = field.field_type === "text" && /^(date|datetime)/.test(v);
-    if ((level === 2 || level === 3) && identifier) removed.add(field.field_name);
-    if (level === 2 && (freeText || date)) removed.add(field.field_name);
+    if (hiddenAtLevel(model, field, level)) removed.add(field.field_name);
+    if (level === 0) removed.add(`${field.form_name}_complete`);
   }
   return removed;
 }
