@@ -143,6 +143,11 @@ Deno.test("the user-DAG mapping import assigns the group in the DAG Switcher", a
   );
   strictEqual(dagOf(s, token), "denver_clinic");
   ok(s.store.project(s.projectId).definition.dagSwitcher?.monitor?.includes("denver_clinic"));
+  // Deleting a group removes it from every switcher.
+  await s.post(DEMO_TOKEN, { content: "dag", action: "delete", "dags[0]": "denver_clinic" });
+  const switcher = s.store.project(s.projectId).definition.dagSwitcher!;
+  deepStrictEqual(switcher.monitor, ["boston_general"]);
+  deepStrictEqual(switcher.demo_user, ["", "boston_general"]);
 });
 
 Deno.test("content=log gives a DAG user only its group's records and entries naming none", async () => {
