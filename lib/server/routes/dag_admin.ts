@@ -175,7 +175,8 @@ export function switchDag(ctx: ApiContext): Response {
   user.data_access_group = dag;
   ctx.store.transaction(() => {
     saveUsers(ctx, definition);
-    // A token whose user the definition does not list keeps its own rights: move it too.
+    // saveUsers() leaves a token alone when its user's effective rights look unchanged (a
+    // loader may have given the token a group of its own): the calling token moves all the same.
     const grant = ctx.store.token(ctx.params.get("token")!.trim())!;
     if ((grant.rights.data_access_group ?? "") !== dag) {
       ctx.store.updateUserTokens(ctx.projectId, grant.username, {
