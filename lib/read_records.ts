@@ -452,7 +452,13 @@ async function readBatched(
       events: options.events,
       filterLogic: options.filterLogic,
     }, signal);
-    if (ids.length <= size) return typedResult(await exportFlat(undefined), dictionary, options);
+    if (ids.length <= size) {
+      // One request with the same filters: every id exported must be in it (a body cut short
+      // at a line boundary still parses).
+      const raw = await exportFlat(undefined);
+      checkRecordIds(raw, [listedIds(id, ids, 0, 1)]);
+      return typedResult(raw, dictionary, options);
+    }
   }
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));

@@ -31,7 +31,7 @@ import {
 import { type CsvReader, internals, requestFrame as requestTableFrame } from "./_call.ts";
 import { parseRedcapCsv } from "../parse/csv.ts";
 import { encodeStringRows, toRows } from "./_encode.ts";
-import { readCount, recordIdField } from "./metadata.ts";
+import { metadataRows, readCount, recordIdField } from "./metadata.ts";
 import { parseRedcapJson } from "../parse/json.ts";
 import { parseRedcapXml } from "../parse/xml.ts";
 
@@ -99,7 +99,8 @@ export interface ExportRecordsOptions {
    * Records per request. *auto*: export the record ids first, then everything in one request
    * up to {@linkcode AUTO_BATCH_SIZE} records, else in batches of that size; `Infinity`: one
    * request, no id check. Batches run `concurrency` at a time, every exported id must come
-   * back, and the batches are stacked in id order.
+   * back (in EAV exports: when they hold the record-id field, as records without stored values
+   * for the fields asked for have no EAV rows), and the batches are stacked in id order.
    * @default {"auto"}
    */
   batchSize?: number | "auto";
@@ -305,13 +306,29 @@ export async function exportRecordsWith(
         signal,
         tracker,
       );
-      // A reader's frames are flat (readEavRecords): checked by the record-id column.
-      idColumn = type === "eav" && !readCsv ? "record" : idField;
+      // A reader's frames are flat (readEavRecords): checked by the record-id column. EAV rows
+      // exist only for stored values (REDCap's EAV export skips blanks), so an EAV body has a
+      // row for every record only when it holds the record-id field, which REDCap stores in
+      // every event with data; otherwise records without values for the fields asked for
+      // have no rows, and nothing can be checked.
+      idColumn = type !== "eav" || readCsv
+        ? idField
+        : await eavHasEveryRecord(client, idField, base.fields, base.forms, signal)
+        ? "record"
+        : undefined;
       const count = exported.nUnique() - (exported.nullCount() > 0 ? 1 : 0);
       if (count <= size) {
         // Few enough: one request with the same filters (no long id list), then the id check
         // by count (the ids are listed only to name missing ones).
         tracker.total = 2;
+        if (idColumn === undefined) {
+          return await requestRecordFrame(
+            client,
+            { params: { ...base }, retry: true, signal },
+            (bytes, rows) => tracker.step(bytes, rows),
+            readBatch(0, undefined),
+          );
+        }
         const expected = {
           column: idColumn,
           count,
@@ -348,6 +365,22 @@ export async function exportRecordsWith(
   } finally {
     tracker.finish();
   }
+}
+
+/** Whether an EAV export of **fields** and **forms** holds the record-id field (so a row for
+ * every record): with neither, or when either names it. */
+async function eavHasEveryRecord(
+  client: RedcapClient,
+  idField: string,
+  fields: readonly string[] | undefined,
+  forms: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (!fields && !forms) return true;
+  if (fields?.includes(idField)) return true;
+  if (!forms) return false;
+  const idForm = (await metadataRows(client, signal))[0]?.form_name;
+  return typeof idForm === "string" && forms.includes(idForm);
 }
 
 /** What narrows an export of record ids. */
