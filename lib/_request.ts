@@ -179,6 +179,15 @@ export class Transport {
         );
         status = response.status;
         headers = response.headers;
+        if (response.type === "opaqueredirect") {
+          // A browser's fetch hides where a redirect leads: it cannot be checked.
+          throw new RedcapResponseError(
+            content,
+            "redirect",
+            "the server redirected, and this fetch does not say where; create the client " +
+              "with the URL the API answers at",
+          );
+        }
         if (REDIRECTS.has(status)) {
           await response.body?.cancel().catch(() => {});
           target = redirectTarget(content, target, status, headers.get("location"), hops);

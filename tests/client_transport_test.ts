@@ -101,6 +101,24 @@ Deno.test("RedcapClient stops after 5 same-origin redirects and refuses a 303", 
   assert.equal(see.seen.length, 1);
 });
 
+Deno.test("RedcapClient refuses a redirect a browser's fetch hides (opaqueredirect)", async () => {
+  const opaque = {
+    type: "opaqueredirect",
+    status: 0,
+    headers: new Headers(),
+    body: null,
+    arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)),
+  } as unknown as Response;
+  const { client, seen } = fakeClient(() => opaque);
+  await assert.rejects(client.exportVersion(), (error: Error) => {
+    assert.ok(error instanceof RedcapResponseError);
+    assert.equal(error.problem, "redirect");
+    assert.match(error.message, /does not say where/);
+    return true;
+  });
+  assert.equal(seen.length, 1);
+});
+
 Deno.test("RedcapClient scrubs the token from the <title> of an HTML page answered with 200", async () => {
   const page = `<!DOCTYPE html><html><head><title>Invalid token ${TOKEN}</title></head></html>`;
   const { client } = fakeClient(() => text(page, 200, "text/html"), { retry: 1 });
