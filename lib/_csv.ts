@@ -124,16 +124,33 @@ export function parseCsvObjects(text: string, delimiter = ","): Record<string, s
 }
 
 /**
- * Checks that a CSV answer body is whole: not empty, and ended by a line break (REDCap ends
- * every line with one, so a body without it was cut short).
+ * Checks that a CSV answer body is whole: not empty, not JSON or XML, and ended by a line
+ * break (REDCap ends every line with one, so a body without it was cut short).
  *
  * @param bytes The body.
  * @param content The request's `content`, for error messages.
- * @throws {RedcapResponseError} `empty` or `truncated`.
+ * @throws {RedcapResponseError} `empty`, `shape` or `truncated`.
  */
 export function checkCsvBody(bytes: Uint8Array, content: string): void {
   if (bytes.length === 0) {
     throw new RedcapResponseError(content, "empty", "the CSV body is empty");
+  }
+  // A JSON or XML body (a server ignoring `format`; REDCap's error envelopes are read by the
+  // transport) is named as such, not reported as CSV cut short.
+  let first = 0;
+  while (first < bytes.length && first < 64 && (bytes[first] <= 32 || bytes[first] >= 0xbb)) {
+    first++;
+  }
+  const lead = bytes[first];
+  if (lead === 91 /* [ */ || lead === 123 /* { */ || lead === 60 /* < */) {
+    const head = new TextDecoder().decode(bytes.subarray(first, first + 80)).replace(/\s+/g, " ");
+    throw new RedcapResponseError(
+      content,
+      "shape",
+      `the body is ${lead === 60 ? "XML" : "JSON"}, not the CSV asked for: ${JSON.stringify(head)}${
+        bytes.length - first > 80 ? "…" : ""
+      }`,
+    );
   }
   const last = bytes[bytes.length - 1];
   if (last !== 10 && last !== 13) {

@@ -125,6 +125,8 @@ export class Transport {
         const response = await this.#attempt(content, spec);
         return await parse(response);
       } catch (error) {
+        // A parser's message may quote the body, and a body may echo the token.
+        this.#scrubDeep(error);
         if (!(error instanceof RedcapError)) throw error;
         failure = error;
         retryAfter = RETRY_AFTER.get(error) ?? null;
@@ -160,18 +162,46 @@ export class Transport {
     let status: number;
     let headers: Headers;
     let bytes: Uint8Array;
+    let target = url;
     try {
-      const response = await abortable(
-        fetch(url, { method: "POST", body, signal, headers: { Accept: "*/*" } }),
-        signal,
-      );
-      status = response.status;
-      headers = response.headers;
-      bytes = new Uint8Array(await abortable(response.arrayBuffer(), signal));
+      for (let hops = 0;; hops++) {
+        // Redirects are followed here, not by fetch: fetch re-sends a 307/308 POST (token and
+        // data) to any origin.
+        const response = await abortable(
+          fetch(target, {
+            method: "POST",
+            body,
+            signal,
+            headers: { Accept: "*/*" },
+            redirect: "manual",
+          }),
+          signal,
+        );
+        status = response.status;
+        headers = response.headers;
+        if (response.type === "opaqueredirect") {
+          // A browser's fetch hides where a redirect leads: it cannot be checked.
+          throw new RedcapResponseError(
+            content,
+            "redirect",
+            "the server redirected, and this fetch does not say where; create the client " +
+              "with the URL the API answers at",
+          );
+        }
+        if (REDIRECTS.has(status)) {
+          await response.body?.cancel().catch(() => {});
+          target = redirectTarget(content, target, status, headers.get("location"), hops);
+          continue;
+        }
+        bytes = new Uint8Array(await abortable(response.arrayBuffer(), signal));
+        break;
+      }
     } catch (error) {
+      if (error instanceof RedcapError) throw error;
       if (spec.signal?.aborted) throw spec.signal.reason;
       if (timer.aborted) throw new RedcapTimeoutError(content, timeout);
-      throw new RedcapNetworkError(content, this.#scrubError(error));
+      this.#scrubDeep(error);
+      throw new RedcapNetworkError(content, error, { host: new URL(target).host });
     }
     if (status !== 200) {
       const text = this.#scrub(decoder.decode(bytes));
@@ -188,8 +218,16 @@ export class Transport {
       throw new RedcapResponseError(
         content,
         "html",
-        `HTTP 200 with an HTML page instead of data: "${htmlTitle(decoder.decode(bytes))}"`,
+        `HTTP 200 with an HTML page instead of data: "${
+          this.#scrub(htmlTitle(decoder.decode(bytes)))
+        }"`,
       );
+    }
+    // REDCap sometimes answers an error with HTTP 200 (plugins, proxies, old versions): its
+    // message, not "cut short" from a parser that expected rows.
+    const envelope = spec.binary ? undefined : errorEnvelope(bytes);
+    if (envelope !== undefined) {
+      throw new RedcapApiError(200, content, this.#scrub(envelope));
     }
     let text: string | undefined;
     return { headers, bytes, text: () => text ??= decoder.decode(bytes) };
@@ -199,12 +237,94 @@ export class Transport {
     return this.#token ? text.replaceAll(this.#token, "[token]") : text;
   }
 
-  #scrubError(error: unknown): unknown {
-    if (error instanceof Error && error.message.includes(this.#token)) {
-      return new Error(this.#scrub(error.message));
+  /** Replaces the token in an error's message, stack and REDCap message, and in its causes. */
+  #scrubDeep(error: unknown): void {
+    for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
+      for (const key of ["message", "stack", "redcapMessage"] as const) {
+        const value = (error as unknown as Record<string, unknown>)[key];
+        if (typeof value === "string" && value.includes(this.#token)) {
+          Object.defineProperty(error, key, {
+            value: this.#scrub(value),
+            writable: true,
+            configurable: true,
+          });
+        }
+      }
+      error = error.cause;
     }
-    return error;
   }
+}
+
+/** Statuses whose `Location` the transport follows (same origin) or refuses. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Most redirects one request follows. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Where a redirect from **from** leads, if the client may follow it: only within the same
+ * origin (scheme, host and port), where the POST (token and data) is sent again; never to
+ * another origin, which must not see the token. A 303 ("see other") says the answer is
+ * elsewhere for a GET, which REDCap's API does not take: refused too.
+ */
+function redirectTarget(
+  content: string,
+  from: string,
+  status: number,
+  location: string | null,
+  hops: number,
+): string {
+  let next: URL | undefined;
+  try {
+    next = location === null ? undefined : new URL(location, from);
+  } catch {
+    next = undefined;
+  }
+  const shown = next ? `${next.origin}${next.pathname}` : JSON.stringify(location);
+  const refuse = (why: string) => {
+    throw new RedcapResponseError(
+      content,
+      "redirect",
+      `the server redirected (HTTP ${status}) to ${shown}; ${why}`,
+    );
+  };
+  if (!next || (next.protocol !== "https:" && next.protocol !== "http:")) {
+    return refuse("that is not an http(s) URL");
+  }
+  if (next.origin !== new URL(from).origin) {
+    return refuse(
+      `another origin, which is not sent the token. If that is your REDCap API, create the ` +
+        `client with that URL`,
+    );
+  }
+  if (status === 303) return refuse("REDCap's API answers POST requests, not a 303's GET");
+  if (hops >= MAX_REDIRECTS) return refuse(`more than ${MAX_REDIRECTS} redirects`);
+  return next.href;
+}
+
+/**
+ * REDCap's message when a 200 body is one of its error envelopes (`{"error":".."}` or
+ * `<hash><error>..</error></hash>`), else `undefined`. Only small bodies starting with `{` or
+ * `<` are looked at.
+ */
+function errorEnvelope(bytes: Uint8Array): string | undefined {
+  let i = 0;
+  while (i < bytes.length && i < 64 && (bytes[i] <= 32 || BOM_BYTES.has(bytes[i]))) i++;
+  if ((bytes[i] !== 123 /* { */ && bytes[i] !== 60 /* < */) || bytes.length > 65_536) {
+    return undefined;
+  }
+  const text = decoder.decode(bytes).replace(/^\uFEFF/, "").trim();
+  if (text.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(text);
+      const keys = Object.keys(parsed ?? {});
+      return keys.length === 1 && typeof parsed.error === "string" ? parsed.error : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const xml = /^(?:<\?xml[^>]*\?>\s*)?<hash>\s*<error>([\s\S]*?)<\/error>\s*<\/hash>$/.exec(text);
+  return xml ? unescapeXml(xml[1].replace(/^<!\[CDATA\[([\s\S]*)\]\]>$/, "$1")) : undefined;
 }
 
 /** Rejects when `signal` aborts, even if `promise` ignores it (a fake fetch, a stuck body). */
@@ -229,8 +349,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 /** Failures a repeat may fix: network, timeout, retryable statuses, HTTP-200 garbage. */
 function isTransient(error: RedcapError): boolean {
   if (error instanceof RedcapApiError) return RETRY_STATUSES.has(error.status);
-  return error instanceof RedcapNetworkError || error instanceof RedcapTimeoutError ||
-    error instanceof RedcapResponseError;
+  if (error instanceof RedcapResponseError) return error.problem !== "redirect";
+  return error instanceof RedcapNetworkError || error instanceof RedcapTimeoutError;
 }
 
 /** Re-creates `error` with the number of attempts and why it was not retried. */
@@ -244,7 +364,7 @@ function rebuild(error: RedcapError, attempts: number, notRetried?: string): Red
     });
   }
   if (error instanceof RedcapNetworkError) {
-    return new RedcapNetworkError(error.content, error.cause, options);
+    return new RedcapNetworkError(error.content, error.cause, { ...options, host: error.host });
   }
   if (error instanceof RedcapTimeoutError) {
     return new RedcapTimeoutError(error.content, error.timeout, options);
@@ -301,12 +421,12 @@ export function importRows(message: string): ImportErrorRow[] {
   return cells.map(([record, field, value, message]) => ({ record, field, value, message }));
 }
 
+/** The bytes of a UTF-8 BOM, skipped with white space before a body's first character. */
+const BOM_BYTES = new Set([0xef, 0xbb, 0xbf]);
+
 function looksLikeHtml(bytes: Uint8Array): boolean {
   let i = 0;
-  while (
-    i < bytes.length && i < 64 &&
-    (bytes[i] <= 32 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)
-  ) i++;
+  while (i < bytes.length && i < 64 && (bytes[i] <= 32 || BOM_BYTES.has(bytes[i]))) i++;
   if (bytes[i] !== 60 /* < */) return false;
   const head = decoder.decode(bytes.subarray(i, i + 15)).toLowerCase();
   return head.startsWith("<!doctype html") || head.startsWith("<html");

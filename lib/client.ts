@@ -120,7 +120,8 @@ const TOKEN_PATTERN = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{64})$/;
  * methods return objects checked against the shape REDCap documents.
  *
  * The token is kept in a `#private` field: it is never part of an error message, a progress
- * event, or what `console.log(client)` prints.
+ * event, or what `console.log(client)` prints, and never sent to another origin (a redirect
+ * there is refused; same-origin redirects are followed).
  *
  * @example Export records from the demo server
  * ```ts

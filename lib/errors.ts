@@ -127,32 +127,93 @@ export class RedcapApiError extends RedcapError {
 }
 
 /**
- * The request never got an HTTP answer: DNS, refused or reset connection, TLS. The `cause` is
- * the error `fetch` threw.
+ * The request never got an HTTP answer: DNS, refused or reset connection, TLS. The message
+ * names the host and the root cause (what the innermost `cause` says); the `cause` is the
+ * error `fetch` threw.
  *
  * @example Wrap a fetch failure
  * ```ts
  * import { RedcapNetworkError } from "denocap";
  * import { strictEqual } from "node:assert/strict";
  *
- * const error = new RedcapNetworkError("record", new TypeError("connection reset"));
+ * const error = new RedcapNetworkError("record", new TypeError("fetch failed", {
+ *   cause: new Error("tcp connect error: Connection refused (os error 111)"),
+ * }), { host: "redcap.example.org" });
  * strictEqual(error.code, "network_error");
+ * strictEqual(error.host, "redcap.example.org");
+ * strictEqual(
+ *   error.message,
+ *   'Cannot complete "record" request to redcap.example.org: connection refused ' +
+ *     "(tcp connect error: Connection refused (os error 111))",
+ * );
  * ```
  */
 export class RedcapNetworkError extends RedcapError {
   override name = "RedcapNetworkError";
+  /** The host (and port) the request went to, when known. */
+  readonly host?: string;
   /**
    * @param content The `content` of the request.
    * @param cause What `fetch` threw.
-   * @param options Attempts and why the request was not retried.
+   * @param options The host, attempts and why the request was not retried.
    */
-  constructor(content: string, cause: unknown, options: RedcapErrorOptions = {}) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super("network_error", content, `Cannot complete "${content}" request: ${why}`, {
-      ...options,
-      cause,
-    });
+  constructor(
+    content: string,
+    cause: unknown,
+    options: RedcapErrorOptions & { host?: string } = {},
+  ) {
+    const { host, ...rest } = options;
+    super(
+      "network_error",
+      content,
+      `Cannot complete "${content}" request${host ? ` to ${host}` : ""}: ${networkFailure(cause)}`,
+      { ...rest, cause },
+    );
+    if (host) this.host = host;
   }
+}
+
+/** The kinds of network failure a message names, by what the root cause says. */
+const NETWORK_FAILURES: readonly [RegExp, string][] = [
+  [
+    /dns error|failed to lookup address|name or service not known|nodename nor servname|no such host|getaddrinfo|ENOTFOUND|EAI_AGAIN|temporary failure in name resolution/i,
+    "DNS lookup failed",
+  ],
+  [/connection refused|ECONNREFUSED|actively refused/i, "connection refused"],
+  [
+    /certificate|\btls\b|\bssl\b|handshake|InvalidContentType|corrupt message|UnknownIssuer|NotValidForName/i,
+    "TLS failed",
+  ],
+  [/connection reset|ECONNRESET|broken pipe|EPIPE/i, "connection reset"],
+  [/timed out|ETIMEDOUT/i, "connection timed out"],
+];
+
+/** "<kind> (<root cause>)" for a fetch failure: `fetch` often says only "fetch failed" and
+ * keeps the reason in `cause` (Deno: `cause.message`, Node: `cause.code`). */
+function networkFailure(cause: unknown): string {
+  const messages: string[] = [];
+  let at: unknown = cause;
+  for (let depth = 0; depth < 8 && at !== undefined && at !== null; depth++) {
+    if (at instanceof Error) {
+      const code = (at as { code?: unknown }).code;
+      messages.push(
+        typeof code === "string" && !at.message.includes(code)
+          ? `${at.message} (${code})`
+          : at.message,
+      );
+      at = at.cause;
+    } else {
+      messages.push(String(at));
+      break;
+    }
+  }
+  // The innermost message is the root cause; Deno prefixes it with the request's URL.
+  const root = (messages.at(-1) ?? "unknown failure")
+    .replace(/^error sending request for url \([^)]*\):\s*/, "")
+    .replace(/^client error \(Connect\):\s*/, "");
+  const all = messages.join(" ");
+  const kind = NETWORK_FAILURES.find(([pattern]) => pattern.test(all))?.[1];
+  return kind && !root.toLowerCase().startsWith(kind.toLowerCase()) ? `${kind} (${root})` : root;
 }
 
 /**
@@ -187,11 +248,18 @@ export class RedcapTimeoutError extends RedcapError {
 }
 
 /** Why a {@linkcode RedcapResponseError} was raised. */
-export type RedcapResponseProblem = "html" | "empty" | "truncated" | "shape";
+export type RedcapResponseProblem =
+  | "html"
+  | "empty"
+  | "truncated"
+  | "shape"
+  | "redirect";
 
 /**
  * REDCap answered HTTP 200 but the body is not what the request asks for: an HTML page, an
- * empty body, truncated JSON/CSV, or JSON of an unexpected shape.
+ * empty body, truncated JSON/CSV, or JSON of an unexpected shape; or the server redirected
+ * the request where the client does not follow (`redirect`: another origin, which must not
+ * see the token).
  *
  * @example Check the problem
  * ```ts

@@ -213,17 +213,49 @@ function withRecordId(
   return list.length > 0 ? list : undefined;
 }
 
-/** The columns a flat export of `fields`/`forms` has, in export order. */
+/** The columns a flat export of `fields`/`forms` has, in export order (the record id is
+ * always asked for). */
 function exportColumns(dictionary: DataDictionary, options: ReadRecordsOptions): string[] {
-  const all = dictionary.columns();
-  if (!options.fields && !options.forms) return all;
-  const fields = new Set(options.fields ?? []);
-  const forms = new Set(options.forms ?? []);
+  return flatExportColumns(dictionary, {
+    fields: withRecordId(dictionary, options),
+    forms: options.forms,
+  });
+}
+
+/** What decides the header of a flat raw export. */
+export interface FlatExportRequest {
+  fields?: readonly string[];
+  forms?: readonly string[];
+  exportDataAccessGroups?: boolean;
+  exportSurveyFields?: boolean;
+}
+
+/**
+ * The header of a flat raw export, in REDCap's order (the dictionary's, whatever the order of
+ * `fields`): the record id and the structural columns (`redcap_event_name`, the repeat
+ * columns, then `redcap_data_access_group` and `redcap_survey_identifier` when asked for) only
+ * when the export holds the record-id field (REDCap leaves them out otherwise), then the
+ * columns of the fields and forms asked for (every field when neither is given).
+ */
+export function flatExportColumns(
+  dictionary: DataDictionary,
+  request: FlatExportRequest,
+): string[] {
+  const { fields, forms } = request;
+  const all = dictionary.columns({
+    dataAccessGroups: request.exportDataAccessGroups,
+    surveyFields: request.exportSurveyFields,
+  });
+  if (!fields && !forms) return all;
+  const fieldSet = new Set(fields ?? []);
+  const formSet = new Set(forms ?? []);
+  const id = dictionary.recordIdField;
+  const withId = fieldSet.has(id) || formSet.has(dictionary.field(id)!.form);
   return all.filter((column) => {
     const info = dictionary.columnInfo(column);
-    if (!info || info.role === "id" || info.role === "structural") return true;
-    return (info.field !== undefined && fields.has(info.field)) ||
-      (info.form !== undefined && forms.has(info.form));
+    if (!info || info.role === "id" || info.role === "structural") return withId;
+    return (info.field !== undefined && fieldSet.has(info.field)) ||
+      (info.form !== undefined && formSet.has(info.form));
   });
 }
 
@@ -452,7 +484,13 @@ async function readBatched(
       events: options.events,
       filterLogic: options.filterLogic,
     }, signal);
-    if (ids.length <= size) return typedResult(await exportFlat(undefined), dictionary, options);
+    if (ids.length <= size) {
+      // One request with the same filters: every id exported must be in it (a body cut short
+      // at a line boundary still parses).
+      const raw = await exportFlat(undefined);
+      checkRecordIds(raw, [listedIds(id, ids, 0, 1)]);
+      return typedResult(raw, dictionary, options);
+    }
   }
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));

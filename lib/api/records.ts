@@ -32,6 +32,7 @@ import { type CsvReader, internals, requestFrame as requestTableFrame } from "./
 import { parseRedcapCsv } from "../parse/csv.ts";
 import { encodeStringRows, toRows } from "./_encode.ts";
 import { readCount, recordIdField } from "./metadata.ts";
+import { eavHasEveryRecord, emptyFlatFrame } from "./_empty_records.ts";
 import { parseRedcapJson } from "../parse/json.ts";
 import { parseRedcapXml } from "../parse/xml.ts";
 
@@ -90,8 +91,10 @@ export interface ExportRecordsOptions {
    * @default {false}
    */
   combineCheckboxOptions?: boolean;
-  /** Wire format; the frame is the same in each (except that an empty JSON/XML export has no
-   * columns). Flat exports default to csv, EAV to json (EAV CSV is injection-escaped).
+  /** Wire format; the frame is the same in each (an empty flat export, whether REDCap sent an
+   * empty body, a header alone or `[]`, has the columns the header would have had, from the
+   * data dictionary; an empty EAV export has none). Flat exports default to csv, EAV to json
+   * (EAV CSV is injection-escaped).
    * @default {"csv" for flat, "json" for eav}
    */
   format?: Format;
@@ -99,7 +102,8 @@ export interface ExportRecordsOptions {
    * Records per request. *auto*: export the record ids first, then everything in one request
    * up to {@linkcode AUTO_BATCH_SIZE} records, else in batches of that size; `Infinity`: one
    * request, no id check. Batches run `concurrency` at a time, every exported id must come
-   * back, and the batches are stacked in id order.
+   * back (in EAV exports: when they hold the record-id field, as records without stored values
+   * for the fields asked for have no EAV rows), and the batches are stacked in id order.
    * @default {"auto"}
    */
   batchSize?: number | "auto";
@@ -156,11 +160,18 @@ const EXPORT_KEYS = [
  * @throws {RangeError} For an option value REDCap would silently replace.
  * @throws {RedcapResponseError} When a batch misses ids the id export listed.
  */
-export function exportRecords(
+export async function exportRecords(
   client: RedcapClient,
   options: ExportRecordsOptions = {},
 ): Promise<pl.DataFrame> {
-  return exportRecordsWith(client, options);
+  const frame = await exportRecordsWith(client, options);
+  // No record matched: REDCap 14+ sends an empty CSV body (older versions the header alone),
+  // JSON `[]`. Every format gives the columns the header would have had.
+  if (
+    frameColumns(frame).length > 0 || (options.type ?? "flat") !== "flat" ||
+    options.rawOrLabelHeaders === "label"
+  ) return frame;
+  return await emptyFlatFrame(client, options);
 }
 
 /** The records a batch must hold, in column **column**: how many, and which (listed only to
@@ -305,13 +316,29 @@ export async function exportRecordsWith(
         signal,
         tracker,
       );
-      // A reader's frames are flat (readEavRecords): checked by the record-id column.
-      idColumn = type === "eav" && !readCsv ? "record" : idField;
+      // A reader's frames are flat (readEavRecords): checked by the record-id column. EAV rows
+      // exist only for stored values (REDCap's EAV export skips blanks), so an EAV body has a
+      // row for every record only when it holds the record-id field, which REDCap stores in
+      // every event with data; otherwise records without values for the fields asked for
+      // have no rows, and nothing can be checked.
+      idColumn = type !== "eav" || readCsv
+        ? idField
+        : await eavHasEveryRecord(client, idField, base.fields, base.forms, signal)
+        ? "record"
+        : undefined;
       const count = exported.nUnique() - (exported.nullCount() > 0 ? 1 : 0);
       if (count <= size) {
         // Few enough: one request with the same filters (no long id list), then the id check
         // by count (the ids are listed only to name missing ones).
         tracker.total = 2;
+        if (idColumn === undefined) {
+          return await requestRecordFrame(
+            client,
+            { params: { ...base }, retry: true, signal },
+            (bytes, rows) => tracker.step(bytes, rows),
+            readBatch(0, undefined),
+          );
+        }
         const expected = {
           column: idColumn,
           count,
@@ -418,6 +445,8 @@ async function exportIdColumn(
         // Only the id column is read (the rest of each line is skipped).
         parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === idField ? [idField] : undefined),
     );
+    // No record: an empty CSV body (REDCap 14+), read again as JSON `[]`.
+    if (frameColumns(idFrame).length === 0) return pl.Series(idField, [], pl.Utf8);
     if (frameColumns(idFrame)[0] !== idField) {
       throw new RedcapResponseError("record", "shape", `the id export has no "${idField}" column`);
     }
@@ -429,8 +458,9 @@ async function exportIdColumn(
 
 /**
  * One record request. An empty CSV body is ambiguous: a failure under load (rAPI #280), or an
- * empty result from servers that send no header (REDCapR #624). After the transport's retries,
- * the same request is asked in JSON, where an empty result is `[]` and a failure stays empty.
+ * empty result from servers that send no header (REDCap 14+, REDCapR #624). The same request
+ * is then asked in JSON, where an empty result is `[]` and a failure stays empty (and is
+ * retried as usual).
  */
 async function requestRecordFrame(
   client: RedcapClient,
@@ -438,13 +468,22 @@ async function requestRecordFrame(
   onDone: (bytes: number, rows: number) => void,
   readCsv?: CsvReader,
 ): Promise<pl.DataFrame> {
+  if (spec.params.format !== "csv") return await requestTableFrame(client, spec, onDone, readCsv);
+  const read = readCsv ?? ((bytes: Uint8Array) => parseRedcapCsv(bytes, "record"));
   try {
-    return await requestTableFrame(client, spec, onDone, readCsv);
+    return await requestTableFrame(
+      client,
+      { ...spec, allowEmpty: true },
+      onDone,
+      (bytes) => {
+        if (bytes.length === 0) throw new EmptyCsvBody();
+        return read(bytes);
+      },
+    );
   } catch (error) {
-    if (
-      !(error instanceof RedcapResponseError) || error.problem !== "empty" ||
-      spec.params.format !== "csv"
-    ) throw error;
+    if (!(error instanceof EmptyCsvBody)) throw error;
+    // Asked in JSON at once (not after the transport's retries and their waits): an empty
+    // result costs two requests.
     return await requestTableFrame(
       client,
       { ...spec, params: { ...spec.params, format: "json" } },
@@ -452,6 +491,9 @@ async function requestRecordFrame(
     );
   }
 }
+
+/** An empty CSV body, thrown past the transport (which would repeat a `RedcapError`). */
+class EmptyCsvBody extends Error {}
 
 /**
  * Throws when a frame lacks records one of **batches** asked for (deleted or renamed since the

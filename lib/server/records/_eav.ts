@@ -7,7 +7,10 @@
  *   `value`. REDCap's CSV keeps its row keys' order instead: `record, field_name, value`, then the
  *   repeat columns, then `redcap_event_name`.
  * - A checkbox gives one row per checked code, value = the code (label mode: its label).
- * - File fields give the stored doc id, not the file name.
+ * - File fields give the stored doc id, not the file name, in CSV, JSON and XML alike: REDCap
+ *   builds every EAV format from the `redcap_data` rows, where a file field holds its doc id
+ *   (REDCapR's live 14.x EAV CSV export gives `mugshot` = 22, where its flat export gives
+ *   `mugshot-1.jpg`).
  * - Rows are sorted by arm, event day offset, event name and (in projects with repeating data)
  *   instance, as REDCap's SQL sorts them. Within that REDCap keeps its storage order, which for
  *   data imported or saved form by form is dictionary order; our store's row order is the
