@@ -143,6 +143,23 @@ interface RowInfo {
 
 type Tuple = [record: string, field: string, value: string, message: string];
 
+/** A C0 control character or DEL. */
+// deno-lint-ignore no-control-regex
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+const CONTROL_IN_RECORD =
+  "The record name holds a control character (shown as \\uXXXX); record names must be " +
+  "printable text";
+const NUL_IN_VALUE = "The value holds a NUL character (shown as \\u0000), which cannot be stored";
+
+/** Text with its control characters written as `\uXXXX`, for error messages. */
+function visible(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x1f\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function tupleLine(t: Tuple): string {
   return t.map((s) => `"${s.replaceAll('"', '""')}"`).join(",");
 }
@@ -566,6 +583,12 @@ class ImportRun {
       tuples.push(["", model.recordIdField, "", "The record ID cannot be blank"]);
       return;
     }
+    if (CONTROL_CHARACTER.test(record)) {
+      // REDCap's record names are single-line text; node:sqlite would also cut one at a NUL.
+      const shown = visible(record);
+      tuples.push([shown, model.recordIdField, shown, CONTROL_IN_RECORD]);
+      return;
+    }
     let repeatForm = "";
     if (info.instrument !== "") {
       const form = model.formByName.get(info.instrument);
@@ -611,6 +634,11 @@ class ImportRun {
     for (const column of this.#columns) {
       const value = row[column.index];
       if (value === undefined) continue;
+      if (value.includes("\0")) {
+        // node:sqlite cuts TEXT at the first NUL: refused rather than stored cut short.
+        tuples.push([record, column.name, visible(value), NUL_IN_VALUE]);
+        continue;
+      }
       const { info: kind } = column;
       const form = kind.form;
       // Cells outside the row's context (other instruments, undesignated forms) may be blank.
