@@ -10,12 +10,12 @@ import { downloadFileName } from "../../lib/api/_file_name.ts";
 import { MAX_PARAMS, Params } from "../../lib/server/_http.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { readProjectXml } from "../../lib/server/odm.ts";
-import { serveRedcap } from "../../lib/server/serve.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { classicProject, dump, longitudinalProject, serve } from "./records/_projects.ts";
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
+const SERVE = new URL("../../lib/server/serve.ts", import.meta.url).pathname;
 
 // --- PHP-style array parameters -------------------------------------------------------------
 
@@ -38,35 +38,48 @@ Deno.test("Params refuses a request with more than MAX_PARAMS parameters", () =>
   throws(() => params.add("records[]", "one more"), /more than 1000000 parameters/);
 });
 
-Deno.test("serveRedcap() answers a normal request while a hostile array request is sent", async () => {
-  const server = await serveRedcap({ demoRecords: 5 });
+Deno.test("serve answers a normal request while a hostile array request is sent", async () => {
+  // The server runs in its own process, so this test's clock and timers stay free even when
+  // the server is stuck: a stalled server fails the test after 20 s instead of hanging it.
+  const token = "A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4";
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SERVE, "--token", token, "--records", "5"],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
   try {
-    const { token } = server.tokens[0];
+    let text = "";
+    while (!/listening on (\S+)/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the server exited: ${text}`);
+      text += value;
+    }
+    const url = /listening on (\S+)/.exec(text)![1];
     // Today's main built a sparse array of 2^32 slots and then scanned it, holding the event
     // loop for a minute or more (per such parameter: one is enough here).
-    const hostile = `token[4294967294]=${token}&content=record&format=json&records=1`;
-    const hostileAnswer = fetch(server.url, {
+    const hostile = fetch(url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: hostile,
-    }).then(async (r) => ({ status: r.status, text: await r.text(), at: performance.now() }));
-    const sent = performance.now();
-    const normal = await fetch(server.url, {
+      body: `token[4294967294]=${token}&content=record&format=json&records=1`,
+      signal: AbortSignal.timeout(20_000),
+    }).catch((error: Error) => error);
+    const normal = await fetch(url, {
       method: "POST",
       body: new URLSearchParams({ token, content: "version" }),
+      signal: AbortSignal.timeout(20_000), // generous: both answer in milliseconds
     });
     strictEqual(normal.status, 200);
     await normal.text();
-    const normalTook = performance.now() - sent;
-    const answer = await hostileAnswer;
-    strictEqual(answer.status, 200, answer.text);
-    const ids = JSON.parse(answer.text).map((r: { record_id: string }) => r.record_id);
+    const answer = await hostile;
+    if (answer instanceof Error) throw answer;
+    strictEqual(answer.status, 200);
+    const ids = (await answer.json()).map((r: { record_id: string }) => r.record_id);
     deepStrictEqual([...new Set(ids)], ["1"]);
-    // Generous: on a busy 2-core machine both answer in milliseconds; the stall took a minute.
-    ok(normalTook < 10_000, `the normal request waited ${Math.round(normalTook)} ms`);
-    ok(answer.at - sent < 10_000, "the hostile request is answered within seconds");
   } finally {
-    await server.close();
+    server.kill("SIGKILL");
+    await server.status;
+    await reader.cancel().catch(() => {});
   }
 });
 

@@ -12,7 +12,14 @@ import { ApiError } from "../_http.ts";
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
-import { checkTextValue, type DateFormat } from "./_validate.ts";
+import {
+  checkTextValue,
+  CONTROL_CHARACTER,
+  CONTROL_IN_RECORD,
+  type DateFormat,
+  NUL_IN_VALUE,
+  visible,
+} from "./_validate.ts";
 import { recordNamer } from "./_next_name.ts";
 import { tableOfObjects } from "./_parse_import.ts";
 
@@ -142,23 +149,6 @@ interface RowInfo {
 }
 
 type Tuple = [record: string, field: string, value: string, message: string];
-
-/** A C0 control character or DEL. */
-// deno-lint-ignore no-control-regex
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
-const CONTROL_IN_RECORD =
-  "The record name holds a control character (shown as \\uXXXX); record names must be " +
-  "printable text";
-const NUL_IN_VALUE = "The value holds a NUL character (shown as \\u0000), which cannot be stored";
-
-/** Text with its control characters written as `\uXXXX`, for error messages. */
-function visible(text: string): string {
-  return text.replace(
-    // deno-lint-ignore no-control-regex
-    /[\x00-\x1f\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
 
 function tupleLine(t: Tuple): string {
   return t.map((s) => `"${s.replaceAll('"', '""')}"`).join(",");
