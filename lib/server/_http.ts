@@ -168,9 +168,9 @@ export function ok(body: string | Uint8Array, format: Format | "odm" | "text"): 
 /**
  * Headers of a file download (a file field or the File Repository). REDCap names the file in
  * `Content-Type: <mime>; name="<file>"` (PHP appends its default charset to text types) with
- * `Content-Security-Policy: script-src 'none'`. A header value must be ASCII, so a name that
- * is not (`报告.pdf`) gets an ASCII stand-in in `name=` and its exact form as RFC 6266 / RFC 8187
- * `filename*=UTF-8''...` in `Content-Disposition`.
+ * `Content-Security-Policy: script-src 'none'`. A header value must be printable ASCII, so a
+ * name that is not (`报告.pdf`, or one holding `"`) gets an ASCII stand-in in `name=` and its
+ * exact form as RFC 6266 / RFC 8187 `filename*=UTF-8''...` in `Content-Disposition`.
  */
 export function fileHeaders(name: string, mimeType: string): Record<string, string> {
   const charset = mimeType.startsWith("text/") ? ";charset=UTF-8" : "";
@@ -182,8 +182,9 @@ export function fileHeaders(name: string, mimeType: string): Record<string, stri
     "Content-Type": `${mimeType}; name="${ascii}"${charset}`,
     "Content-Security-Policy": "script-src 'none'",
   };
-  if (ascii !== plain) {
-    const encoded = encodeURIComponent(plain).replace(
+  if (ascii !== name) {
+    // The exact name, also when a `"` or a control character had to leave the stand-in.
+    const encoded = encodeURIComponent(name.toWellFormed()).replace(
       /['()*]/g,
       (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
     );
