@@ -10,6 +10,7 @@ import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { RequestParams, UploadFile } from "../_request.ts";
 import { internals } from "./_call.ts";
+import { downloadFileName } from "./_file_name.ts";
 import { checkKeys, checkList } from "./_check.ts";
 import { isFrame, toRows } from "./_encode.ts";
 import { readCount } from "./metadata.ts";
@@ -162,8 +163,7 @@ export async function download(
     },
     (response) => {
       const contentType = response.headers.get("content-type") ?? "application/octet-stream";
-      const name = /name="([^"]*)"/.exec(contentType)?.[1] ??
-        /filename="([^"]*)"/.exec(response.headers.get("content-disposition") ?? "")?.[1];
+      const name = downloadFileName(response.headers);
       tracker.step(response.bytes.length, 1);
       return { type: contentType.split(";")[0].trim(), name, content: response.bytes };
     },

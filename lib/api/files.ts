@@ -9,6 +9,7 @@ import { ProgressTracker } from "../_progress.ts";
 import type { UploadFile } from "../_request.ts";
 import { checkInteger, checkKeys, checkString, requireString } from "./_check.ts";
 import { internals } from "./_call.ts";
+import { downloadFileName } from "./_file_name.ts";
 
 /** Where a file lives. */
 export interface FileLocation {
@@ -75,8 +76,7 @@ export async function exportFile(client: RedcapClient, options: FileLocation): P
     { params, retry: true, binary: true, allowEmpty: true, signal: options.signal },
     (response) => {
       const contentType = response.headers.get("content-type") ?? "application/octet-stream";
-      const name = /name="([^"]*)"/.exec(contentType)?.[1] ??
-        /filename="([^"]*)"/.exec(response.headers.get("content-disposition") ?? "")?.[1];
+      const name = downloadFileName(response.headers);
       if (name === undefined) {
         throw new RedcapResponseError(
           "file",

@@ -53,6 +53,9 @@ export const INSTANCE_SMART_VARIABLES: ReadonlySet<string> = new Set([
   "last-instance",
 ]);
 
+/** `or` / `and` chains longer than this are built as balanced trees. */
+const BALANCE_FROM = 16;
+
 const FIELD_PART = /^([A-Za-z0-9_]+)(?:\(\s*([^()]*?)\s*\))?$/;
 const NAME_PART = /^[A-Za-z0-9_]+$/;
 
@@ -127,8 +130,40 @@ class Parser {
     return left;
   }
 
-  #or = (): LogicNode => this.#binary(this.#and, ["or"]);
-  #and = (): LogicNode => this.#binary(this.#not, ["and"]);
+  /**
+   * A chain of `or` (or of `and`) terms, such as the common "these ids" filter
+   * `[id] = '1' or [id] = '2' or ...` with thousands of terms. Short chains are the usual
+   * left-leaning tree; long ones a balanced tree of the same terms in the same order (both
+   * operators are associative), so no walk over the tree recurses deeper than a few dozen
+   * levels however many terms there are.
+   */
+  #chain(next: () => LogicNode, op: "or" | "and"): LogicNode {
+    const terms = [next()];
+    const operators: Token[] = [];
+    while (this.#isOp(op)) {
+      operators.push(this.#next());
+      terms.push(next());
+    }
+    if (terms.length <= BALANCE_FROM) {
+      return terms.reduce((left, right, i) => ({
+        kind: "binary",
+        op,
+        left,
+        right,
+        pos: operators[i - 1].pos,
+      }));
+    }
+    const build = (from: number, to: number): LogicNode => {
+      if (to - from === 1) return terms[from];
+      const middle = (from + to) >> 1;
+      const left = build(from, middle);
+      return { kind: "binary", op, left, right: build(middle, to), pos: operators[middle - 1].pos };
+    };
+    return build(0, terms.length);
+  }
+
+  #or = (): LogicNode => this.#chain(this.#and, "or");
+  #and = (): LogicNode => this.#chain(this.#not, "and");
 
   #not = (): LogicNode => {
     const t = this.#peek;

@@ -14,6 +14,7 @@ import {
   type LogicNode,
   LogicReferenceError,
   logicReferences,
+  LogicSyntaxError,
   parseLogic,
   testLogic,
 } from "../logic/logic.ts";
@@ -30,6 +31,32 @@ export type RecordEventFilter = (
   event: EventModel,
   instance?: number,
 ) => boolean;
+
+/**
+ * Deepest tree a filter may be. `or` / `and` chains of any length are balanced by the parser;
+ * a long chain of another operator (`[a] + [b] + ...`) leans one way, and evaluating it
+ * recurses once per term. Such a filter is refused with 400 before the export answers 200,
+ * never failing half-way through a streamed body.
+ */
+const MAX_FILTER_DEPTH = 500;
+
+/** Throws a {@linkcode LogicSyntaxError} when the tree is deeper than `MAX_FILTER_DEPTH`. */
+function checkDepth(tree: LogicNode): void {
+  const stack: [LogicNode, number][] = [[tree, 1]]; // iterative: the walk itself must not recurse
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_FILTER_DEPTH) {
+      throw new LogicSyntaxError(
+        `The logic is nested more than ${MAX_FILTER_DEPTH} levels deep (a long chain of ` +
+          `"${node.kind === "binary" ? node.op : "..."}" or of parentheses); split it up`,
+        node.pos,
+      );
+    }
+    if (node.kind === "unary") stack.push([node.operand, depth + 1]);
+    else if (node.kind === "binary") stack.push([node.left, depth + 1], [node.right, depth + 1]);
+    else if (node.kind === "call") { for (const arg of node.args) stack.push([arg, depth + 1]); }
+  }
+}
 
 /**
  * Checks that every field and event a tree refers to exists in the project; throws a
@@ -218,6 +245,7 @@ export function compileFilterLogic(project: ProjectModel, logic: string): Record
   let tree: LogicNode;
   try {
     tree = parseLogic(logic);
+    checkDepth(tree);
     checkLogicReferences(project, tree);
   } catch (error) {
     if (error instanceof LogicError) throw new ApiError(400, invalidFilterLogicMessage(error));

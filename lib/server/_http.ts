@@ -29,20 +29,68 @@ export class ApiError extends Error {
   }
 }
 
-/** Parsed POST parameters with REDCap's array conventions. */
+/**
+ * Most parameters one request may send (names and array items together). PHP caps them too
+ * (`max_input_vars`, which REDCap asks administrators to raise); a request over the cap is
+ * refused with 400 rather than cut silently.
+ */
+export const MAX_PARAMS = 1_000_000;
+
+/**
+ * Parsed POST parameters with REDCap's array conventions. PHP-style array indexes
+ * (`records[7]=a`) give the order of the items only: an index such as `records[4294967294]`
+ * is one item, never a sparse array of four billion holes (which once held the event loop for
+ * a minute). As in PHP, a repeated index replaces the earlier item and `name[]` appends.
+ */
 export class Params {
   readonly #values = new Map<string, string>();
-  readonly #arrays = new Map<string, string[]>();
+  readonly #arrays = new Map<
+    string,
+    { items: Map<bigint, string>; next: bigint; sorted?: string[] }
+  >();
+  #count = 0;
 
   /** Adds one form field; `name[0]` / `name[]` go to the array `name`. */
   add(name: string, value: string): void {
+    if (++this.#count > MAX_PARAMS) {
+      throw new ApiError(
+        400,
+        `The request holds more than ${MAX_PARAMS} parameters (refused at "${name.slice(0, 100)}")`,
+      );
+    }
+    if (value.includes("\0") || name.includes("\0")) {
+      // node:sqlite cuts TEXT at the first NUL, so a NUL is refused, never stored cut short.
+      throw new ApiError(
+        400,
+        `The parameter "${name.replaceAll("\0", "\\0").slice(0, 100)}" holds a NUL character ` +
+          "(U+0000), which this server cannot store",
+      );
+    }
     const match = /^([^[\]]+)\[(\d*)\]$/.exec(name);
     if (match) {
-      const list = this.#arrays.get(match[1]) ?? [];
-      if (match[2] === "") list.push(value);
-      else list[Number(match[2])] = value;
-      this.#arrays.set(match[1], list);
+      if (match[2].length > 18) {
+        throw new ApiError(
+          400,
+          `The array index of the parameter "${match[1]}" is too large (${match[2].length} digits)`,
+        );
+      }
+      let array = this.#arrays.get(match[1]);
+      if (!array) this.#arrays.set(match[1], array = { items: new Map(), next: 0n });
+      // As PHP: `name[]` takes the index after the largest so far; a repeated index replaces.
+      const index = match[2] === "" ? array.next : BigInt(match[2]);
+      if (index >= array.next) array.next = index + 1n;
+      array.items.set(index, value);
+      array.sorted = undefined;
     } else this.#values.set(name, value);
+  }
+
+  /** An array's items in index order. */
+  #items(name: string): string[] | undefined {
+    const array = this.#arrays.get(name);
+    if (!array) return undefined;
+    array.sorted ??= [...array.items].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+      .map(([, v]) => v);
+    return array.sorted;
   }
 
   /** Whether a parameter was sent (as a value or an array). */
@@ -52,7 +100,7 @@ export class Params {
 
   /** A scalar parameter (an array's first item if only an array was sent). */
   get(name: string): string | undefined {
-    return this.#values.get(name) ?? this.#arrays.get(name)?.filter((v) => v !== undefined)[0];
+    return this.#values.get(name) ?? this.#items(name)?.[0];
   }
 
   /** Whether the parameter was sent as an array (`x[0]=`). */
@@ -65,10 +113,8 @@ export class Params {
    * blank items dropped. `undefined` when not sent or blank.
    */
   list(name: string): string[] | undefined {
-    const array = this.#arrays.get(name);
-    const items = array
-      ? array.filter((v) => v !== undefined).flatMap((v) => v.split(","))
-      : this.#values.get(name)?.split(",");
+    const array = this.#items(name);
+    const items = array ? array.flatMap((v) => v.split(",")) : this.#values.get(name)?.split(",");
     const cleaned = items?.map((v) => v.trim()).filter((v) => v !== "");
     return cleaned && cleaned.length > 0 ? cleaned : undefined;
   }
@@ -117,6 +163,34 @@ export function ok(body: string | Uint8Array, format: Format | "odm" | "text"): 
     ? "text/html; charset=utf-8"
     : CONTENT_TYPES[format === "odm" ? "xml" : format];
   return new Response(body as BodyInit, { status: 200, headers: { "Content-Type": type } });
+}
+
+/**
+ * Headers of a file download (a file field or the File Repository). REDCap names the file in
+ * `Content-Type: <mime>; name="<file>"` (PHP appends its default charset to text types) with
+ * `Content-Security-Policy: script-src 'none'`. A header value must be printable ASCII, so a
+ * name that is not (`报告.pdf`, or one holding `"`) gets an ASCII stand-in in `name=` and its
+ * exact form as RFC 6266 / RFC 8187 `filename*=UTF-8''...` in `Content-Disposition`.
+ */
+export function fileHeaders(name: string, mimeType: string): Record<string, string> {
+  const charset = mimeType.startsWith("text/") ? ";charset=UTF-8" : "";
+  // A `"` would end REDCap's quoted name, and no header holds control characters.
+  // deno-lint-ignore no-control-regex
+  const plain = name.replace(/[\x00-\x1f\x7f"]/g, "");
+  const ascii = plain.replace(/[^\x20-\x7e]/g, "_");
+  const headers: Record<string, string> = {
+    "Content-Type": `${mimeType}; name="${ascii}"${charset}`,
+    "Content-Security-Policy": "script-src 'none'",
+  };
+  if (ascii !== name) {
+    // The exact name, also when a `"` or a control character had to leave the stand-in.
+    const encoded = encodeURIComponent(name.toWellFormed()).replace(
+      /['()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+    headers["Content-Disposition"] = `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  }
+  return headers;
 }
 
 /** Escapes `]]>` inside a CDATA section as REDCap does. */

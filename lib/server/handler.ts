@@ -83,6 +83,14 @@ export function createRedcapHandler(
       if (error instanceof ApiError) {
         return errorResponse(error.status, error.message, returnFormat);
       }
+      if (error instanceof Error && /database is (locked|busy)/i.test(error.message)) {
+        // Another process held the database file's write lock past the busy timeout.
+        return errorResponse(
+          503,
+          "The database is busy with another process's write; try again",
+          returnFormat,
+        );
+      }
       console.error("denocap server: unexpected error", error);
       return errorResponse(500, "The server encountered an unexpected error.", returnFormat);
     }
@@ -112,22 +120,26 @@ async function readBody(
   maxBodyBytes: number,
 ): Promise<{ params: Params; file?: UploadedFile }> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBodyBytes) {
-    throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
-  }
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  const type = request.headers.get("content-type") ?? "";
+  // Every body, chunked or multipart too, is counted as it arrives and cut at the cap.
+  const bytes = await readBytes(request, declared, maxBodyBytes);
   const params = new Params();
   let file: UploadedFile | undefined;
-  if (type.startsWith("multipart/form-data")) {
+  if (type.toLowerCase().startsWith("multipart/form-data")) {
     let form: FormData;
     try {
-      form = await request.formData();
+      form = await new Response(bytes as BodyInit, { headers: { "content-type": type } })
+        .formData();
     } catch {
       throw new ApiError(400, "The multipart request body could not be parsed");
     }
     for (const [name, value] of form.entries()) {
       if (typeof value === "string") params.add(name, value);
       else if (name === "file") {
+        if (value.name.includes("\0")) {
+          throw new ApiError(400, "The name of the uploaded file holds a NUL character");
+        }
         file = {
           name: value.name,
           type: value.type || "application/octet-stream",
@@ -137,17 +149,18 @@ async function readBody(
     }
     return { params, file };
   }
-  const bytes = await readBytes(request, declared, maxBodyBytes);
-  if (bytes.length > maxBodyBytes) {
-    throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
-  }
   for (const [name, value] of parseFormBody(bytes)) params.add(name, value);
   return { params };
 }
 
+function tooLarge(maxBodyBytes: number): ApiError {
+  return new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+}
+
 /**
- * The request body's bytes: read into one buffer of the declared length when there is one (no
- * copy of chunks gathered first), else through `arrayBuffer()`.
+ * The request body's bytes, counted as they arrive: reading stops (and the body is cancelled)
+ * as soon as they pass `maxBodyBytes`, whether or not a length was declared. A declared length
+ * sizes the buffer up front (no copy of chunks gathered first).
  */
 async function readBytes(
   request: Request,
@@ -155,15 +168,14 @@ async function readBytes(
   maxBodyBytes: number,
 ): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array();
-  if (!(declared > 0)) return new Uint8Array(await request.arrayBuffer());
-  let buffer = new Uint8Array(declared);
+  let buffer = new Uint8Array(declared > 0 ? declared : 64 * 1024);
   let length = 0;
   for await (const chunk of request.body) {
+    if (length + chunk.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
     if (length + chunk.length > buffer.length) {
-      if (length + chunk.length > maxBodyBytes) {
-        throw new ApiError(413, `The request body is larger than ${maxBodyBytes} bytes`);
-      }
-      const grown = new Uint8Array(Math.max(buffer.length * 2, length + chunk.length));
+      const grown = new Uint8Array(
+        Math.min(maxBodyBytes, Math.max(buffer.length * 2, length + chunk.length)),
+      );
       grown.set(buffer.subarray(0, length));
       buffer = grown;
     }

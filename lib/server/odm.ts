@@ -7,6 +7,7 @@
  * @module
  */
 import { XMLParser } from "fast-xml-parser";
+import { hasDoctype } from "./_xml.ts";
 import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
 import { uniqueGroupName } from "./_unique_names.ts";
 import {
@@ -153,6 +154,12 @@ function flag(value: string | undefined): number {
  */
 export function readProjectXml(xml: string): ProjectDefinition {
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
+  if (hasDoctype(xml)) {
+    throw new SyntaxError(
+      "Cannot read Project XML: it has a DOCTYPE declaration, which is not accepted (entities " +
+        "are never resolved)",
+    );
+  }
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: "",

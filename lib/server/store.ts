@@ -7,6 +7,14 @@
  * Every write goes through {@linkcode RedcapStore.transaction}, so a request lands whole or not
  * at all, also if the process dies half-way (SQLite's journal).
  *
+ * Sharing one database file between processes (two `serve --db same.db`): record data stays
+ * safe, as SQLite locks the file and every write is one `BEGIN IMMEDIATE` transaction. A write
+ * that finds another process writing waits for it up to {@linkcode BUSY_TIMEOUT_MS} (this
+ * process answers nothing else meanwhile, as `node:sqlite` waits synchronously) and then
+ * answers 503. Project definitions (metadata, arms, events, ...) are cached per process, so a
+ * structure change made through one server is not seen by the other until it restarts: share a
+ * file for data imports and exports only, not for structure changes.
+ *
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
@@ -60,7 +68,14 @@ export interface StoreOptions {
   now?: () => Date;
 }
 
+/**
+ * How long a statement waits for another connection's write lock (SQLite `busy_timeout`)
+ * before failing with "database is locked".
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 const SCHEMA = `
+PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS projects (

@@ -5,6 +5,7 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 
@@ -103,6 +104,7 @@ function parseCsvRows(data: string, delimiter: string): FlatRow[] {
 
 /** Parses an XML import body: `<records><item><field>value</field>...</item>...</records>`. */
 function parseXmlRows(data: string): FlatRow[] {
+  if (hasDoctype(data)) throw new ApiError(400, doctypeMessage("import records"));
   const valid = XMLValidator.validate(data);
   if (valid !== true) {
     throw new ApiError(
@@ -118,7 +120,12 @@ function parseXmlRows(data: string): FlatRow[] {
     ignoreDeclaration: true,
     isArray: (_name, jpath) => String(jpath) === "records.item",
   });
-  const doc = parser.parse(data) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(data) as Record<string, unknown>;
+  } catch (error) {
+    throw new ApiError(400, `Cannot import records: the data is not valid XML (${String(error)})`);
+  }
   const records = doc.records;
   if (records === undefined) {
     throw new ApiError(400, "Cannot import records: the XML has no <records> root element");

@@ -185,3 +185,23 @@ export function checkTextValue(
   }
   return { value: stored };
 }
+
+/** A C0 control character or DEL. */
+// deno-lint-ignore no-control-regex
+export const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+/** The tuple message for a record name holding a control character. */
+export const CONTROL_IN_RECORD =
+  "The record name holds a control character (shown as \\uXXXX); record names must be " +
+  "printable text";
+/** The tuple message for a value holding a NUL (`node:sqlite` would cut it there). */
+export const NUL_IN_VALUE =
+  "The value holds a NUL character (shown as \\u0000), which cannot be stored";
+
+/** Text with its control characters written as `\uXXXX`, for error messages. */
+export function visible(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x1f\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

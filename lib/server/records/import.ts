@@ -12,7 +12,14 @@ import { ApiError } from "../_http.ts";
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
-import { checkTextValue, type DateFormat } from "./_validate.ts";
+import {
+  checkTextValue,
+  CONTROL_CHARACTER,
+  CONTROL_IN_RECORD,
+  type DateFormat,
+  NUL_IN_VALUE,
+  visible,
+} from "./_validate.ts";
 import { recordNamer } from "./_next_name.ts";
 import { tableOfObjects } from "./_parse_import.ts";
 
@@ -566,6 +573,12 @@ class ImportRun {
       tuples.push(["", model.recordIdField, "", "The record ID cannot be blank"]);
       return;
     }
+    if (CONTROL_CHARACTER.test(record)) {
+      // REDCap's record names are single-line text; node:sqlite would also cut one at a NUL.
+      const shown = visible(record);
+      tuples.push([shown, model.recordIdField, shown, CONTROL_IN_RECORD]);
+      return;
+    }
     let repeatForm = "";
     if (info.instrument !== "") {
       const form = model.formByName.get(info.instrument);
@@ -611,6 +624,11 @@ class ImportRun {
     for (const column of this.#columns) {
       const value = row[column.index];
       if (value === undefined) continue;
+      if (value.includes("\0")) {
+        // node:sqlite cuts TEXT at the first NUL: refused rather than stored cut short.
+        tuples.push([record, column.name, visible(value), NUL_IN_VALUE]);
+        continue;
+      }
       const { info: kind } = column;
       const form = kind.form;
       // Cells outside the row's context (other instruments, undesignated forms) may be blank.

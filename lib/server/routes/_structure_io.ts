@@ -6,6 +6,7 @@
  * @module
  */
 import { XMLParser } from "fast-xml-parser";
+import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import {
   type ApiContext,
@@ -138,6 +139,7 @@ export function readImportRows(ctx: ApiContext, what: string): Record<string, st
       );
     });
   }
+  if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(`import ${what}`));
   let document: Record<string, unknown>;
   try {
     document = xmlParser.parse(data, true) as Record<string, unknown>;
@@ -162,8 +164,12 @@ export function readImportRows(ctx: ApiContext, what: string): Record<string, st
 
 function stringValue(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (text.includes("\0")) {
+    // A JSON `\u0000`: node:sqlite would cut the text there, so it is refused.
+    throw new ApiError(400, "Cannot import: a value holds a NUL character (\\u0000)");
+  }
+  return text;
 }
 
 /**

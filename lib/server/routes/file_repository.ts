@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, ok } from "../_http.ts";
+import { type ApiContext, ApiError, fileHeaders, ok } from "../_http.ts";
 import { mimeTypeOf } from "../records/import.ts";
 import {
   exportFormat,
@@ -236,14 +236,9 @@ export function exportRepositoryFile(ctx: ApiContext): Response {
   requireRepository(ctx, false);
   const docId = readDoc(ctx);
   const file = ctx.store.file(ctx.projectId, docId)!;
-  const name = file.name.replaceAll('"', "");
-  const charset = file.mime_type.startsWith("text/") ? ";charset=UTF-8" : "";
   return new Response(file.content as BodyInit, {
     status: 200,
-    headers: {
-      "Content-Type": `${file.mime_type}; name="${name}"${charset}`,
-      "Content-Security-Policy": "script-src 'none'",
-    },
+    headers: fileHeaders(file.name, file.mime_type),
   });
 }
 

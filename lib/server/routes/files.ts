@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ApiContext, ApiError, ok } from "../_http.ts";
+import { type ApiContext, ApiError, fileHeaders, ok } from "../_http.ts";
 import type { EventModel } from "../model.ts";
 import type { FieldMetadata } from "../project.ts";
 import { hiddenAtLevel } from "../records/_export_plan.ts";
@@ -123,15 +123,9 @@ export function exportFile(ctx: ApiContext): Response {
   const docId = currentDoc(ctx, target);
   const file = docId === undefined ? undefined : ctx.store.file(ctx.projectId, docId);
   if (!file) throw new ApiError(400, "There is no file to download for this record");
-  // PHP appends the default charset to text types.
-  const charset = file.mime_type.startsWith("text/") ? ";charset=UTF-8" : "";
-  const name = file.name.replaceAll('"', "");
   return new Response(file.content as BodyInit, {
     status: 200,
-    headers: {
-      "Content-Type": `${file.mime_type}; name="${name}"${charset}`,
-      "Content-Security-Policy": "script-src 'none'",
-    },
+    headers: fileHeaders(file.name, file.mime_type),
   });
 }
 

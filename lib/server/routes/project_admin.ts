@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
+import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
@@ -104,6 +105,7 @@ function readSettings(ctx: ApiContext, what: string): Record<string, string> {
       throw error;
     }
   } else {
+    if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(what));
     let document: Record<string, unknown>;
     try {
       document = xmlParser.parse(data, true);

@@ -206,6 +206,14 @@ export function renameRecord(ctx: ApiContext): Response {
   const newName = params.get("new_record_name")?.trim() ?? "";
   if (record === "") throw new ApiError(400, `The parameter "record" is missing`);
   if (newName === "") throw new ApiError(400, `The parameter "new_record_name" is missing`);
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(newName)) {
+    // Record names are single-line printable text (as record import checks them).
+    throw new ApiError(
+      400,
+      `Cannot rename record "${record}": the parameter "new_record_name" holds a control character`,
+    );
+  }
   const arm = readArm(ctx);
   if (!recordVisible(ctx, record)) throw new ApiError(400, noSuchRecord(record));
   const arms = store.recordArms(projectId, record);
