@@ -5,6 +5,7 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { dropBlankText } from "../_xml_text.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 
@@ -118,7 +119,8 @@ function parseXmlRows(data: string): FlatRow[] {
     ignoreDeclaration: true,
     isArray: (_name, jpath) => String(jpath) === "records.item",
   });
-  const doc = parser.parse(data) as Record<string, unknown>;
+  // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
+  const doc = dropBlankText(parser.parse(data)) as Record<string, unknown>;
   const records = doc.records;
   if (records === undefined) {
     throw new ApiError(400, "Cannot import records: the XML has no <records> root element");

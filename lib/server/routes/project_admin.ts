@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
+import { dropBlankText } from "../_xml_text.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
@@ -19,7 +20,7 @@ import { copyDefinition, requireDesignImport, requireExport } from "./_structure
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./_rights.ts";
 import { writeProjectXml, type XmlRecord } from "./_project_xml.ts";
-import { projectInfo } from "./project_info.ts";
+import { PROJECT_INFO_KEYS, projectInfo } from "./project_info.ts";
 
 /** Message for a project creation sent with a project token. */
 export const NEEDS_SUPER_TOKEN =
@@ -105,7 +106,8 @@ function readSettings(ctx: ApiContext, what: string): Record<string, string> {
   } else {
     let document: Record<string, unknown>;
     try {
-      document = xmlParser.parse(data, true);
+      // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
+      document = dropBlankText(xmlParser.parse(data, true));
     } catch (error) {
       throw new ApiError(400, `Cannot ${what}: the data is not valid XML (${String(error)})`);
     }
@@ -132,9 +134,11 @@ function settingValues(
   row: Record<string, string>,
   allowed: readonly string[],
   what: string,
+  readOnly: ReadonlySet<string> = new Set(),
 ): Record<string, string | number> {
   const result: Record<string, string | number> = {};
   for (const [key, raw] of Object.entries(row)) {
+    if (readOnly.has(key) && !allowed.includes(key)) continue;
     if (!allowed.includes(key)) {
       throw new ApiError(400, `Cannot ${what}: "${key}" is not a setting that can be set`);
     }
@@ -278,7 +282,10 @@ export function createProject(ctx: ApiContext): Response {
 export function importProjectSettings(ctx: ApiContext): Response {
   requireDesignImport(ctx);
   const what = "import project settings";
-  const settings = settingValues(readSettings(ctx, what), PROJECT_SETTINGS, what);
+  // REDCap's project_settings import takes the row content=project exports: the attributes it
+  // cannot set (project_id, creation_time, in_production, ddp_enabled, ...) are skipped silently.
+  const exported = new Set(PROJECT_INFO_KEYS.map((k) => k.key));
+  const settings = settingValues(readSettings(ctx, what), PROJECT_SETTINGS, what, exported);
   if ("project_title" in settings && String(settings.project_title).trim() === "") {
     throw new ApiError(400, `Cannot ${what}: "project_title" cannot be blank`);
   }
