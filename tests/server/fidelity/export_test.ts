@@ -37,3 +37,44 @@ Deno.test("an empty flat CSV export over a socket is an empty body too", async (
     await server.close();
   }
 });
+
+Deno.test("an EAV export gives each record's rows in the order of the fields parameter", async () => {
+  const s = serve(classicProject());
+  const imported = await s.post({
+    content: "record",
+    format: "csv",
+    data: "record_id,name,age\n1,Ann,30\n2,Bob,41\n",
+  });
+  strictEqual(imported.status, 200);
+  for (const format of ["json", "csv"]) {
+    const response = await s.post({
+      content: "record",
+      type: "eav",
+      format,
+      fields: "age,name,record_id",
+    });
+    const text = await response.text();
+    const fields = format === "json"
+      ? JSON.parse(text).map((r: { field_name: string }) => r.field_name)
+      : text.trim().split("\n").slice(1).map((line) => line.split(",")[1]);
+    deepStrictEqual(fields, [
+      "age",
+      "name",
+      "record_id",
+      "age",
+      "name",
+      "record_id",
+    ], format);
+  }
+  const other = await s.post({
+    content: "record",
+    type: "eav",
+    format: "json",
+    records: "1",
+    fields: "age,name",
+  });
+  deepStrictEqual(
+    (await other.json()).map((r: { field_name: string }) => r.field_name),
+    ["age", "name"],
+  );
+});

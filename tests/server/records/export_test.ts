@@ -624,9 +624,10 @@ Deno.test("content=record EAV CSV has one row per stored value, TAB-guarding for
   strictEqual(
     body,
     "record,field_name,value\n" +
-      "1,record_id,1\n1,weight,70.5\n1,symptoms,1\n" +
+      "1,record_id,1\n1,symptoms,1\n" +
       '1,symptoms,"\t-9"\n1,scan,1\n' +
       '1,remark,"\t=SUM(A1)"\n' +
+      "1,weight,70.5\n" + // the order of the fields parameter, as REDCap's EAV gives it
       "2,record_id,2\n" +
       '2,weight,"\t-3"\n',
   );
