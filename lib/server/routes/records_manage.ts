@@ -175,7 +175,14 @@ export function deleteRecords(ctx: ApiContext): Response {
         ]
         : undefined;
       dropFiles(record, events.map((e) => e.event_id), fields);
-      for (const e of events) store.deleteValues(projectId, record, e.event_id, fields, instance);
+      for (const e of events) {
+        store.deleteValues(projectId, record, e.event_id, fields, instance);
+        // REDCap: once every instrument of an event is deleted for a record, the record-id
+        // value of that event goes too, so the event's row leaves the flat export.
+        if (form && !hasOtherValues(ctx, record, e.event_id)) {
+          store.deleteValues(projectId, record, e.event_id, [idField]);
+        }
+      }
       const scope = [
         event ? `event = '${event.unique_event_name}'` : "",
         form ? `instrument = '${form.name}'` : "",
@@ -193,6 +200,14 @@ export function deleteRecords(ctx: ApiContext): Response {
     }
   });
   return ok(String(records.length), ctx.returnFormat);
+}
+
+/** Whether a record holds values other than its record id in an event. */
+function hasOtherValues(ctx: ApiContext, record: string, eventId: number): boolean {
+  return ctx.store.sql(
+    "SELECT 1 FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name != ? " +
+      "LIMIT 1",
+  ).all(ctx.projectId, record, eventId, ctx.project.recordIdField).length > 0;
 }
 
 /** `action=rename`: renames a record (optionally in one arm only); answers `1`. */
