@@ -56,6 +56,9 @@ export interface ImportOptions {
    * @default {true}
    */
   allowCreate?: boolean;
+  /** The changes come through the API: logged as REDCap logs API changes,
+   * `Create record (API)` and `Update record (API)`. */
+  api?: boolean;
 }
 
 /** What an import did. */
@@ -451,6 +454,7 @@ class ImportRun {
       seed: this.#seed,
       username: options.username,
       dag: this.#restrictDag ? options.dag! : "",
+      api: options.api ?? false,
     });
   }
 
@@ -819,7 +823,13 @@ class RowWriter {
   readonly #model: ProjectModel;
   readonly #columns: Column[];
   readonly #existing: Map<string, { arms: Set<number>; dag: string }>;
-  readonly #options: { overwrite: boolean; seed: boolean; username: string; dag: string };
+  readonly #options: {
+    overwrite: boolean;
+    seed: boolean;
+    username: string;
+    dag: string;
+    api: boolean;
+  };
   readonly #insert: StatementSync;
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
@@ -835,7 +845,7 @@ class RowWriter {
     model: ProjectModel,
     columns: Column[],
     existing: Map<string, { arms: Set<number>; dag: string }>,
-    options: { overwrite: boolean; seed: boolean; username: string; dag: string },
+    options: { overwrite: boolean; seed: boolean; username: string; dag: string; api: boolean },
   ) {
     this.#store = store;
     this.#projectId = projectId;
@@ -1105,7 +1115,8 @@ class RowWriter {
             record,
             event_id: eventId,
             details: (instance > 1 ? `[instance = ${instance}], ` : "") + changes.join(", "),
-            description: created ? "Create record" : "Update record",
+            description: (created ? "Create record" : "Update record") +
+              (options.api ? " (API)" : ""),
           });
         }
       }

@@ -43,8 +43,9 @@ const DEFAULT_DESCRIPTIONS: Record<string, string> = {
 /**
  * The Logging page's action text of an entry: for record changes the description and the
  * record (`Update record (API) 5`); `Manage/Design ` (with REDCap's trailing space, seen in
- * PyCap's transcripts; readr trims it in REDCapR's) for design and API-call entries, `Data
- * Export` for exports; otherwise the description.
+ * PyCap's transcripts; readr trims it in REDCapR's) for design and API-call entries,
+ * `Data export (API)` for API record exports, `Data Export` for other exports; otherwise the
+ * description.
  */
 export function logAction(entry: LogEntry): string {
   const record = ["INSERT", "UPDATE", "DELETE", "DOC_UPLOAD", "DOC_DELETE"].includes(entry.action);
@@ -53,7 +54,10 @@ export function logAction(entry: LogEntry): string {
     return entry.record ? `${description} ${entry.record}` : description;
   }
   if (entry.action === "MANAGE") return "Manage/Design ";
-  if (entry.action === "EXPORT") return "Data Export";
+  // REDCap's Logging action of an API record export is "Data export (API)".
+  if (entry.action === "EXPORT") {
+    return entry.description === "Data export (API)" ? entry.description : "Data Export";
+  }
   return entry.description || entry.action;
 }
 

@@ -171,7 +171,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
 
   const inputs = readInputs(store, projectId, selected, dags, pointSelection(plan));
   const parts = exportRecordChunks(project, inputs, options);
-  // REDCap logs every export ("Export data (API)") with the format and options used.
+  // REDCap logs every API export (action "Data export (API)") with the format and options used.
   const details: Record<string, string> = {
     export_format: format.toUpperCase(),
     rawOrLabel: params.get("rawOrLabel") ?? "raw",
@@ -187,7 +187,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
     record: "",
     event_id: null,
     details: JSON.stringify(details),
-    description: "Export data (API)",
+    description: "Data export (API)",
   });
   return new Response(streamParts(parts), { status: 200, headers: ok("", format).headers });
 }

@@ -111,6 +111,7 @@ export function importRecords(ctx: ApiContext): Response {
     overwriteBehavior: overwrite ? "overwrite" : "normal",
     forceAutoNumber,
     dateFormat,
+    api: true,
     dag: dag ? dag : undefined,
     allowCreate: grant.rights.record_create !== 0,
     formRights: formMaps(project, grant.rights).forms,

@@ -160,7 +160,8 @@ export function deleteRecords(ctx: ApiContext): Response {
           record,
           event_id: null,
           details: `${idField} = '${record}'` + (arm !== undefined ? `, arm = '${arm}'` : ""),
-          description: "Delete record",
+          // REDCap's Logging action for an API delete: "Delete record (API) <record>".
+          description: "Delete record (API)",
         });
         continue;
       }
@@ -262,7 +263,7 @@ export function renameRecord(ctx: ApiContext): Response {
       record: newName,
       event_id: null,
       details: `${idField} = '${newName}' (renamed from '${record}')`,
-      description: "Update record",
+      description: "Update record (API)",
     });
   });
   return ok("1", ctx.returnFormat);

@@ -675,12 +675,12 @@ Deno.test("content=record EAV in a longitudinal project names events and repeat 
   );
 });
 
-Deno.test("content=record logs each export as REDCap's 'Export data (API)'", async () => {
+Deno.test("content=record logs each export as REDCap's 'Data export (API)'", async () => {
   const f = classicFixture();
   await text(f.post({ format: "csv", exportDataAccessGroups: "true" }));
   const entry = f.store.logEntries(f.projectId).at(-1)!;
   strictEqual(entry.action, "EXPORT");
-  strictEqual(entry.description, "Export data (API)");
+  strictEqual(entry.description, "Data export (API)");
   deepStrictEqual(JSON.parse(entry.details), {
     export_format: "CSV",
     rawOrLabel: "raw",

@@ -41,9 +41,9 @@ Deno.test("action=delete deletes whole records and answers their number", async 
   deepStrictEqual(s.store.records(s.projectId).map((r) => r.record), ["2"]);
   deepStrictEqual(dump(s.store, s.projectId), ["2|1|1|name=B", "2|1|1|record_id=2"]);
   const log = s.store.logEntries(s.projectId).filter((e) => e.action === "DELETE");
-  deepStrictEqual(log.map((e) => [e.record, e.description]), [["1", "Delete record"], [
+  deepStrictEqual(log.map((e) => [e.record, e.description]), [["1", "Delete record (API)"], [
     "3",
-    "Delete record",
+    "Delete record (API)",
   ]]);
 });
 
