@@ -1,7 +1,7 @@
 /**
  * Serving the local REDCap API on a socket, in-process ({@linkcode serveRedcap}) or from the
  * command line (`deno task serve --project PATH [--db FILE] [--port N] [--host H] [--token T]
- * [--super-token T64]`).
+ * [--super-token T64] [--base-url URL] [--user NAME[:role=ROLE][:dag=GROUP]]...`).
  *
  * @module
  */
@@ -9,6 +9,8 @@ import { createRedcapHandler } from "./handler.ts";
 import { loadProject, type ProjectSource } from "./load.ts";
 import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
+import { checkBaseUrl } from "./_public_url.ts";
+import { addServeUser, parseServeUser, type ServeUser } from "./_serve_users.ts";
 
 /** Options for {@linkcode serveRedcap}. */
 export interface ServeRedcapOptions {
@@ -37,6 +39,17 @@ export interface ServeRedcapOptions {
    * @default {300}
    */
   demoRecords?: number;
+  /**
+   * The base URL the server's absolute links use (survey links), as REDCap's configured base
+   * URL behind a web server; without it a proxy's `X-Forwarded-Proto`/`X-Forwarded-Host` apply.
+   */
+  baseUrl?: string;
+  /**
+   * Users to add, as a REDCap administrator adds them by hand: each joins the first `projects`
+   * loaded projects (all when left out) with its role's rights and DAG (full rights otherwise)
+   * and gets a token. A Project XML's user of that name keeps their role and DAG.
+   */
+  users?: (ServeUser & { projects?: number })[];
 }
 
 /** A running local server. */
@@ -71,13 +84,25 @@ export interface RunningRedcapServer {
  */
 export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRedcapServer> {
   const store = RedcapStore.open(options.db ?? ":memory:");
-  if (store.projectIds().length === 0) {
-    (options.projects ?? ["demo"]).forEach((source, index) =>
+  let loaded = store.projectIds();
+  if (loaded.length === 0) {
+    loaded = (options.projects ?? ["demo"]).map((source, index) =>
       loadProject(store, source, {
         token: index === 0 ? options.token : undefined,
         demoRecords: options.demoRecords,
-      })
+      }).projectId
     );
+  }
+  try {
+    if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
+    for (const user of options.users ?? []) {
+      for (const projectId of loaded.slice(0, user.projects ?? loaded.length)) {
+        addServeUser(store, projectId, user);
+      }
+    }
+  } catch (error) {
+    store.close();
+    return Promise.reject(error);
   }
   if (options.superToken !== undefined) {
     if (!/^[0-9A-Fa-f]{64}$/.test(options.superToken)) {
@@ -88,7 +113,7 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
     }
     store.addToken(options.superToken, undefined, fullRights("denocap_admin"));
   }
-  const handler = createRedcapHandler(store);
+  const handler = createRedcapHandler(store, { baseUrl: options.baseUrl });
   const hostname = options.hostname ?? "127.0.0.1";
   return new Promise((resolve) => {
     const server = Deno.serve({
@@ -142,6 +167,16 @@ export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
         break;
       case "--records":
         options.demoRecords = Number(value);
+        break;
+      case "--base-url":
+        options.baseUrl = value;
+        break;
+      case "--user":
+        // The user joins the projects named before this option (every project when none is).
+        (options.users ??= []).push({
+          ...parseServeUser(value),
+          projects: projects.length > 0 ? projects.length : undefined,
+        });
         break;
       default:
         throw new RangeError(`Cannot start server: unknown option "${name}"`);
