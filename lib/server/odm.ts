@@ -21,7 +21,9 @@ import {
   type RepeatingFormEvent,
   type StoredFile,
   type SurveySettings,
+  type UserRole,
 } from "./project.ts";
+import { readXmlRole } from "./_xml_roles.ts";
 import { LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -347,6 +349,15 @@ export function readProjectXml(xml: string): ProjectDefinition {
       data_access_group_id: dags.length + 1,
     });
   }
+  // REDCap creates the Project XML's user roles with the project, with their rights.
+  const roles: UserRole[] = [];
+  for (const element of list(globals["redcap:UserRolesGroup"]?.["redcap:UserRoles"])) {
+    const attributes = Object.fromEntries(
+      Object.entries(element ?? {}).filter(([, v]) => typeof v === "string"),
+    ) as Record<string, string>;
+    const role = readXmlRole(attributes, roles.length);
+    if (role) roles.push(role);
+  }
   const dagByName = new Map<string, string>();
   for (const dag of dags) {
     dagByName.set(dag.unique_group_name, dag.unique_group_name);
@@ -517,6 +528,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
     dags,
     surveys,
     users: [],
+    roles,
     records,
     recordDags,
     files,

@@ -8,6 +8,7 @@
  */
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
+import { writeXmlRoles } from "../_xml_roles.ts";
 
 /** One record to write: its DAG (unique name or `""`) and stored data points. */
 export interface XmlRecord {
@@ -256,6 +257,8 @@ function globalVariables(model: ProjectModel, info: Record<string, string | numb
       `\t\t<redcap:Surveys form_name="${attr(s.form_name)}" title="${attr(s.title)}"/>\n`
     ).join("") + "\t</redcap:SurveysGroup>\n";
   }
+  // REDCap's Project XML ends its globals with the user roles and their rights.
+  out += writeXmlRoles(definition.roles ?? [], (v) => attr(v));
   return out + "</GlobalVariables>\n";
 }
 

@@ -1,0 +1,90 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { createRedcapHandler } from "../../../lib/server/handler.ts";
+import { readProjectXml } from "../../../lib/server/odm.ts";
+import { fullRights } from "../../../lib/server/project.ts";
+import { RedcapStore } from "../../../lib/server/store.ts";
+import { CORPUS_DIR, NO_CORPUS } from "../../_helpers.ts";
+
+const SUPER = "0123456789ABCDEF".repeat(4);
+
+function superServer() {
+  const store = RedcapStore.open();
+  store.addToken(SUPER, undefined, fullRights("admin"));
+  const handler = createRedcapHandler(store);
+  const post = async (params: Record<string, string>) => {
+    const response = await handler(
+      new Request("http://redcap.test/api/", { method: "POST", body: new URLSearchParams(params) }),
+    );
+    return { status: response.status, text: await response.text() };
+  };
+  return { store, post };
+}
+
+Deno.test({
+  name: "user roles of a real Project XML are created with the project and exported again",
+  ignore: NO_CORPUS,
+  async fn() {
+    const xml = Deno.readTextFileSync(
+      `${CORPUS_DIR}OuhscBbmc/REDCapR/inst/test-data/projects/dag/project.xml`,
+    );
+    const s = superServer();
+    const token = await s.post({
+      token: SUPER,
+      content: "project",
+      format: "json",
+      data: JSON.stringify([{ project_title: "Roles", purpose: 0 }]),
+      odm: xml,
+    });
+    strictEqual(token.status, 200, token.text);
+    const roles = JSON.parse(
+      (await s.post({ token: token.text, content: "userRole", format: "json" })).text,
+    );
+    strictEqual(roles.length, 1);
+    const [role] = roles;
+    deepStrictEqual(
+      [role.unique_role_name, role.role_label, role.api_export, role.api_import, role.user_rights],
+      ["U-342DF3W4KP", "api", "1", "0", "2"],
+    );
+    const exported = await s.post({ token: token.text, content: "project_xml" });
+    ok(exported.text.includes('unique_role_name="U-342DF3W4KP"'), "in content=project_xml");
+    const again = readProjectXml(exported.text).roles ?? [];
+    deepStrictEqual(again.map((r) => [r.unique_role_name, r.role_label]), [[
+      "U-342DF3W4KP",
+      "api",
+    ]]);
+    deepStrictEqual(again[0].rights.forms_export, { demographics: 1 });
+  },
+});
+
+Deno.test("readProjectXml() reads redcap:UserRolesGroup with each role's rights", () => {
+  const xml = `<?xml version="1.0" encoding="UTF-8" ?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:redcap="https://projectredcap.org">
+<Study OID="Project.X">
+<GlobalVariables>
+  <StudyName>X</StudyName>
+  <redcap:UserRolesGroup>
+    <redcap:UserRoles role_name="Monitor" unique_role_name="U-MONITOR001" data_export_tool="2" data_entry="[intake,2]" api_export="1" api_import="0" data_logging="1"/>
+  </redcap:UserRolesGroup>
+</GlobalVariables>
+<MetaDataVersion OID="Metadata.X" Name="X" redcap:RecordIdField="record_id">
+  <FormDef OID="Form.intake" Name="Intake" Repeating="No" redcap:FormName="intake">
+    <ItemGroupRef ItemGroupOID="intake.record_id" Mandatory="No"/>
+  </FormDef>
+  <ItemGroupDef OID="intake.record_id" Name="Intake" Repeating="No">
+    <ItemRef ItemOID="record_id" Mandatory="No" redcap:Variable="record_id"/>
+  </ItemGroupDef>
+  <ItemDef OID="record_id" Name="record_id" DataType="text" Length="999" redcap:Variable="record_id" redcap:FieldType="text">
+    <Question><TranslatedText>Record ID</TranslatedText></Question>
+  </ItemDef>
+</MetaDataVersion>
+</Study>
+</ODM>`;
+  const roles = readProjectXml(xml).roles ?? [];
+  deepStrictEqual(roles.map((r) => [r.unique_role_name, r.role_label, r.role_id]), [
+    ["U-MONITOR001", "Monitor", 1],
+  ]);
+  deepStrictEqual(
+    [roles[0].rights.data_export, roles[0].rights.forms, roles[0].rights.logging],
+    [2, { intake: 2 }, 1],
+  );
+});
