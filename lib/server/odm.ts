@@ -237,6 +237,15 @@ export function readProjectXml(xml: string): ProjectDefinition {
       }
     }
   }
+  // A checkbox's missing-data code (`race___unk`) has no ItemDef of its own; its ItemData is
+  // read as that checkbox column, which the import then checks against the project's codes.
+  const checkboxes = new Set(
+    metadata.filter((f) => f.field_type === "checkbox").map((f) => f.field_name),
+  );
+  const missingCodeColumn = (oid: string) => {
+    const at = oid.lastIndexOf("___");
+    return at > 0 && checkboxes.has(oid.slice(0, at)) ? { column: oid, validation: "" } : undefined;
+  };
   const recordIdField = attr(version, "redcap:RecordIdField") || metadata[0]?.field_name || "";
   if (metadata.length === 0) {
     throw new SyntaxError("Cannot read Project XML: the MetaDataVersion defines no fields");
@@ -445,7 +454,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
               if (value) dag = dagByName.get(value) ?? value;
               continue;
             }
-            const target = columnOfItem.get(oid);
+            const target = columnOfItem.get(oid) ?? missingCodeColumn(oid);
             if (!target) continue;
             row[target.column] = rawDateTime(value, target.validation);
           }

@@ -36,8 +36,10 @@ export interface ProjectXmlOptions {
   fields?: ReadonlySet<string>;
   /** Event ids whose data is written (all when undefined). */
   eventIds?: ReadonlySet<number>;
-  /** Embed file contents (base64); otherwise file fields are left out of the data. */
+  /** Embed file contents (base64); otherwise file fields give their file name (`fileName`). */
   exportFiles?: (docId: string) => XmlFile | undefined;
+  /** A stored file's name, written as the file field's value when files are not embedded. */
+  fileName?: (docId: string) => string | undefined;
   /** Write survey timestamps of survey forms. */
   surveyFields?: boolean;
   /** Write each record's DAG. */
@@ -391,15 +393,22 @@ function formData(
         if (!hasData) continue;
         const checked = new Set(stored ?? []);
         for (const { code, column } of model.checkboxColumns(fieldName)) {
-          if (!model.choices(fieldName).some((c) => c.code === code)) continue;
-          item(column, checked.has(code) ? "1" : "0");
+          // A checked missing-data code (`race___unk`) is written too, so a round trip keeps it.
+          const choice = model.choices(fieldName).some((c) => c.code === code);
+          if (choice || checked.has(code)) item(column, checked.has(code) ? "1" : "0");
         }
         continue;
       }
       if (!stored || stored.length === 0 || stored[0] === "") continue;
       if (field.field_type === "file") {
         const file = options.exportFiles?.(stored[0]);
-        if (!file) continue;
+        if (!file) {
+          // Without exportFiles the upload is named, as a record export names it, so loading
+          // the file again keeps the upload (as an empty file of that name).
+          const name = options.exportFiles ? undefined : options.fileName?.(stored[0]);
+          if (name) item(fieldName, name);
+          continue;
+        }
         items.push(
           `\t\t\t\t\t<ItemDataBase64Binary ItemOID="${attr(fieldName)}" redcap:DocName="${
             attr(file.name)

@@ -419,7 +419,7 @@ export function exportProjectXml(ctx: ApiContext): Response {
     }
     if (params.bool("exportFiles")) {
       options.exportFiles = (docId) => store.file(projectId, Number(docId));
-    }
+    } else options.fileName = (docId) => store.file(projectId, Number(docId))?.name;
     const filterLogic = params.get("filterLogic") ?? "";
     const filter = filterLogic.trim() === "" ? undefined : compileFilterLogic(project, filterLogic);
     const wanted = params.list("records")?.map((r) => r.replaceAll("'", "").trim());

@@ -3,7 +3,9 @@ import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { readProjectXml } from "../../../lib/server/odm.ts";
 import { fullRights } from "../../../lib/server/project.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";
+import { loadProject } from "../../../lib/server/load.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../../_helpers.ts";
+import { classicProject } from "../routes/_setup.ts";
 
 const SUPER = "0123456789ABCDEF".repeat(4);
 
@@ -17,7 +19,7 @@ function superServer() {
     );
     return { status: response.status, text: await response.text() };
   };
-  return { store, post };
+  return { store, post, handler };
 }
 
 Deno.test({
@@ -87,4 +89,54 @@ Deno.test("readProjectXml() reads redcap:UserRolesGroup with each role's rights"
     [roles[0].rights.data_export, roles[0].rights.forms, roles[0].rights.logging],
     [2, { intake: 2 }, 1],
   );
+});
+
+Deno.test("content=project_xml -> content=project -> content=project_xml keeps uploads and race___unk", async () => {
+  const s = superServer();
+  const project = classicProject();
+  project.info.missing_data_codes = "UNK, Unknown | NA, Not applicable";
+  project.users = [];
+  project.dags = [];
+  const { tokens } = loadProject(s.store, project);
+  const post = (params: Record<string, string>, file?: File) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params)) form.set(k, v);
+    if (file) form.set("file", file);
+    return s.handler(new Request("http://redcap.test/api/", { method: "POST", body: form }))
+      .then((r) => r.text());
+  };
+  await post({
+    token: tokens[0],
+    content: "record",
+    format: "csv",
+    data: "record_id,name,race___1,race___unk\n1,Ann,0,1\n",
+  });
+  await post(
+    { token: tokens[0], content: "file", action: "import", record: "1", field: "photo" },
+    new File(["hello"], "a.txt"),
+  );
+  const items = (xml: string) => xml.split("\n").filter((l) => l.includes("<ItemData"));
+  for (const exportFiles of ["true", "false"]) {
+    const xml = await post({ token: tokens[0], content: "project_xml", exportFiles });
+    const created = await post({
+      token: SUPER,
+      content: "project",
+      format: "json",
+      data: JSON.stringify([{ project_title: "Again", purpose: 0 }]),
+      odm: xml,
+    });
+    strictEqual(created.length, 32, created);
+    const again = await post({ token: created, content: "project_xml", exportFiles });
+    deepStrictEqual(items(again), items(xml), `exportFiles=${exportFiles}`);
+    const [row] = JSON.parse(await post({ token: created, content: "record", format: "json" }));
+    deepStrictEqual([row.race___unk, row.photo], ["1", "a.txt"], `exportFiles=${exportFiles}`);
+    const content = await post({
+      token: created,
+      content: "file",
+      action: "export",
+      record: "1",
+      field: "photo",
+    });
+    strictEqual(content, exportFiles === "true" ? "hello" : "", "named when not embedded");
+  }
 });
