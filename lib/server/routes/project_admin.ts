@@ -13,7 +13,7 @@ import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";
-import { CLASSIC_EVENT_ID, type ProjectModel } from "../model.ts";
+import { CLASSIC_EVENT_ID, ProjectModel } from "../model.ts";
 import { readProjectXml } from "../odm.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
@@ -238,7 +238,17 @@ export function createProject(ctx: ApiContext): Response {
   if (odm.trim() !== "") {
     try {
       definition = readProjectXml(odm);
+      // REDCap's ODM import stores the XML's data without its calculated values and computes
+      // none at creation: a calc (or @CALCTEXT/@CALCDATE) field reads blank until the record is
+      // saved again. (Loading a file with --project keeps them, as a snapshot of the project.)
+      const model = new ProjectModel(definition);
+      for (const row of definition.records) {
+        for (const column of Object.keys(row)) {
+          if (model.isCalculated(column)) delete row[column];
+        }
+      }
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       throw new ApiError(400, `Cannot ${what}: ${(error as Error).message}`);
     }
   } else definition = blankProject(settings.is_longitudinal === 1);

@@ -140,3 +140,45 @@ Deno.test("content=project_xml -> content=project -> content=project_xml keeps u
     strictEqual(content, exportFiles === "true" ? "hello" : "", "named when not embedded");
   }
 });
+
+Deno.test("a project created from Project XML has blank calculated fields until a record is saved; --project keeps them", async () => {
+  const s = superServer();
+  const project = classicProject();
+  project.users = [];
+  project.dags = [];
+  const { tokens } = loadProject(s.store, project);
+  await s.post({
+    token: tokens[0],
+    content: "record",
+    format: "csv",
+    data: "record_id,height\n1,3\n",
+  });
+  const bmi = async (token: string) =>
+    JSON.parse((await s.post({ token, content: "record", format: "json" })).text)[0].bmi;
+  strictEqual(await bmi(tokens[0]), "6", "computed in the source project");
+  const xml = (await s.post({ token: tokens[0], content: "project_xml" })).text;
+  ok(xml.includes('ItemOID="bmi" Value="6"'));
+  const created = await s.post({
+    token: SUPER,
+    content: "project",
+    format: "json",
+    data: JSON.stringify([{ project_title: "From XML", purpose: 0 }]),
+    odm: xml,
+  });
+  strictEqual(await bmi(created.text), "", "neither taken from the XML nor computed");
+  await s.post({
+    token: created.text,
+    content: "record",
+    format: "csv",
+    data: "record_id,height\n1,4\n",
+  });
+  strictEqual(await bmi(created.text), "8", "computed once the record is saved again");
+  const path = await Deno.makeTempFile({ suffix: ".xml" });
+  try {
+    Deno.writeTextFileSync(path, xml.replace('ItemOID="bmi" Value="6"', 'ItemOID="bmi" Value="7"'));
+    const loaded = loadProject(s.store, path);
+    strictEqual(await bmi(loaded.tokens[0]), "7", "--project keeps the file's values (a snapshot)");
+  } finally {
+    await Deno.remove(path);
+  }
+});
