@@ -6,6 +6,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { dropBlankText } from "../_xml_text.ts";
+import { unescapeCsvInjection } from "../_csv_injection.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 
@@ -93,9 +94,7 @@ function parseCsvRows(data: string, delimiter: string): FlatRow[] {
     }
     const row: FlatRow = {};
     for (let k = 0; k < header.length; k++) {
-      let value = line[k] ?? "";
-      if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) value = value.slice(1);
-      row[header[k]] = value;
+      row[header[k]] = unescapeCsvInjection(line[k] ?? "");
     }
     rows.push(row);
   }
@@ -241,11 +240,7 @@ function* csvBodyRows(
       );
     }
     for (let k = 0; k < width; k++) {
-      const value = line[k];
-      if (value === undefined) line[k] = "";
-      else if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) {
-        line[k] = value.slice(1);
-      }
+      line[k] = unescapeCsvInjection(line[k] ?? "");
     }
     yield line;
   }

@@ -69,6 +69,9 @@ export interface ImportResult {
   ids: string[];
   /** With `forceAutoNumber`: `[new name, name given in the data]` per record. */
   autoIds: [string, string][];
+  /** With `acceptInvalid`: the values kept although they fail validation, as
+   * `[record, field, value, message]`. */
+  invalid?: [string, string, string, string][];
 }
 
 /** REDCap's message for a value outside a coded field's choices (`data_import_tool_222`). */
@@ -364,13 +367,16 @@ export function importRecordRows(
     run.process(chunk);
     run.finish(); // throws (and so rolls back) when anything was wrong
   });
-  return { count: run.ids.length, ids: run.ids, autoIds: run.autoIds };
+  const result: ImportResult = { count: run.ids.length, ids: run.ids, autoIds: run.autoIds };
+  if (run.invalid.length > 0) result.invalid = run.invalid;
+  return result;
 }
 
 /** The state of one import across its chunks. */
 class ImportRun {
   readonly ids: string[] = [];
   readonly autoIds: [string, string][] = [];
+  readonly invalid: [string, string, string, string][] = [];
   readonly #store: RedcapStore;
   readonly #projectId: number;
   readonly #model: ProjectModel;
@@ -669,13 +675,15 @@ class ImportRun {
             type === "radio" || type === "select" || type === "dropdown" || type === "yesno" ||
             type === "truefalse"
           ) {
-            if (!options.acceptInvalid && !this.#choiceCodes(field.field_name).has(value)) {
-              tuples.push([record, column.name, value, invalidCategory(field.field_name)]);
+            if (!this.#choiceCodes(field.field_name).has(value)) {
+              const tuple: Tuple = [record, column.name, value, invalidCategory(field.field_name)];
+              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
             }
           } else if (type === "text" || type === "slider") {
             const checked = checkTextValue(field, value, this.#dateFormat, this.#now);
             if (checked.error !== undefined) {
-              if (!options.acceptInvalid) tuples.push([record, column.name, value, checked.error]);
+              const tuple: Tuple = [record, column.name, value, checked.error];
+              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
             } else if (checked.value !== value) {
               (info.converted ??= new Map()).set(column.index, checked.value);
             }
