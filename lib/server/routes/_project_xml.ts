@@ -36,6 +36,8 @@ export interface ProjectXmlOptions {
   fields?: ReadonlySet<string>;
   /** Event ids whose data is written (all when undefined). */
   eventIds?: ReadonlySet<number>;
+  /** Only the `ClinicalData` (REDCap's `format=odm` record export), no `Study` metadata. */
+  dataOnly?: boolean;
   /** Embed file contents (base64); otherwise file fields give their file name (`fileName`). */
   exportFiles?: (docId: string) => XmlFile | undefined;
   /** A stored file's name, written as the file field's value when files are not embedded. */
@@ -459,8 +461,16 @@ export function writeProjectXml(model: ProjectModel, options: ProjectXmlOptions)
     `FileOID="000-00-0000" FileType="Snapshot" Description="${
       attr(title)
     }" AsOfDateTime="${stamp}" ` +
-    `CreationDateTime="${stamp}" SourceSystem="REDCap" SourceSystemVersion="15.7.6">\n` +
-    `<Study OID="Project.${slug}">\n` + globalVariables(model, info) +
+    `CreationDateTime="${stamp}" SourceSystem="REDCap" SourceSystemVersion="15.7.6">\n`;
+  if (options.dataOnly) {
+    // REDCap's format=odm record export: the ODM root and ClinicalData only (the corpus'
+    // redcap-etl *.REDCap.xml files), one ItemData per stored value.
+    let subjects = "";
+    for (const record of options.records) subjects += subjectData(model, record, options);
+    return out + `<ClinicalData StudyOID="Project.${slug}" MetaDataVersionOID="${versionOid}">\n` +
+      subjects + "</ClinicalData>\n</ODM>";
+  }
+  out += `<Study OID="Project.${slug}">\n` + globalVariables(model, info) +
     `<MetaDataVersion OID="${versionOid}" Name="${attr(title)}" ` +
     `redcap:RecordIdField="${attr(model.recordIdField)}">\n` + studyEvents(model);
   let groups = "";

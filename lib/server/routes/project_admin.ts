@@ -369,15 +369,16 @@ function removedFields(model: ProjectModel, rights: UserRights): Set<string> {
  * `exportDataAccessGroups` and `exportFiles` add survey timestamps, DAGs and embedded files).
  * The user's data export rights apply as in record exports.
  */
-export function exportProjectXml(ctx: ApiContext): Response {
+export function exportProjectXml(ctx: ApiContext, dataOnly = false): Response {
   requireExport(ctx);
   const { params, project, store, projectId } = ctx;
   const rights = ctx.grant.rights;
-  const metadataOnly = params.bool("returnMetadataOnly");
+  const metadataOnly = !dataOnly && params.bool("returnMetadataOnly");
   const userDag = (rights.data_access_group ?? "").trim();
   const info = projectInfo(ctx);
   let records: XmlRecord[] = [];
   const options: Parameters<typeof writeProjectXml>[1] = {
+    dataOnly,
     info,
     now: store.timestamp(),
     records,
@@ -459,7 +460,9 @@ export function exportProjectXml(ctx: ApiContext): Response {
     record: "",
     event_id: null,
     details: "",
-    description: metadataOnly
+    description: dataOnly
+      ? "Data export (API)"
+      : metadataOnly
       ? "Download REDCap project XML file (metadata only) (API)"
       : "Download REDCap project XML file (API)",
   });

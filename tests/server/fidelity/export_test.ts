@@ -78,3 +78,23 @@ Deno.test("an EAV export gives each record's rows in the order of the fields par
     ["age", "name"],
   );
 });
+
+Deno.test("format=odm exports the records as a CDISC ODM document, one ItemData per stored value", async () => {
+  const s = serve(classicProject());
+  await s.post({
+    content: "record",
+    format: "csv",
+    data: "record_id,name,age\n1,Ann,30\n2,Bob,\n",
+  });
+  const response = await s.post({ content: "record", format: "odm", records: "2" });
+  strictEqual(response.status, 200);
+  const xml = await response.text();
+  strictEqual(xml.startsWith('<?xml version="1.0" encoding="UTF-8" ?>\n<ODM '), true);
+  strictEqual(xml.includes("<Study"), false, "data only, as REDCap's record export");
+  const items = [...xml.matchAll(/<ItemData ItemOID="([^"]+)" Value="([^"]*)"/g)]
+    .map(([, oid, value]) => `${oid}=${value}`);
+  // Checkboxes give one ItemData per option (0/1), as REDCap's Project XML does.
+  deepStrictEqual(items.filter((i) => !i.startsWith("race")), ["record_id=2", "name=Bob"]);
+  strictEqual(items.some((i) => i.startsWith("age=")), false, "no ItemData for a blank");
+  strictEqual(xml.includes('SubjectKey="1"'), false, "records narrows the subjects");
+});
