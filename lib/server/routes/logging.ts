@@ -8,13 +8,13 @@ import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { LogEntry } from "../store.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
 
-/** REDCap's 403 message when the user lacks the Logging right. */
+/** REDCap's 403 message when the user lacks the Logging right (no double quote in error text). */
 export const NO_LOGGING_RIGHT =
-  'The API request cannot complete because currently you do not have "Logging" privileges, ' +
+  "The API request cannot complete because currently you do not have 'Logging' privileges, " +
   "which are required for this operation.";
 /** REDCap's 403 message when the user's data export right is "No Access". */
 export const NO_EXPORT_ACCESS =
-  'The API request cannot complete because currently you have "No Access" data export rights. ' +
+  "The API request cannot complete because currently you have 'No Access' data export rights. " +
   "Higher level data export rights are required for this operation.";
 
 const LOG_COLUMNS = ["timestamp", "username", "action", "details", "record"];

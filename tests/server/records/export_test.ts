@@ -286,17 +286,17 @@ Deno.test("content=record rejects unknown fields, forms and events with REDCap's
   const f = fixture(longitudinalProject());
   strictEqual(
     await text(f.post({ format: "csv", fields: "age,record_id,'bmi'" }), 400),
-    `ERROR: The following values in the parameter "fields" are not valid: 'age', 'bmi'`,
+    `ERROR: The following values in the parameter 'fields' are not valid: 'age', 'bmi'`,
   );
   strictEqual(
     await text(f.post({ format: "json", "forms[0]": "nope" }), 400),
     JSON.stringify({
-      error: `The following values in the parameter "forms" are not valid: 'nope'`,
+      error: `The following values in the parameter 'forms' are not valid: 'nope'`,
     }),
   );
   strictEqual(
     await text(f.post({ format: "csv", events: "baseline_arm_1,visit_9" }), 400),
-    `ERROR: The following values in the parameter "events" are not valid: 'visit_9'`,
+    `ERROR: The following values in the parameter 'events' are not valid: 'visit_9'`,
   );
   match(
     await text(f.post({ format: "csv", fields: "intro" }), 400),
@@ -573,7 +573,7 @@ Deno.test("content=record refuses tokens without API export or with No Access ex
   strictEqual(
     await text(f.post({ format: "json" }, { data_export: 0 }), 403),
     JSON.stringify({
-      error: 'The API request cannot complete because currently you have "No Access" data ' +
+      error: "The API request cannot complete because currently you have 'No Access' data " +
         "export rights. Higher level data export rights are required for this operation.",
     }),
   );

@@ -153,7 +153,7 @@ Deno.test("exportPdf() applies DAGs, de-identification and form export rights; r
   const hiddenRecord = await pdf(s, { record: "1", returnFormat: "json" }, dagUser);
   strictEqual(hiddenRecord.status, 400);
   deepStrictEqual(JSON.parse(new TextDecoder().decode(hiddenRecord.bytes)), {
-    error: 'The record "1" does not exist',
+    error: "The record '1' does not exist",
   });
   const dagAll = await pdf(s, { allRecords: "1" }, dagUser);
   strictEqual(checkStructure(dagAll.bytes).pages, 2, "only the DAG's record");
