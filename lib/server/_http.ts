@@ -203,12 +203,19 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" ?>';
 
 /** An error response in REDCap's envelope for `returnFormat`. */
 export function errorResponse(status: number, message: string, returnFormat: Format): Response {
+  // Clients of REDCap detect an error body with a pattern like {"error":"[^"]+"}, so no error
+  // text holds a double quote: names are quoted with single quotes. Rejected import values keep
+  // REDCap's own "record","field","value","message" lines, which clients parse.
+  if (!IMPORT_TUPLE.test(message)) message = message.replaceAll('"', "'");
   let body: string;
   if (returnFormat === "json") body = JSON.stringify({ error: message });
   else if (returnFormat === "csv") body = `ERROR: ${message}`;
   else body = `${XML_DECLARATION}<hash><error>${escapeXml(message)}</error></hash>`;
   return new Response(body, { status, headers: { "Content-Type": CONTENT_TYPES[returnFormat] } });
 }
+
+/** The start of REDCap's import error lines: `"record","field","`. */
+const IMPORT_TUPLE = /^"(?:[^"]|"")*","(?:[^"]|"")*","/;
 
 /** Escapes text for an XML element body. */
 export function escapeXml(text: string): string {

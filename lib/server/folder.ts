@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { CsvSyntaxError, parseCsv } from "../_csv.ts";
 import { uniqueEventName, uniqueGroupName } from "./_unique_names.ts";
+import { unescapeCsvInjection } from "./_csv_injection.ts";
 import {
   type Arm,
   type DataAccessGroup,
@@ -499,6 +500,9 @@ export function readProjectFolder(path: string): ProjectDefinition {
       }
       const dag = cells.redcap_data_access_group;
       if (dag) recordDags[cells[idField]] = dag;
+      // A real project's UI download escapes CSV injection (" -100"); REDCap's CSV import
+      // removes that space, and so does loading the folder.
+      for (const [key, value] of Object.entries(cells)) cells[key] = unescapeCsvInjection(value);
       records.push(cells);
     }
   }

@@ -12,6 +12,7 @@ import {
   readFormat,
   type UploadedFile,
 } from "./_http.ts";
+import { publicUrl } from "./_public_url.ts";
 import { ROUTES } from "./_routes.ts";
 import type { RedcapStore } from "./store.ts";
 
@@ -21,6 +22,9 @@ export interface RedcapHandlerOptions {
    * @default {268435456}
    */
   maxBodyBytes?: number;
+  /** The base URL the server's absolute links use (`{baseUrl}surveys/?s=...`), as REDCap's
+   * configured base URL; without it a proxy's `X-Forwarded-Proto`/`X-Forwarded-Host` apply. */
+  baseUrl?: string;
 }
 
 /**
@@ -78,7 +82,13 @@ export function createRedcapHandler(
       }
       const { params, file } = await readBody(request, maxBodyBytes);
       returnFormat = readReturnFormat(params);
-      return await dispatch(store, params, file, returnFormat, request.url);
+      return await dispatch(
+        store,
+        params,
+        file,
+        returnFormat,
+        publicUrl(request, options.baseUrl),
+      );
     } catch (error) {
       if (error instanceof ApiError) {
         return errorResponse(error.status, error.message, returnFormat);

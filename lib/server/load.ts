@@ -25,8 +25,8 @@ export interface LoadProjectOptions {
   demoRecords?: number;
   /**
    * Keep stored values that fail the dictionary's validation (values entered before a
-   * validation was added), as a Project XML may hold them. Defaults to true for Project XML
-   * sources and false otherwise, so a folder's `records.csv` is checked like an API import.
+   * validation was added, which a real project holds), with a printed report of them. Defaults
+   * to true for Project XML files and folders of downloads, false for definitions built in code.
    */
   acceptInvalid?: boolean;
 }
@@ -86,8 +86,7 @@ export function loadProject(
   options: LoadProjectOptions = {},
 ): LoadedProject {
   const definition = typeof source === "string" ? readProjectSource(source, options) : source;
-  const acceptInvalid = options.acceptInvalid ??
-    (typeof source === "string" && source !== "demo" && !Deno.statSync(source).isDirectory);
+  const acceptInvalid = options.acceptInvalid ?? (typeof source === "string" && source !== "demo");
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
     throw new RangeError("Cannot load project: the token must be 32 hexadecimal characters");
   }
@@ -107,16 +106,36 @@ export function loadProject(
     });
     const firstUser = declared[0].username;
     if (definition.records.length > 0) {
-      importFlatRows(store, projectId, definition.records, {
+      const { invalid } = importFlatRows(store, projectId, definition.records, {
         username: firstUser,
         seed: true,
         overwriteBehavior: "normal",
         acceptInvalid,
       });
+      if (invalid) reportInvalid(definition, invalid);
     }
     fillFiles(store, projectId, definition);
     return { projectId, tokens, definition };
   });
+}
+
+/**
+ * Prints the values a load kept although they fail today's validation: REDCap holds such data
+ * when a validation or choice list was changed after data entry, and loads it from Project XML.
+ */
+function reportInvalid(
+  definition: ProjectDefinition,
+  invalid: readonly [string, string, string, string][],
+): void {
+  const title = String(definition.info.project_title ?? "");
+  const lines = invalid.slice(0, 20).map(([record, field, value, message]) =>
+    `  record ${record}, field ${field}, value '${value}': ${message}`
+  );
+  if (invalid.length > 20) lines.push(`  ... and ${invalid.length - 20} more`);
+  console.warn(
+    `Loaded project '${title}' with ${invalid.length} value(s) that fail today's validation, ` +
+      `kept as REDCap holds them:\n${lines.join("\n")}`,
+  );
 }
 
 function fullAccess(rights: UserRights): Partial<UserRights> {

@@ -22,7 +22,9 @@ import {
   type RepeatingFormEvent,
   type StoredFile,
   type SurveySettings,
+  type UserRole,
 } from "./project.ts";
+import { readXmlRole } from "./_xml_roles.ts";
 import { LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -242,6 +244,15 @@ export function readProjectXml(xml: string): ProjectDefinition {
       }
     }
   }
+  // A checkbox's missing-data code (`race___unk`) has no ItemDef of its own; its ItemData is
+  // read as that checkbox column, which the import then checks against the project's codes.
+  const checkboxes = new Set(
+    metadata.filter((f) => f.field_type === "checkbox").map((f) => f.field_name),
+  );
+  const missingCodeColumn = (oid: string) => {
+    const at = oid.lastIndexOf("___");
+    return at > 0 && checkboxes.has(oid.slice(0, at)) ? { column: oid, validation: "" } : undefined;
+  };
   const recordIdField = attr(version, "redcap:RecordIdField") || metadata[0]?.field_name || "";
   if (metadata.length === 0) {
     throw new SyntaxError("Cannot read Project XML: the MetaDataVersion defines no fields");
@@ -354,6 +365,15 @@ export function readProjectXml(xml: string): ProjectDefinition {
       data_access_group_id: dags.length + 1,
     });
   }
+  // REDCap creates the Project XML's user roles with the project, with their rights.
+  const roles: UserRole[] = [];
+  for (const element of list(globals["redcap:UserRolesGroup"]?.["redcap:UserRoles"])) {
+    const attributes = Object.fromEntries(
+      Object.entries(element ?? {}).filter(([, v]) => typeof v === "string"),
+    ) as Record<string, string>;
+    const role = readXmlRole(attributes, roles.length);
+    if (role) roles.push(role);
+  }
   const dagByName = new Map<string, string>();
   for (const dag of dags) {
     dagByName.set(dag.unique_group_name, dag.unique_group_name);
@@ -441,7 +461,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
               if (value) dag = dagByName.get(value) ?? value;
               continue;
             }
-            const target = columnOfItem.get(oid);
+            const target = columnOfItem.get(oid) ?? missingCodeColumn(oid);
             if (!target) continue;
             row[target.column] = rawDateTime(value, target.validation);
           }
@@ -524,6 +544,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
     dags,
     surveys,
     users: [],
+    roles,
     records,
     recordDags,
     files,

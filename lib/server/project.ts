@@ -163,6 +163,9 @@ export interface UserRole {
   /** REDCap's generated name, `U-` and ten upper-case letters or digits. */
   unique_role_name: string;
   role_label: string;
+  /** REDCap's numeric role id (`role_id`, as File Repository folders take it); when left out,
+   * the role's position in the list, from 1. */
+  role_id?: number;
   /** The role's rights (without `username`, e-mail, names or DAG). */
   rights: Partial<UserRights>;
 }
@@ -254,4 +257,18 @@ export function fullRights(username: string): UserRights {
     file_repository: 1,
     logging: 1,
   };
+}
+
+/**
+ * A role's numeric id as REDCap gives it (`role_id`): its own, else its position from 1.
+ *
+ * @example
+ * ```ts
+ * import { roleId } from "./project.ts";
+ * const roles = [{ unique_role_name: "U-A", role_label: "A", rights: {} }];
+ * if (roleId(roles, roles[0]) !== 1) throw new Error("first role is 1");
+ * ```
+ */
+export function roleId(roles: readonly UserRole[], role: UserRole): number {
+  return role.role_id ?? roles.indexOf(role) + 1;
 }

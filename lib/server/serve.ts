@@ -1,9 +1,10 @@
 /**
  * Serving the local REDCap API on a socket, in-process ({@linkcode serveRedcap}) or from the
  * command line (`deno task serve --project PATH [--db FILE] [--port N] [--host H] [--token T]
- * [--super-token T64]`). The demo's tokens are generated at each start unless `--token` fixes
- * the first one (`--token demo`: the demo's published tokens); a `--db` that already holds
- * projects keeps its tokens. A host other than loopback prints a warning.
+ * [--super-token T64] [--base-url URL] [--user NAME[:role=ROLE][:dag=GROUP]]...`). The demo's
+ * tokens are generated at each start unless `--token` fixes the first one (`--token demo`: the
+ * demo's published tokens); a `--db` that already holds projects keeps its tokens. A host other
+ * than loopback prints a warning.
  *
  * @module
  */
@@ -13,6 +14,8 @@ import { demoProject } from "./demo.ts";
 import { generateToken, loadProject, type ProjectSource } from "./load.ts";
 import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
+import { checkBaseUrl } from "./_public_url.ts";
+import { addServeUser, parseServeUser, type ServeUser } from "./_serve_users.ts";
 
 /** Options for {@linkcode serveRedcap}. */
 export interface ServeRedcapOptions {
@@ -45,6 +48,17 @@ export interface ServeRedcapOptions {
    * @default {300}
    */
   demoRecords?: number;
+  /**
+   * The base URL the server's absolute links use (survey links), as REDCap's configured base
+   * URL behind a web server; without it a proxy's `X-Forwarded-Proto`/`X-Forwarded-Host` apply.
+   */
+  baseUrl?: string;
+  /**
+   * Users to add, as a REDCap administrator adds them by hand: each joins the first `projects`
+   * loaded projects (all when left out) with its role's rights and DAG (full rights otherwise)
+   * and gets a token. A Project XML's user of that name keeps their role and DAG.
+   */
+  users?: (ServeUser & { projects?: number })[];
 }
 
 /** A running local server. */
@@ -80,14 +94,26 @@ export interface RunningRedcapServer {
 export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRedcapServer> {
   const store = RedcapStore.open(options.db ?? ":memory:");
   const published = options.token === "demo";
-  if (store.projectIds().length === 0) {
-    (options.projects ?? ["demo"]).forEach((source, index) => {
+  let loaded = store.projectIds();
+  if (loaded.length === 0) {
+    loaded = (options.projects ?? ["demo"]).map((source, index) => {
       const token = index === 0 && !published ? options.token : undefined;
-      loadProject(store, source === "demo" && !published ? freshDemo(options) : source, {
+      return loadProject(store, source === "demo" && !published ? freshDemo(options) : source, {
         token,
         demoRecords: options.demoRecords,
-      });
+      }).projectId;
     });
+  }
+  try {
+    if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
+    for (const user of options.users ?? []) {
+      for (const projectId of loaded.slice(0, user.projects ?? loaded.length)) {
+        addServeUser(store, projectId, user);
+      }
+    }
+  } catch (error) {
+    store.close();
+    return Promise.reject(error);
   }
   if (options.superToken !== undefined) {
     if (!/^[0-9A-Fa-f]{64}$/.test(options.superToken)) {
@@ -98,7 +124,7 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
     }
     store.addToken(options.superToken, undefined, fullRights("denocap_admin"));
   }
-  const handler = createRedcapHandler(store);
+  const handler = createRedcapHandler(store, { baseUrl: options.baseUrl });
   const hostname = options.hostname ?? "127.0.0.1";
   if (!isLoopback(hostname)) {
     console.warn(
@@ -195,6 +221,16 @@ export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
         break;
       case "--records":
         options.demoRecords = Number(value);
+        break;
+      case "--base-url":
+        options.baseUrl = value;
+        break;
+      case "--user":
+        // The user joins the projects named before this option (every project when none is).
+        (options.users ??= []).push({
+          ...parseServeUser(value),
+          projects: projects.length > 0 ? projects.length : undefined,
+        });
         break;
       default:
         throw new RangeError(`Cannot start server: unknown option "${name}"`);

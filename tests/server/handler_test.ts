@@ -67,7 +67,7 @@ Deno.test("createRedcapHandler() rejects an unknown content with REDCap's 400", 
   );
   strictEqual(response.status, 400);
   deepStrictEqual(await response.json(), {
-    error: 'The value of the parameter "content" is not valid',
+    error: "The value of the parameter 'content' is not valid",
   });
 });
 

@@ -15,7 +15,8 @@
  *   instance, as REDCap's SQL sorts them. Within that REDCap keeps its storage order, which for
  *   data imported or saved form by form is dictionary order; our store's row order is the
  *   importer's (checkboxes written last), so we use dictionary order there. REDCap differs
- *   where a calculated field was saved after the form (the corpus' `bmi` comes last).
+ *   where a calculated field was saved after the form (the corpus' `bmi` comes last). With
+ *   `fields`, a record-event's rows follow the order of that parameter.
  * - EAV CSV is CSV-injection sanitised: a value starting with `=`, `-`, `+` or `@` gets a TAB
  *   in front (REDCap's `arrayToCsv(..., sanitize=true)`), so `-5` comes back as `"\t-5"`.
  *   An empty EAV CSV is an empty body (REDCap builds the header from the first row).
@@ -75,9 +76,18 @@ export class EavWriter {
     this.#plainRepeat = this.#known ? this.#blankRepeat() : SENTINEL;
     const escaped = this.#delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&");
     this.#special = new RegExp(`[${escaped}"\\n\\r\\t ]`);
-    plan.fields.forEach((name, order) =>
+    // REDCap's EAV export gives each record-event's rows in the order of the `fields` parameter
+    // (the record id first when it was not named; fields added by `forms` after, in dictionary
+    // order).
+    const named = new Map<string, number>();
+    for (const name of options.fields ?? []) {
+      const clean = name.replace(/['"]/g, "").trim();
+      if (clean !== "" && !named.has(clean)) named.set(clean, named.size + 1);
+    }
+    plan.fields.forEach((name, index) =>
       this.#fieldInfo.set(name, {
-        order,
+        order: named.get(name) ??
+          (name === model.recordIdField ? 0 : named.size + 1 + index),
         form: model.formOf(name)!,
         isId: name === model.recordIdField,
         transform: plan.transforms.get(name),

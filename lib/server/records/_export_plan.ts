@@ -98,9 +98,9 @@ export interface ExportPlan {
   toDecimal: string;
 }
 
-/** REDCap's wording when data export rights are "No Access". */
+/** REDCap's wording when data export rights are "No Access" (no double quote in error text). */
 export const NO_EXPORT_ACCESS =
-  'The API request cannot complete because currently you have "No Access" ' +
+  "The API request cannot complete because currently you have 'No Access' " +
   "data export rights. Higher level data export rights are required for this operation.";
 
 /** REDCap's wording when de-identification removes every requested field. */
@@ -111,7 +111,7 @@ export const ALL_FIELDS_REMOVED =
   "retrieve data for the fields specified.";
 
 /** REDCap's wording when `fields` named only descriptive fields. */
-export const ONLY_DESCRIPTIVE = 'The variables provided in the parameter "fields" are not valid ' +
+export const ONLY_DESCRIPTIVE = "The variables provided in the parameter 'fields' are not valid " +
   "fields that contain data. This might happen if you only provided variables for Descriptive fields.";
 
 /** REDCap's `prep_implode`: `'a', 'b'`. */

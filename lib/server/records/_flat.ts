@@ -420,13 +420,19 @@ export class FlatWriter {
     if (this.#lines.length === 0) return;
     if (this.#format === "json") {
       this.#chunks.push((this.#rows > this.#lines.length ? "," : "") + this.#lines.join(","));
-    } else this.#chunks.push(this.#lines.join("\n") + "\n");
+    } else {
+      // REDCap 14+ writes the CSV header only above rows: an export that matches no record is an
+      // empty body (REDCapR #624), so the header goes out with the first rows.
+      const first = this.#format === "csv" && this.#rows === this.#lines.length;
+      this.#chunks.push((first ? this.#header() + "\n" : "") + this.#lines.join("\n") + "\n");
+    }
     this.#lines = [];
   }
 
-  /** The start of the body: the CSV header line, `[`, or the XML declaration and `<records>`. */
+  /** The start of the body: nothing (CSV: the header comes with the first rows), `[`, or the XML
+   * declaration and `<records>`. */
   begin(): string {
-    if (this.#format === "csv") return this.#header() + "\n";
+    if (this.#format === "csv") return "";
     if (this.#format === "json") return "[";
     return `${XML_DECLARATION}\n<records>\n`;
   }

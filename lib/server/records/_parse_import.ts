@@ -6,6 +6,8 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
+import { dropBlankText } from "../_xml_text.ts";
+import { unescapeCsvInjection } from "../_csv_injection.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 
@@ -93,9 +95,7 @@ function parseCsvRows(data: string, delimiter: string): FlatRow[] {
     }
     const row: FlatRow = {};
     for (let k = 0; k < header.length; k++) {
-      let value = line[k] ?? "";
-      if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) value = value.slice(1);
-      row[header[k]] = value;
+      row[header[k]] = unescapeCsvInjection(line[k] ?? "");
     }
     rows.push(row);
   }
@@ -122,7 +122,8 @@ function parseXmlRows(data: string): FlatRow[] {
   });
   let doc: Record<string, unknown>;
   try {
-    doc = parser.parse(data) as Record<string, unknown>;
+    // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
+    doc = dropBlankText(parser.parse(data)) as Record<string, unknown>;
   } catch (error) {
     throw new ApiError(400, `Cannot import records: the data is not valid XML (${String(error)})`);
   }
@@ -246,11 +247,7 @@ function* csvBodyRows(
       );
     }
     for (let k = 0; k < width; k++) {
-      const value = line[k];
-      if (value === undefined) line[k] = "";
-      else if (value.length > 1 && value[0] === " " && "-@+=".includes(value[1])) {
-        line[k] = value.slice(1);
-      }
+      line[k] = unescapeCsvInjection(line[k] ?? "");
     }
     yield line;
   }

@@ -62,14 +62,17 @@ export function dateKind(type: string): "date" | "datetime" | "datetime_seconds"
 
 /**
  * Reads a date in the import's date format (`YMD`: `2024-01-31`; `MDY`: `01/31/2024`; `DMY`:
- * `31/01/2024`; single-digit months and days and `-` or `/` accepted) and returns it as ISO, or
- * `undefined` when it is not a real date.
+ * `31/01/2024`; single-digit months and days and `-` or `/` accepted; Y-M-D in every format) and
+ * returns it as ISO, or `undefined` when it is not a real date.
  */
 export function parseImportDate(text: string, format: DateFormat): string | undefined {
   let y: string, m: string, d: string;
   let match: RegExpExecArray | null;
-  if (format === "YMD") {
-    match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(text);
+  // REDCap's import with dateFormat=MDY or DMY converts only the values written in that order;
+  // a value already in Y-M-D (four-digit year first) is read as Y-M-D in the same file.
+  const ymd = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(text);
+  if (format === "YMD" || ymd) {
+    match = ymd;
     if (!match) return undefined;
     [, y, m, d] = match;
   } else {

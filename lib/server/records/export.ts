@@ -17,7 +17,8 @@
  *   checkboxes are `0` and untouched forms' status `0`, but both are blank where the form is not
  *   designated for the event or belongs to another repeat context.
  * - JSON: every value a string except `redcap_repeat_instance` on repeating rows (a number).
- * - CSV: PHP `fputcsv` quoting, LF line ends, a header line even when there are no rows.
+ * - CSV: PHP `fputcsv` quoting, LF line ends; no rows is an empty body with no header line
+ *   (REDCap 14 and later).
  * - XML: `<records><item><field><![CDATA[v]]></field>...</item></records>`, blanks as
  *   `<field></field>`.
  *

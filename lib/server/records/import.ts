@@ -63,6 +63,9 @@ export interface ImportOptions {
    * @default {true}
    */
   allowCreate?: boolean;
+  /** The changes come through the API: logged as REDCap logs API changes,
+   * `Create record (API)` and `Update record (API)`. */
+  api?: boolean;
 }
 
 /** What an import did. */
@@ -73,6 +76,9 @@ export interface ImportResult {
   ids: string[];
   /** With `forceAutoNumber`: `[new name, name given in the data]` per record. */
   autoIds: [string, string][];
+  /** With `acceptInvalid`: the values kept although they fail validation, as
+   * `[record, field, value, message]`. */
+  invalid?: [string, string, string, string][];
 }
 
 /** REDCap's message for a value outside a coded field's choices (`data_import_tool_222`). */
@@ -368,13 +374,16 @@ export function importRecordRows(
     run.process(chunk);
     run.finish(); // throws (and so rolls back) when anything was wrong
   });
-  return { count: run.ids.length, ids: run.ids, autoIds: run.autoIds };
+  const result: ImportResult = { count: run.ids.length, ids: run.ids, autoIds: run.autoIds };
+  if (run.invalid.length > 0) result.invalid = run.invalid;
+  return result;
 }
 
 /** The state of one import across its chunks. */
 class ImportRun {
   readonly ids: string[] = [];
   readonly autoIds: [string, string][] = [];
+  readonly invalid: [string, string, string, string][] = [];
   readonly #store: RedcapStore;
   readonly #projectId: number;
   readonly #model: ProjectModel;
@@ -458,6 +467,7 @@ class ImportRun {
       seed: this.#seed,
       username: options.username,
       dag: this.#restrictDag ? options.dag! : "",
+      api: options.api ?? false,
     });
   }
 
@@ -683,13 +693,15 @@ class ImportRun {
             type === "radio" || type === "select" || type === "dropdown" || type === "yesno" ||
             type === "truefalse"
           ) {
-            if (!options.acceptInvalid && !this.#choiceCodes(field.field_name).has(value)) {
-              tuples.push([record, column.name, value, invalidCategory(field.field_name)]);
+            if (!this.#choiceCodes(field.field_name).has(value)) {
+              const tuple: Tuple = [record, column.name, value, invalidCategory(field.field_name)];
+              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
             }
           } else if (type === "text" || type === "slider") {
             const checked = checkTextValue(field, value, this.#dateFormat, this.#now);
             if (checked.error !== undefined) {
-              if (!options.acceptInvalid) tuples.push([record, column.name, value, checked.error]);
+              const tuple: Tuple = [record, column.name, value, checked.error];
+              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
             } else if (checked.value !== value) {
               (info.converted ??= new Map()).set(column.index, checked.value);
             }
@@ -837,7 +849,13 @@ class RowWriter {
   readonly #model: ProjectModel;
   readonly #columns: Column[];
   readonly #existing: Map<string, { arms: Set<number>; dag: string }>;
-  readonly #options: { overwrite: boolean; seed: boolean; username: string; dag: string };
+  readonly #options: {
+    overwrite: boolean;
+    seed: boolean;
+    username: string;
+    dag: string;
+    api: boolean;
+  };
   readonly #insert: StatementSync;
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
@@ -853,7 +871,7 @@ class RowWriter {
     model: ProjectModel,
     columns: Column[],
     existing: Map<string, { arms: Set<number>; dag: string }>,
-    options: { overwrite: boolean; seed: boolean; username: string; dag: string },
+    options: { overwrite: boolean; seed: boolean; username: string; dag: string; api: boolean },
   ) {
     this.#store = store;
     this.#projectId = projectId;
@@ -1123,7 +1141,8 @@ class RowWriter {
             record,
             event_id: eventId,
             details: (instance > 1 ? `[instance = ${instance}], ` : "") + changes.join(", "),
-            description: created ? "Create record" : "Update record",
+            description: (created ? "Create record" : "Update record") +
+              (options.api ? " (API)" : ""),
           });
         }
       }

@@ -8,6 +8,7 @@
  */
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
+import { writeXmlRoles } from "../_xml_roles.ts";
 
 /** One record to write: its DAG (unique name or `""`) and stored data points. */
 export interface XmlRecord {
@@ -35,8 +36,12 @@ export interface ProjectXmlOptions {
   fields?: ReadonlySet<string>;
   /** Event ids whose data is written (all when undefined). */
   eventIds?: ReadonlySet<number>;
-  /** Embed file contents (base64); otherwise file fields are left out of the data. */
+  /** Only the `ClinicalData` (REDCap's `format=odm` record export), no `Study` metadata. */
+  dataOnly?: boolean;
+  /** Embed file contents (base64); otherwise file fields give their file name (`fileName`). */
   exportFiles?: (docId: string) => XmlFile | undefined;
+  /** A stored file's name, written as the file field's value when files are not embedded. */
+  fileName?: (docId: string) => string | undefined;
   /** Write survey timestamps of survey forms. */
   surveyFields?: boolean;
   /** Write each record's DAG. */
@@ -256,6 +261,8 @@ function globalVariables(model: ProjectModel, info: Record<string, string | numb
       `\t\t<redcap:Surveys form_name="${attr(s.form_name)}" title="${attr(s.title)}"/>\n`
     ).join("") + "\t</redcap:SurveysGroup>\n";
   }
+  // REDCap's Project XML ends its globals with the user roles and their rights.
+  out += writeXmlRoles(definition.roles ?? [], (v) => attr(v));
   return out + "</GlobalVariables>\n";
 }
 
@@ -388,15 +395,22 @@ function formData(
         if (!hasData) continue;
         const checked = new Set(stored ?? []);
         for (const { code, column } of model.checkboxColumns(fieldName)) {
-          if (!model.choices(fieldName).some((c) => c.code === code)) continue;
-          item(column, checked.has(code) ? "1" : "0");
+          // A checked missing-data code (`race___unk`) is written too, so a round trip keeps it.
+          const choice = model.choices(fieldName).some((c) => c.code === code);
+          if (choice || checked.has(code)) item(column, checked.has(code) ? "1" : "0");
         }
         continue;
       }
       if (!stored || stored.length === 0 || stored[0] === "") continue;
       if (field.field_type === "file") {
         const file = options.exportFiles?.(stored[0]);
-        if (!file) continue;
+        if (!file) {
+          // Without exportFiles the upload is named, as a record export names it, so loading
+          // the file again keeps the upload (as an empty file of that name).
+          const name = options.exportFiles ? undefined : options.fileName?.(stored[0]);
+          if (name) item(fieldName, name);
+          continue;
+        }
         items.push(
           `\t\t\t\t\t<ItemDataBase64Binary ItemOID="${attr(fieldName)}" redcap:DocName="${
             attr(file.name)
@@ -447,8 +461,16 @@ export function writeProjectXml(model: ProjectModel, options: ProjectXmlOptions)
     `FileOID="000-00-0000" FileType="Snapshot" Description="${
       attr(title)
     }" AsOfDateTime="${stamp}" ` +
-    `CreationDateTime="${stamp}" SourceSystem="REDCap" SourceSystemVersion="15.7.6">\n` +
-    `<Study OID="Project.${slug}">\n` + globalVariables(model, info) +
+    `CreationDateTime="${stamp}" SourceSystem="REDCap" SourceSystemVersion="15.7.6">\n`;
+  if (options.dataOnly) {
+    // REDCap's format=odm record export: the ODM root and ClinicalData only (the corpus'
+    // redcap-etl *.REDCap.xml files), one ItemData per stored value.
+    let subjects = "";
+    for (const record of options.records) subjects += subjectData(model, record, options);
+    return out + `<ClinicalData StudyOID="Project.${slug}" MetaDataVersionOID="${versionOid}">\n` +
+      subjects + "</ClinicalData>\n</ODM>";
+  }
+  out += `<Study OID="Project.${slug}">\n` + globalVariables(model, info) +
     `<MetaDataVersion OID="${versionOid}" Name="${attr(title)}" ` +
     `redcap:RecordIdField="${attr(model.recordIdField)}">\n` + studyEvents(model);
   let groups = "";

@@ -7,6 +7,7 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
+import { dropBlankText } from "../_xml_text.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import {
   type ApiContext,
@@ -142,7 +143,8 @@ export function readImportRows(ctx: ApiContext, what: string): Record<string, st
   if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(`import ${what}`));
   let document: Record<string, unknown>;
   try {
-    document = xmlParser.parse(data, true) as Record<string, unknown>;
+    // REDCap ignores the indentation of a pretty-printed body (SimpleXML), nested rights too.
+    document = dropBlankText(xmlParser.parse(data, true)) as Record<string, unknown>;
   } catch (error) {
     throw new ApiError(400, `Cannot import ${what}: the data is not valid XML (${String(error)})`);
   }
@@ -155,7 +157,6 @@ export function readImportRows(ctx: ApiContext, what: string): Record<string, st
     item !== null && typeof item === "object"
       ? Object.fromEntries(
         Object.entries(item as Record<string, unknown>)
-          .filter(([k]) => k !== "#text")
           .map(([k, v]) => [k, stringValue(v)]),
       )
       : {}

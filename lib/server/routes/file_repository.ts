@@ -17,6 +17,7 @@ import {
   rowsBody,
 } from "./_structure_io.ts";
 import { logManage } from "./_rights.ts";
+import { roleId } from "../project.ts";
 import { formatTimestamp } from "../store.ts";
 
 /** Message when the user lacks the File Repository right (REDCap's text is not on record). */
@@ -169,11 +170,11 @@ export function createRepositoryFolder(ctx: ApiContext): Response {
     }
     dagId = Number(dag.data_access_group_id);
   }
+  // REDCap's role_id is the role's numeric id (as dag_id is the group's), not its unique name.
   const roleText = (ctx.params.get("role_id") ?? "").trim();
-  if (
-    roleText !== "" &&
-    !(ctx.project.definition.roles ?? []).some((r) => r.unique_role_name === roleText)
-  ) {
+  const roles = ctx.project.definition.roles ?? [];
+  const role = roles.find((r) => String(roleId(roles, r)) === roleText);
+  if (roleText !== "" && !role) {
     throw new ApiError(400, `The value of the parameter "role_id" is not valid: '${roleText}'`);
   }
   const existing = folders(ctx).find((f) => f.parent_id === parent && f.name === name);
@@ -182,7 +183,7 @@ export function createRepositoryFolder(ctx: ApiContext): Response {
     id = ctx.store.transaction(() => {
       const result = ctx.store.sql(
         "INSERT INTO repo_folders (project_id, parent_id, name, dag_id, role_id) VALUES (?,?,?,?,?)",
-      ).run(ctx.projectId, parent, name, dagId, roleText === "" ? null : roleText);
+      ).run(ctx.projectId, parent, name, dagId, role?.unique_role_name ?? null);
       logManage(ctx, `Create folder "${name}" in File Repository (API)`);
       return Number(result.lastInsertRowid);
     });

@@ -12,13 +12,13 @@ import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./_rights.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
 import { userDag } from "./records_manage.ts";
 
-/** REDCap's 403 message when the user lacks the Logging right. */
+/** REDCap's 403 message when the user lacks the Logging right (no double quote in error text). */
 export const NO_LOGGING_RIGHT =
-  'The API request cannot complete because currently you do not have "Logging" privileges, ' +
+  "The API request cannot complete because currently you do not have 'Logging' privileges, " +
   "which are required for this operation.";
 /** REDCap's 403 message when the user's data export right is "No Access". */
 export const NO_EXPORT_ACCESS =
-  'The API request cannot complete because currently you have "No Access" data export rights. ' +
+  "The API request cannot complete because currently you have 'No Access' data export rights. " +
   "Higher level data export rights are required for this operation.";
 
 const LOG_COLUMNS = ["timestamp", "username", "action", "details", "record"];
@@ -47,8 +47,9 @@ const DEFAULT_DESCRIPTIONS: Record<string, string> = {
 /**
  * The Logging page's action text of an entry: for record changes the description and the
  * record (`Update record (API) 5`); `Manage/Design ` (with REDCap's trailing space, seen in
- * PyCap's transcripts; readr trims it in REDCapR's) for design and API-call entries, `Data
- * Export` for exports; otherwise the description.
+ * PyCap's transcripts; readr trims it in REDCapR's) for design and API-call entries,
+ * `Data export (API)` for API record exports, `Data Export` for other exports; otherwise the
+ * description.
  */
 export function logAction(entry: LogEntry): string {
   const record = ["INSERT", "UPDATE", "DELETE", "DOC_UPLOAD", "DOC_DELETE"].includes(entry.action);
@@ -57,7 +58,10 @@ export function logAction(entry: LogEntry): string {
     return entry.record ? `${description} ${entry.record}` : description;
   }
   if (entry.action === "MANAGE") return "Manage/Design ";
-  if (entry.action === "EXPORT") return "Data Export";
+  // REDCap's Logging action of an API record export is "Data export (API)".
+  if (entry.action === "EXPORT") {
+    return entry.description === "Data export (API)" ? entry.description : "Data Export";
+  }
   return entry.description || entry.action;
 }
 

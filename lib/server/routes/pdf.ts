@@ -37,9 +37,15 @@ function fieldLines(
   field: FieldMetadata,
   values: Map<string, string[]> | undefined,
   hidden: boolean,
+  compact: boolean,
 ): PdfLine[] {
   const model = ctx.project;
   const lines: PdfLine[] = [];
+  const stored = values?.get(field.field_name) ?? [];
+  // compactDisplay (REDCap): fields with no data saved and unselected options are left out.
+  if (compact && values && (stored.length === 0 || field.field_type === "descriptive")) {
+    return lines;
+  }
   if (field.section_header.trim() !== "") {
     lines.push({ text: plain(field.section_header), bold: true, spaceBefore: 8 });
   }
@@ -48,7 +54,6 @@ function fieldLines(
     lines.push({ text: label, spaceBefore: 4 });
     return lines;
   }
-  const stored = values?.get(field.field_name) ?? [];
   const choices = model.choices(field.field_name);
   if (choices.length > 0) {
     lines.push({ text: label, spaceBefore: 4 });
@@ -57,6 +62,7 @@ function fieldLines(
       return lines;
     }
     for (const choice of choices) {
+      if (compact && values && !stored.includes(choice.code)) continue;
       const mark = stored.includes(choice.code) ? "[X]" : "[ ]";
       lines.push({ text: `${mark} ${plain(choice.label)}`, indent: 18 });
     }
@@ -68,14 +74,20 @@ function fieldLines(
   }
   if (hidden && value !== "") value = DATA_REMOVED;
   const unit = field.field_note.trim() === "" ? "" : `  (${plain(field.field_note)})`;
+  // REDCap's PDFs print the label then the value, with no colon added after the label.
   lines.push({
-    text: values ? `${label}: ${value}${unit}` : `${label}: ______________________${unit}`,
+    text: values ? `${label} ${value}${unit}` : `${label} ______________________${unit}`,
     spaceBefore: 4,
   });
   return lines;
 }
 
-function pageLines(ctx: ApiContext, page: Page, hiddenFields: Set<string>): PdfLine[] {
+function pageLines(
+  ctx: ApiContext,
+  page: Page,
+  hiddenFields: Set<string>,
+  compact: boolean,
+): PdfLine[] {
   const model = ctx.project;
   const title = String(model.definition.info.project_title ?? "");
   const lines: PdfLine[] = [
@@ -89,13 +101,15 @@ function pageLines(ctx: ApiContext, page: Page, hiddenFields: Set<string>): PdfL
     lines.push({ text: where, spaceBefore: 2 });
   }
   for (const field of page.form.fields) {
-    lines.push(...fieldLines(ctx, field, page.values, hiddenFields.has(field.field_name)));
+    lines.push(
+      ...fieldLines(ctx, field, page.values, hiddenFields.has(field.field_name), compact),
+    );
   }
   const status = page.values?.get(`${page.form.name}_complete`)?.[0];
   const statusLabel = model.choices(`${page.form.name}_complete`).find((c) => c.code === status)
     ?.label;
   lines.push({ text: "Form Status", bold: true, spaceBefore: 10 });
-  if (page.values) lines.push({ text: `Complete?: ${statusLabel ?? "Incomplete"}` });
+  if (page.values) lines.push({ text: `Complete? ${statusLabel ?? "Incomplete"}` });
   else {
     lines.push({ text: "Complete?" });
     for (const c of model.choices(`${page.form.name}_complete`)) {
@@ -183,7 +197,11 @@ function recordPages(
   return pages;
 }
 
-/** Answers `content=pdf` with `Content-Type: application/pdf`. */
+/**
+ * Answers `content=pdf`: the PDF bytes with the headers REDCap 14 sends them with
+ * (`Content-Type: text/html; charset=UTF-8`, which clients written against it check);
+ * `compactDisplay=true` leaves out fields without data and unselected options.
+ */
 export function exportPdf(ctx: ApiContext): Response {
   requireExport(ctx);
   const { params, project } = ctx;
@@ -246,7 +264,8 @@ export function exportPdf(ctx: ApiContext): Response {
     }
   }
   const hidden = hiddenFields(project, ctx);
-  const lines = pages.flatMap((page) => pageLines(ctx, page, hidden));
+  const compact = params.bool("compactDisplay");
+  const lines = pages.flatMap((page) => pageLines(ctx, page, hidden, compact));
   if (lines.length === 0) {
     lines.push({ text: String(project.definition.info.project_title ?? ""), bold: true, size: 14 });
   }
@@ -256,6 +275,7 @@ export function exportPdf(ctx: ApiContext): Response {
   });
   return new Response(pdf as BodyInit, {
     status: 200,
-    headers: { "Content-Type": "application/pdf" },
+    // REDCap 14 sends the PDF with PHP's default content type, not application/pdf.
+    headers: { "Content-Type": "text/html; charset=UTF-8" },
   });
 }

@@ -9,11 +9,12 @@
 import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
+import { dropBlankText } from "../_xml_text.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";
-import { CLASSIC_EVENT_ID, type ProjectModel } from "../model.ts";
+import { CLASSIC_EVENT_ID, ProjectModel } from "../model.ts";
 import { readProjectXml } from "../odm.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
 import { hiddenAtLevel } from "../records/_export_plan.ts";
@@ -21,7 +22,7 @@ import { copyDefinition, requireDesignImport, requireExport } from "./_structure
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./_rights.ts";
 import { writeProjectXml, type XmlRecord } from "./_project_xml.ts";
-import { projectInfo } from "./project_info.ts";
+import { PROJECT_INFO_KEYS, projectInfo } from "./project_info.ts";
 
 /** Message for a project creation sent with a project token. */
 export const NEEDS_SUPER_TOKEN =
@@ -108,7 +109,8 @@ function readSettings(ctx: ApiContext, what: string): Record<string, string> {
     if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(what));
     let document: Record<string, unknown>;
     try {
-      document = xmlParser.parse(data, true);
+      // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
+      document = dropBlankText(xmlParser.parse(data, true));
     } catch (error) {
       throw new ApiError(400, `Cannot ${what}: the data is not valid XML (${String(error)})`);
     }
@@ -135,9 +137,11 @@ function settingValues(
   row: Record<string, string>,
   allowed: readonly string[],
   what: string,
+  readOnly: ReadonlySet<string> = new Set(),
 ): Record<string, string | number> {
   const result: Record<string, string | number> = {};
   for (const [key, raw] of Object.entries(row)) {
+    if (readOnly.has(key) && !allowed.includes(key)) continue;
     if (!allowed.includes(key)) {
       throw new ApiError(400, `Cannot ${what}: "${key}" is not a setting that can be set`);
     }
@@ -237,7 +241,17 @@ export function createProject(ctx: ApiContext): Response {
   if (odm.trim() !== "") {
     try {
       definition = readProjectXml(odm);
+      // REDCap's ODM import stores the XML's data without its calculated values and computes
+      // none at creation: a calc (or @CALCTEXT/@CALCDATE) field reads blank until the record is
+      // saved again. (Loading a file with --project keeps them, as a snapshot of the project.)
+      const model = new ProjectModel(definition);
+      for (const row of definition.records) {
+        for (const column of Object.keys(row)) {
+          if (model.isCalculated(column)) delete row[column];
+        }
+      }
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       throw new ApiError(400, `Cannot ${what}: ${(error as Error).message}`);
     }
   } else definition = blankProject(settings.is_longitudinal === 1);
@@ -281,7 +295,10 @@ export function createProject(ctx: ApiContext): Response {
 export function importProjectSettings(ctx: ApiContext): Response {
   requireDesignImport(ctx);
   const what = "import project settings";
-  const settings = settingValues(readSettings(ctx, what), PROJECT_SETTINGS, what);
+  // REDCap's project_settings import takes the row content=project exports: the attributes it
+  // cannot set (project_id, creation_time, in_production, ddp_enabled, ...) are skipped silently.
+  const exported = new Set(PROJECT_INFO_KEYS.map((k) => k.key));
+  const settings = settingValues(readSettings(ctx, what), PROJECT_SETTINGS, what, exported);
   if ("project_title" in settings && String(settings.project_title).trim() === "") {
     throw new ApiError(400, `Cannot ${what}: "project_title" cannot be blank`);
   }
@@ -345,15 +362,16 @@ function removedFields(model: ProjectModel, rights: UserRights): Set<string> {
  * `exportDataAccessGroups` and `exportFiles` add survey timestamps, DAGs and embedded files).
  * The user's data export rights apply as in record exports.
  */
-export function exportProjectXml(ctx: ApiContext): Response {
+export function exportProjectXml(ctx: ApiContext, dataOnly = false): Response {
   requireExport(ctx);
   const { params, project, store, projectId } = ctx;
   const rights = ctx.grant.rights;
-  const metadataOnly = params.bool("returnMetadataOnly");
+  const metadataOnly = !dataOnly && params.bool("returnMetadataOnly");
   const userDag = (rights.data_access_group ?? "").trim();
   const info = projectInfo(ctx);
   let records: XmlRecord[] = [];
   const options: Parameters<typeof writeProjectXml>[1] = {
+    dataOnly,
     info,
     now: store.timestamp(),
     records,
@@ -405,7 +423,7 @@ export function exportProjectXml(ctx: ApiContext): Response {
     }
     if (params.bool("exportFiles")) {
       options.exportFiles = (docId) => store.file(projectId, Number(docId));
-    }
+    } else options.fileName = (docId) => store.file(projectId, Number(docId))?.name;
     const filterLogic = params.get("filterLogic") ?? "";
     const filter = filterLogic.trim() === "" ? undefined : compileFilterLogic(project, filterLogic);
     const wanted = params.list("records")?.map((r) => r.replaceAll("'", "").trim());
@@ -435,7 +453,9 @@ export function exportProjectXml(ctx: ApiContext): Response {
     record: "",
     event_id: null,
     details: "",
-    description: metadataOnly
+    description: dataOnly
+      ? "Data export (API)"
+      : metadataOnly
       ? "Download REDCap project XML file (metadata only) (API)"
       : "Download REDCap project XML file (API)",
   });

@@ -9,6 +9,7 @@ import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { type ExportPlan, planExport, pointSelection } from "../records/_export_plan.ts";
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
+import { exportProjectXml } from "./project_admin.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
 import type { RedcapStore } from "../store.ts";
 import { formExportRight } from "./_rights.ts";
@@ -95,9 +96,8 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
   if (!Object.values(formLevels).some((level) => level > 0)) {
     throw new ApiError(403, NO_EXPORT_ACCESS);
   }
-  if (ctx.format === "odm") {
-    throw new ApiError(400, "Cannot export records as odm: this server exports csv, json or xml");
-  }
+  // format=odm: REDCap answers a CDISC ODM document of the records' data (ClinicalData).
+  if (ctx.format === "odm") return exportProjectXml(ctx, true);
   const format = ctx.format;
   const lower = (name: string) => (params.get(name) ?? "").trim().toLowerCase();
   const stripRecord = (v: string) => v.replaceAll("'", "").trim();
@@ -171,7 +171,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
 
   const inputs = readInputs(store, projectId, selected, dags, pointSelection(plan));
   const parts = exportRecordChunks(project, inputs, options);
-  // REDCap logs every export ("Export data (API)") with the format and options used.
+  // REDCap logs every API export (action "Data export (API)") with the format and options used.
   const details: Record<string, string> = {
     export_format: format.toUpperCase(),
     rawOrLabel: params.get("rawOrLabel") ?? "raw",
@@ -187,7 +187,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
     record: "",
     event_id: null,
     details: JSON.stringify(details),
-    description: "Export data (API)",
+    description: "Data export (API)",
   });
   return new Response(streamParts(parts), { status: 200, headers: ok("", format).headers });
 }

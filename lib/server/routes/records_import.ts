@@ -86,7 +86,11 @@ export function importRecords(ctx: ApiContext): Response {
   }
   const type = (params.get("type") ?? "").trim().toLowerCase() === "eav" ? "eav" : "flat";
   const overwrite = (params.get("overwriteBehavior") ?? "").trim().toLowerCase() === "overwrite";
-  const forceAutoNumber = params.bool("forceAutoNumber");
+  // REDCap ignores forceAutoNumber in a project whose record auto-numbering is off: the records
+  // keep the names sent, and auto_ids answers each name paired with itself.
+  const autoNumbering = Number(project.definition.info.record_autonumbering_enabled ?? 0) === 1;
+  const askedAutoNumber = params.bool("forceAutoNumber");
+  const forceAutoNumber = askedAutoNumber && autoNumbering;
   const dateText = (params.get("dateFormat") ?? "").trim().toUpperCase();
   const dateFormat: DateFormat = dateText === "MDY" || dateText === "DMY" ? dateText : "YMD";
   const requested = (params.get("returnContent") ?? "").trim().toLowerCase();
@@ -94,7 +98,7 @@ export function importRecords(ctx: ApiContext): Response {
     requested === "ids" || requested === "auto_ids" || requested === "nothing"
       ? requested
       : "count";
-  if (returnContent === "auto_ids" && !forceAutoNumber) returnContent = "count";
+  if (returnContent === "auto_ids" && !askedAutoNumber) returnContent = "count";
   const delimiter = readCsvDelimiter(params.get("csvDelimiter"));
   const data = params.get("data") ?? "";
   // A flat CSV body is read lazily, row by row, as the import asks for rows.
@@ -107,6 +111,7 @@ export function importRecords(ctx: ApiContext): Response {
     overwriteBehavior: overwrite ? "overwrite" : "normal",
     forceAutoNumber,
     dateFormat,
+    api: true,
     dag: dag ? dag : undefined,
     allowCreate: grant.rights.record_create !== 0,
     formRights: formMaps(project, grant.rights).forms,
@@ -121,5 +126,6 @@ export function importRecords(ctx: ApiContext): Response {
       : `${XML_DECLARATION}<success>true</success>`;
     return ok(body, ctx.returnFormat);
   }
+  if (askedAutoNumber && !forceAutoNumber) result.autoIds = result.ids.map((id) => [id, id]);
   return ok(importResponseBody(result, returnContent, ctx.returnFormat), ctx.returnFormat);
 }

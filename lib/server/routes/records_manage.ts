@@ -160,7 +160,8 @@ export function deleteRecords(ctx: ApiContext): Response {
           record,
           event_id: null,
           details: `${idField} = '${record}'` + (arm !== undefined ? `, arm = '${arm}'` : ""),
-          description: "Delete record",
+          // REDCap's Logging action for an API delete: "Delete record (API) <record>".
+          description: "Delete record (API)",
         });
         continue;
       }
@@ -175,7 +176,14 @@ export function deleteRecords(ctx: ApiContext): Response {
         ]
         : undefined;
       dropFiles(record, events.map((e) => e.event_id), fields);
-      for (const e of events) store.deleteValues(projectId, record, e.event_id, fields, instance);
+      for (const e of events) {
+        store.deleteValues(projectId, record, e.event_id, fields, instance);
+        // REDCap: once every instrument of an event is deleted for a record, the record-id
+        // value of that event goes too, so the event's row leaves the flat export.
+        if (form && !hasOtherValues(ctx, record, e.event_id)) {
+          store.deleteValues(projectId, record, e.event_id, [idField]);
+        }
+      }
       const scope = [
         event ? `event = '${event.unique_event_name}'` : "",
         form ? `instrument = '${form.name}'` : "",
@@ -193,6 +201,14 @@ export function deleteRecords(ctx: ApiContext): Response {
     }
   });
   return ok(String(records.length), ctx.returnFormat);
+}
+
+/** Whether a record holds values other than its record id in an event. */
+function hasOtherValues(ctx: ApiContext, record: string, eventId: number): boolean {
+  return ctx.store.sql(
+    "SELECT 1 FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name != ? " +
+      "LIMIT 1",
+  ).all(ctx.projectId, record, eventId, ctx.project.recordIdField).length > 0;
 }
 
 /** `action=rename`: renames a record (optionally in one arm only); answers `1`. */
@@ -255,7 +271,7 @@ export function renameRecord(ctx: ApiContext): Response {
       record: newName,
       event_id: null,
       details: `${idField} = '${newName}' (renamed from '${record}')`,
-      description: "Update record",
+      description: "Update record (API)",
     });
   });
   return ok("1", ctx.returnFormat);

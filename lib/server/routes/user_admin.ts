@@ -8,7 +8,7 @@
  */
 import { type ApiContext, ApiError, escapeXml, formatRows, ok, XML_DECLARATION } from "../_http.ts";
 import type { ProjectModel } from "../model.ts";
-import type { ProjectDefinition, UserRights, UserRole } from "../project.ts";
+import { type ProjectDefinition, roleId, type UserRights, type UserRole } from "../project.ts";
 import {
   copyDefinition,
   countResponse,
@@ -315,7 +315,9 @@ export function importUserRoles(ctx: ApiContext): Response {
           } has neither "unique_role_name" nor "role_label"`,
         );
       }
-      role = { unique_role_name: newRoleName(roles), role_label: label, rights: {} };
+      // REDCap numbers roles (role_id) in the order they are made.
+      const role_id = Math.max(0, ...roles.map((r) => roleId(roles, r))) + 1;
+      role = { unique_role_name: newRoleName(roles), role_label: label, role_id, rights: {} };
       roles.push(role);
       logs.push(`Create user role "${label}"`);
     } else {

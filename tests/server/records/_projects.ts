@@ -19,7 +19,11 @@ const text = (field_name: string, form_name: string, validation = "", extra = {}
  */
 export function classicProject(): ProjectDefinition {
   return {
-    info: { project_title: "Classic", missing_data_codes: "NA, Not applicable | UNK, Unknown" },
+    info: {
+      project_title: "Classic",
+      missing_data_codes: "NA, Not applicable | UNK, Unknown",
+      record_autonumbering_enabled: 1,
+    },
     metadata: [
       text("record_id", "intake"),
       text("name", "intake"),

@@ -47,7 +47,7 @@ Deno.test("importDags() creates groups with derived unique names and renames nam
     data: JSON.stringify([{ data_access_group_name: "X", unique_group_name: "nope" }]),
   });
   strictEqual(bad.status, 400);
-  strictEqual(bad.json().error.includes('"nope" does not exist'), true);
+  strictEqual(bad.json().error.includes("'nope' does not exist"), true);
 });
 
 Deno.test("importDags() and deleteDags() need import and DAG rights", async () => {
@@ -85,7 +85,7 @@ Deno.test("deleteDags() unassigns the group's records and users", async () => {
   strictEqual(unknown.status, 400);
   strictEqual(
     unknown.json().error,
-    `The following values in the parameter "dags" are not valid: 'x'`,
+    `The following values in the parameter 'dags' are not valid: 'x'`,
   );
   const answer = await s.post({ content: "dag", action: "delete", "dags[0]": "site_a" });
   strictEqual(answer.text, "1");
@@ -110,7 +110,7 @@ Deno.test("switchDag() moves the token's user into the group and answers 1", asy
   strictEqual(s.store.token(s.token)?.rights.data_access_group, "site_b");
   const bad = await s.post({ content: "dag", action: "switch", dag: "zzz", returnFormat: "json" });
   strictEqual(bad.status, 400);
-  strictEqual(bad.json().error, `The value of the parameter "dag" is not valid: 'zzz'`);
+  strictEqual(bad.json().error, `The value of the parameter 'dag' is not valid: 'zzz'`);
 });
 
 Deno.test("userDagMapping export and import in json, csv and xml", async () => {

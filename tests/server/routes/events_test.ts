@@ -180,10 +180,10 @@ Deno.test("importArms() validates rows and needs development status", async () =
   strictEqual(bad.status, 400);
   strictEqual(
     bad.json().error,
-    'Cannot import arms: row 1: arm_num "x" must be a positive integer\n' +
+    "Cannot import arms: row 1: arm_num 'x' must be a positive integer\n" +
       "row 3: arm 1 is given more than once\n" +
-      'row 4: arm_num "100" must be 99 or less\n' +
-      `row 5: the arm name "${"D".repeat(51)}" is longer than 50`,
+      "row 4: arm_num '100' must be 99 or less\n" +
+      `row 5: the arm name '${"D".repeat(51)}' is longer than 50`,
   );
   const columns = await s.post({
     content: "arm",
@@ -288,9 +288,9 @@ Deno.test("importEvents() reports every bad row and needs event_name and arm_num
     bad.json().error,
     "Cannot import events: row 1: the event name is blank\n" +
       "row 2: arm 5 does not exist\n" +
-      'row 3: offset_min "-1" must be a number of at least 0\n' +
-      `row 4: the event name "${"Z".repeat(31)}" is longer than 30 characters\n` +
-      'row 5: day_offset "soon" must be a number',
+      "row 3: offset_min '-1' must be a number of at least 0\n" +
+      `row 4: the event name '${"Z".repeat(31)}' is longer than 30 characters\n` +
+      "row 5: day_offset 'soon' must be a number",
   );
   const columns = await s.post({
     content: "event",
@@ -376,7 +376,7 @@ Deno.test("importFormEventMapping() replaces every designation of the project", 
   strictEqual(
     bad.json().error,
     "Cannot import form/event mappings: row 1: arm 7 does not exist\n" +
-      'row 1: the event "nope_arm_1" does not exist\nrow 1: the form "ghost" does not exist',
+      "row 1: the event 'nope_arm_1' does not exist\nrow 1: the form 'ghost' does not exist",
   );
   const columns = await s.post({
     content: "formEventMapping",

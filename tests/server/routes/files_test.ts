@@ -101,17 +101,17 @@ Deno.test("content=file answers REDCap's errors for bad fields, records and sign
     [
       { action: "export", record: "-1", field: "photo" },
       undefined,
-      'ERROR: The record "-1" does not exist',
+      "ERROR: The record '-1' does not exist",
     ],
     [
       { action: "import", record: "2", field: "photo" },
       file,
-      'ERROR: The record "2" does not exist',
+      "ERROR: The record '2' does not exist",
     ],
     [
       { action: "import", record: "1", field: "photo" },
       undefined,
-      'ERROR: Cannot import a file: the request has no multipart part named "file"',
+      "ERROR: Cannot import a file: the request has no multipart part named 'file'",
     ],
   ];
   for (const [params, upload, body] of cases) {

@@ -77,7 +77,7 @@ Deno.test("content=record export de-identifies per form: level 2 and 3 as REDCap
   const none = s.tokenFor({ username: "none", forms_export: { intake: 0, visits: 0 } });
   const refused = await exportJson(s, none);
   strictEqual(refused.status, 403);
-  match(refused.body.error, /"No Access" data export rights/);
+  match(refused.body.error, /'No Access' data export rights/);
   // Only fields of a no-access form requested: everything removed.
   const partial = s.tokenFor({ username: "p", forms_export: { intake: 1, visits: 0 } });
   const removed = await exportJson(s, partial, { fields: "visit_score" });
@@ -135,7 +135,7 @@ Deno.test("content=record import refuses values for forms the user cannot edit a
     strictEqual(response.status, 403);
     strictEqual(
       await response.text(),
-      `ERROR: You do not have permission to edit the instrument "visits" (your form-level ` +
+      `ERROR: You do not have permission to edit the instrument 'visits' (your form-level ` +
         `rights to it are ${level}), so data cannot be saved for its fields: visit_score`,
     );
     deepStrictEqual(dump(s.store, s.projectId), before);
@@ -166,7 +166,7 @@ Deno.test("content=record import refuses values for forms the user cannot edit a
     token,
   );
   strictEqual(erase.status, 403);
-  match(await erase.text(), /instrument "visits".*read-only/);
+  match(await erase.text(), /instrument 'visits'.*read-only/);
 });
 
 Deno.test("content=file import and delete refuse fields on forms the user cannot edit", async () => {
@@ -191,8 +191,8 @@ Deno.test("content=file import and delete refuse fields on forms the user cannot
     strictEqual(response.status, 403);
     strictEqual(
       await response.text(),
-      `ERROR: You do not have permission to edit the instrument "intake" (your form-level ` +
-        `rights to it are ${level}), so you cannot upload a file to the field "photo"`,
+      `ERROR: You do not have permission to edit the instrument 'intake' (your form-level ` +
+        `rights to it are ${level}), so you cannot upload a file to the field 'photo'`,
     );
     response = await s.post(
       { content: "file", action: "delete", record: "1", field: "photo", returnFormat: "csv" },
@@ -200,7 +200,7 @@ Deno.test("content=file import and delete refuse fields on forms the user cannot
       token,
     );
     strictEqual(response.status, 403);
-    match(await response.text(), /cannot delete the file of the field "photo"/);
+    match(await response.text(), /cannot delete the file of the field 'photo'/);
   }
   // The file is still there.
   const kept = await s.post({ content: "file", action: "export", record: "1", field: "photo" });

@@ -21,5 +21,5 @@ Deno.test("exportLog() with dag keeps the entries of the group's records only", 
   deepStrictEqual(answer.json().map((e: { record: string }) => e.record), ["1"]);
   const bad = await s.post({ content: "log", format: "json", dag: "nowhere" });
   strictEqual(bad.status, 400);
-  strictEqual(bad.json().error, `The value of the parameter "dag" is not valid: 'nowhere'`);
+  strictEqual(bad.json().error, `The value of the parameter 'dag' is not valid: 'nowhere'`);
 });

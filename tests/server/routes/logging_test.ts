@@ -118,7 +118,7 @@ Deno.test("exportLog() needs the Logging right and writes csv", async () => {
   });
   strictEqual(denied.status, 403);
   strictEqual(denied.json().error, NO_LOGGING_RIGHT);
-  match(NO_LOGGING_RIGHT, /you do not have "Logging" privileges/);
+  match(NO_LOGGING_RIGHT, /you do not have 'Logging' privileges/);
   const noExport = await s.post({
     token: s.tokenWith({ data_export: 0 }),
     content: "log",

@@ -44,13 +44,13 @@ Deno.test("exportMetadata() filters by fields and forms (union) and rejects unkn
   const bad = await s.post({ content: "metadata", format: "json", fields: "name,nope,zip" });
   strictEqual(bad.status, 400);
   deepStrictEqual(bad.json(), {
-    error: `The following values in the parameter "fields" are not valid: 'nope', 'zip'`,
+    error: `The following values in the parameter 'fields' are not valid: 'nope', 'zip'`,
   });
   const badForm = await s.post({ content: "metadata", format: "csv", "forms[]": "ghost" });
   strictEqual(badForm.status, 400);
   strictEqual(
     badForm.text,
-    `ERROR: The following values in the parameter "forms" are not valid: 'ghost'`,
+    `ERROR: The following values in the parameter 'forms' are not valid: 'ghost'`,
   );
 });
 
@@ -153,15 +153,15 @@ Deno.test("importMetadata() reports every problem at once", async () => {
   const message: string = answer.json().error;
   for (
     const part of [
-      'row 1 (field "Record"): the field name must start',
+      "row 1 (field 'Record'): the field name must start",
       "must be a text field",
-      'row 1 (field "Record"): a multiple-choice field needs choices',
-      'the field type "bogus" is not valid',
-      'row 3 (field "a"): the field name is used more than once',
-      'the choice code "1" is used more than once',
-      'the choice "C" is not of the form "code, label"',
-      '"f_complete" is reserved for the form status field',
-      'the fields of form "f" are not together',
+      "row 1 (field 'Record'): a multiple-choice field needs choices",
+      "the field type 'bogus' is not valid",
+      "row 3 (field 'a'): the field name is used more than once",
+      "the choice code '1' is used more than once",
+      "the choice 'C' is not of the form 'code, label'",
+      "'f_complete' is reserved for the form status field",
+      "the fields of form 'f' are not together",
       "a calc field needs a calculation",
     ]
   ) match(message, new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));

@@ -40,15 +40,25 @@ async function post(handler: (r: Request) => Promise<Response>, params: Record<s
   return { status: response.status, text: await response.text() };
 }
 
-/** Records as comparable rows: blanks and unchecked options dropped, sorted. */
+/**
+ * Records as comparable rows: blanks, unchecked options and calculated fields dropped (REDCap's
+ * ODM import neither takes nor computes calculated values), sorted.
+ */
 function normalRecords(definition: ProjectDefinition): string[] {
   const checkbox = new Set(
     definition.metadata.filter((f) => f.field_type === "checkbox").map((f) => f.field_name),
   );
+  const calculated = new Set(
+    definition.metadata.filter((f) =>
+      f.field_type === "calc" || /@CALC(TEXT|DATE)\s*\(/.test(f.field_annotation)
+    ).map((f) => f.field_name),
+  );
   return definition.records.map((row) =>
     JSON.stringify(
       Object.entries(row)
-        .filter(([k, v]) => v !== "" && !(v === "0" && checkbox.has(k.split("___")[0])))
+        .filter(([k, v]) =>
+          v !== "" && !(v === "0" && checkbox.has(k.split("___")[0])) && !calculated.has(k)
+        )
         .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
     )
   ).sort();

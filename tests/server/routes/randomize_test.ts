@@ -33,7 +33,7 @@ Deno.test("randomizeRecord() checks the record, then has no allocation table, wh
     record: "9",
     returnFormat: "json",
   });
-  strictEqual(missing.json().error, 'The record "9" does not exist');
+  strictEqual(missing.json().error, "The record '9' does not exist");
   s.store.ensureRecord(s.projectId, "9", 1);
   const none = await s.post({
     content: "record",
@@ -44,7 +44,7 @@ Deno.test("randomizeRecord() checks the record, then has no allocation table, wh
   });
   strictEqual(none.status, 400);
   strictEqual(
-    none.json().error.startsWith(`The value of the parameter "randomization_id" is not valid: '3'`),
+    none.json().error.startsWith(`The value of the parameter 'randomization_id' is not valid: '3'`),
     true,
   );
 });

@@ -97,7 +97,7 @@ Deno.test("content=record import rejects malformed data with a message naming th
     [{ format: "json", data: "[1]" }, /item 1 of the JSON array is not an object/],
     [
       { format: "json", data: '[{"record_id":"1","name":{"a":1}}]' },
-      /JSON value of \\"name\\" is an object/,
+      /JSON value of 'name' is an object/,
     ],
     [
       { format: "xml", data: "<records><item><record_id>1</item></records>" },

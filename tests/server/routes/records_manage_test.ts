@@ -41,9 +41,9 @@ Deno.test("action=delete deletes whole records and answers their number", async 
   deepStrictEqual(s.store.records(s.projectId).map((r) => r.record), ["2"]);
   deepStrictEqual(dump(s.store, s.projectId), ["2|1|1|name=B", "2|1|1|record_id=2"]);
   const log = s.store.logEntries(s.projectId).filter((e) => e.action === "DELETE");
-  deepStrictEqual(log.map((e) => [e.record, e.description]), [["1", "Delete record"], [
+  deepStrictEqual(log.map((e) => [e.record, e.description]), [["1", "Delete record (API)"], [
     "3",
-    "Delete record",
+    "Delete record (API)",
   ]]);
 });
 
@@ -57,7 +57,7 @@ Deno.test("action=delete needs records as an array and every record to exist", a
     returnFormat: "csv",
   });
   strictEqual(response.status, 400);
-  ok((await response.text()).includes('"records"'));
+  ok((await response.text()).includes("'records'"));
   response = await s.post({
     content: "record",
     action: "delete",
@@ -137,7 +137,7 @@ Deno.test("action=delete in a longitudinal project deletes one arm, or one event
     returnFormat: "json",
   });
   strictEqual(response.status, 400);
-  ok((await response.text()).includes('parameter \\"event\\" is required'));
+  ok((await response.text()).includes("parameter 'event' is required"));
   response = await s.post({
     content: "record",
     action: "delete",
@@ -192,7 +192,7 @@ Deno.test("action=rename renames a record with its data and answers 1", async ()
     new_record_name: "5",
     returnFormat: "json",
   });
-  strictEqual(await response.text(), '{"error":"The record \\"nope\\" does not exist"}');
+  strictEqual(await response.text(), `{"error":"The record 'nope' does not exist"}`);
 });
 
 Deno.test("action=rename with arm renames the record in that arm only", async () => {

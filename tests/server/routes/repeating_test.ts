@@ -96,11 +96,11 @@ Deno.test("importRepeating() reports every bad row", async () => {
   });
   strictEqual(answer.status, 400);
   const error: string = answer.json().error;
-  match(error, /row 1: the event "nope_arm_1" does not exist/);
-  match(error, /row 2: the form "visit" is not designated for the event "enrollment_arm_1"/);
+  match(error, /row 1: the event 'nope_arm_1' does not exist/);
+  match(error, /row 2: the form 'visit' is not designated for the event 'enrollment_arm_1'/);
   match(
     error,
-    /the event "enrollment_arm_2" cannot both repeat as a whole and have repeating instruments/,
+    /the event 'enrollment_arm_2' cannot both repeat as a whole and have repeating instruments/,
   );
   const classic = setup(classicProject());
   const bad = await classic.post({
@@ -110,7 +110,7 @@ Deno.test("importRepeating() reports every bad row", async () => {
   });
   match(
     bad.json().error,
-    /row 1: form_name is blank \(classic projects cannot repeat events\); row 2: the form "ghost" does not exist/,
+    /row 1: form_name is blank \(classic projects cannot repeat events\); row 2: the form 'ghost' does not exist/,
   );
 });
 

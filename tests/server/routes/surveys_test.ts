@@ -51,19 +51,19 @@ Deno.test("survey endpoints refuse unknown records, non-survey instruments and b
   const cases: [Record<string, string>, string][] = [
     [
       { record: "-1", instrument: "visit", event: "visit_1_arm_1" },
-      'ERROR: The record "-1" does not exist',
+      "ERROR: The record '-1' does not exist",
     ],
     [
       { record: "1", instrument: "enrollment", event: "enrollment_arm_1" },
-      'ERROR: The instrument "enrollment" has not been enabled as a survey',
+      "ERROR: The instrument 'enrollment' has not been enabled as a survey",
     ],
     [
       { record: "1", instrument: "visit", event: "enrollment_arm_1" },
-      'ERROR: The instrument "visit" is not designated for the event "enrollment_arm_1"',
+      "ERROR: The instrument 'visit' is not designated for the event 'enrollment_arm_1'",
     ],
     [
       { record: "1", instrument: "visit" },
-      'ERROR: The parameter "event" is required in a longitudinal project',
+      "ERROR: The parameter 'event' is required in a longitudinal project",
     ],
   ];
   for (const [params, body] of cases) {
@@ -82,7 +82,7 @@ Deno.test("survey endpoints refuse unknown records, non-survey instruments and b
   });
   strictEqual(
     hidden.json().error,
-    'The record "1" does not exist',
+    "The record '1' does not exist",
     "records of other DAGs are hidden",
   );
 });

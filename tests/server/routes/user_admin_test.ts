@@ -73,11 +73,11 @@ Deno.test("importUsers() changes the rights a user's token carries", async () =>
 Deno.test("importUsers() rejects bad values, unknown columns and forms, and needs rights", async () => {
   const s = setup(classicProject());
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ username: "x", design: 5 }, /"design" the invalid value "5"/],
-    [{ username: "x", colour: 1 }, /"colour" is not a valid column/],
-    [{ username: "x", forms: { nope: 1 } }, /"nope", which does not exist/],
-    [{ username: "x", data_access_group: "nowhere" }, /"nowhere" does not exist/],
-    [{ username: "", design: 1 }, /row 1 has no "username"/],
+    [{ username: "x", design: 5 }, /'design' the invalid value '5'/],
+    [{ username: "x", colour: 1 }, /'colour' is not a valid column/],
+    [{ username: "x", forms: { nope: 1 } }, /'nope', which does not exist/],
+    [{ username: "x", data_access_group: "nowhere" }, /'nowhere' does not exist/],
+    [{ username: "", design: 1 }, /row 1 has no 'username'/],
   ];
   for (const [row, message] of cases) {
     const answer = await s.post({
