@@ -48,7 +48,7 @@ Deno.test("switchDag() refuses a group the DAG Switcher does not assign and leav
   strictEqual(
     answer.json().error,
     `You cannot switch to the data access group 'denver_clinic': the DAG Switcher does not ` +
-      `assign it to the user "demo_dag_user" (assigned: 'boston_general')`,
+      `assign it to the user 'demo_dag_user' (assigned: 'boston_general')`,
   );
   strictEqual(dagOf(s, DEMO_DAG_TOKEN), "boston_general");
   // Still only its own group's records.
@@ -377,7 +377,7 @@ const ROUTES: {
       strictEqual((await s.post(DEMO_TOKEN, { ...mine, action: "export" })).status, 200);
       const refused = await s.post(forms, { ...mine, action: "export", returnFormat: "json" });
       strictEqual(refused.status, 403);
-      match(refused.json().error, /permission to export the field "lab_report"/);
+      match(refused.json().error, /permission to export the field 'lab_report'/);
       strictEqual((await s.post(forms, { ...mine, action: "delete" })).status, 403);
     },
   },

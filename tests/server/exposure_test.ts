@@ -24,7 +24,7 @@ Deno.test("a request whose Origin is another site is refused with 403 before it 
     strictEqual(response.status, 403, origin);
     const text = await response.text();
     match(text, /<error>Cross-origin requests are refused: the request came from a web page at/);
-    ok(text.includes(`"${origin}"`));
+    ok(text.includes(`'${origin}'`));
     ok(!text.includes(server.token));
   }
   strictEqual(server.store.logEntries(server.projectId).length, before, "nothing was exported");
@@ -130,7 +130,7 @@ Deno.test("a loopback server refuses a request addressed to another host name (D
     // A rebound page's request: its own name in Host, and an Origin that matches it.
     const rebound = await rawPost(port, `evil.example:${port}`, body);
     match(rebound, /^HTTP\/1\.1 403/);
-    match(rebound, /addressed to "evil\.example", not to this server's loopback address/);
+    match(rebound, /addressed to 'evil\.example', not to this server's loopback address/);
     match(await rawPost(port, `localhost:${port}`, body), /^HTTP\/1\.1 200[\s\S]*15\.\d+\.\d+$/);
   } finally {
     await server.close();

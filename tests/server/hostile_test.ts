@@ -198,7 +198,7 @@ Deno.test("record import refuses NUL and control characters in record names with
   await t.step("a raw NUL anywhere in a parameter", async () => {
     const response = await s.post({ content: "record", format: "csv", data: "record_id\nz\0z\n" });
     strictEqual(response.status, 400);
-    match(await response.text(), /The parameter "data" holds a NUL character/);
+    match(await response.text(), /The parameter 'data' holds a NUL character/);
     deepStrictEqual(dump(s.store, s.projectId), before);
   });
   await t.step("rename", async () => {
@@ -209,7 +209,7 @@ Deno.test("record import refuses NUL and control characters in record names with
       new_record_name: "b\tc",
     });
     strictEqual(response.status, 400);
-    match(await response.text(), /"new_record_name" holds a control character/);
+    match(await response.text(), /'new_record_name' holds a control character/);
   });
 });
 
