@@ -9,7 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { createDemoClient } from "denocap/server";
+import { createDemoClient } from "../lib/server/mod.ts";
 import { demoReport } from "../lib/report/demo_report.ts";
 import {
   executeToHtml,

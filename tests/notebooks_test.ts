@@ -69,7 +69,13 @@ for (const name of notebookNames()) {
     for (const source of code) {
       for (const match of source.matchAll(/from "([^"]+)"/g)) {
         ok(
-          ["denocap", "denocap/server", "denocap/plot", "denocap/jupyter", "nodejs-polars"]
+          [
+            "denocap",
+            "denocap/server",
+            "denocap/plot",
+            "denocap/jupyter",
+            "npm:nodejs-polars@0.25.2",
+          ]
             .includes(match[1]),
           `${name} imports "${match[1]}": notebooks import the package's public entry points`,
         );

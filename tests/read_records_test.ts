@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import {
   readDictionary,

@@ -5,8 +5,7 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vega, vl } from "../deps/vega.ts";
 
 /**
  * Widths (1/1000 em) of printable ASCII in a Helvetica-like sans-serif, from space (32) to `~`

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Spec as VegaSpec } from "vega";
+import type { VegaSpec } from "../deps/vega.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
 import { redactTokens } from "../jupyter/redact.ts";
 import {

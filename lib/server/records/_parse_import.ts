@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "../../deps/xml.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
 import { ApiError, type Format } from "../_http.ts";
 

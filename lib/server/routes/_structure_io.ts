@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser } from "../../deps/xml.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import {
   type ApiContext,

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser } from "../../deps/xml.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
