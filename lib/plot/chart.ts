@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import type { VegaSpec } from "../deps/vega.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
 import { redactTokens } from "../jupyter/redact.ts";
@@ -12,6 +13,7 @@ import {
   type Compiled,
   compileSpec,
   renderSvg,
+  svgToPng,
   svgToPngFile,
   VEGA_LITE_VERSION,
   type VegaLiteSpec,
@@ -43,8 +45,13 @@ export interface SavePngOptions {
 export interface ChartBundle {
   /** The vega-lite spec (its `$schema` set to v5), rendered interactively by JupyterLab. */
   [VEGA_LITE_MIME]: VegaLiteSpec;
-  /** A static SVG rendered headless: nbconvert HTML and GitHub show this one. */
+  /** A static SVG rendered headless: GitHub's notebook viewer shows this one. */
   "image/svg+xml": string;
+  /**
+   * The same picture as PNG (base64), present when `rsvg-convert` can run: nbconvert's HTML
+   * exporter drops inline SVG (Debian's nbconvert 6.5 sanitizes it away) but keeps PNG.
+   */
+  "image/png"?: string;
   /** A one-line description. */
   "text/plain": string;
 }
@@ -158,7 +165,7 @@ export class Chart {
 
   /**
    * The Jupyter MIME bundle: the vega-lite spec (JupyterLab renders it), an SVG fallback
-   * (nbconvert HTML, GitHub) and a text line. Every string in it has tokens redacted. The spec's
+   * (GitHub), a PNG when `rsvg-convert` is installed (nbconvert HTML) and a text line. Every string in it has tokens redacted. The spec's
    * default v6 `$schema` is given as v5 there, to match the MIME type: the charts built here use
    * only what both versions share.
    *
@@ -168,9 +175,12 @@ export class Chart {
     const spec = JSON.parse(redactTokens(JSON.stringify(this.spec))) as VegaLiteSpec;
     // The bundle says v5 (what JupyterLab renders); say so in the spec too, to spare a warning.
     if (spec.$schema === VEGA_LITE_SCHEMA) spec.$schema = VEGA_LITE_V5_SCHEMA;
+    const svg = await this.toSVG();
+    const png = await svgToPng(svg, 1);
     return {
       [VEGA_LITE_MIME]: spec,
-      "image/svg+xml": await this.toSVG(),
+      "image/svg+xml": svg,
+      ...(png ? { "image/png": Buffer.from(png).toString("base64") } : {}),
       "text/plain": redactTokens(this.#describe()),
     };
   }

@@ -46,13 +46,19 @@ Deno.test("Chart.warnings lists vega-lite's complaints about a spec", () => {
   deepStrictEqual(bars().warnings, []);
 });
 
-Deno.test("Chart's Jupyter display gives vega-lite, an SVG fallback and a text line", async () => {
+Deno.test("Chart's Jupyter display gives vega-lite, SVG and PNG fallbacks and a text line", async () => {
   const chart = bars();
   const bundle = await chart[Symbol.for("Jupyter.display")]() as Json;
+  const png = hasRsvgConvert() ? ["image/png"] : [];
   deepStrictEqual(
     Object.keys(bundle).sort(),
-    [VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort(),
+    [VEGA_LITE_MIME, "image/svg+xml", ...png, "text/plain"].sort(),
   );
+  if (png.length) {
+    const bytes = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
+    deepStrictEqual([...bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG signature");
+    ok(bytes.length < 100_000, `a small chart's PNG is ${bytes.length} bytes`);
+  }
   strictEqual(VEGA_LITE_MIME, "application/vnd.vegalite.v5+json");
   deepStrictEqual(bundle[VEGA_LITE_MIME], {
     ...chart.spec,
@@ -113,6 +119,19 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("Chart's Jupyter display goes without a PNG when rsvg-convert cannot run", async () => {
+  const path = Deno.env.get("PATH");
+  Deno.env.set("PATH", "/nonexistent");
+  try {
+    const bundle = await bars().toMimeBundle();
+    ok(!("image/png" in bundle), "no PNG without rsvg-convert");
+    ok(bundle["image/svg+xml"].startsWith("<svg"), "the SVG is still there");
+  } finally {
+    if (path === undefined) Deno.env.delete("PATH");
+    else Deno.env.set("PATH", path);
+  }
 });
 
 Deno.test("Chart.savePNG() explains what is missing when it cannot convert", async () => {
