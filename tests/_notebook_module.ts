@@ -20,6 +20,7 @@ async function __show(value: unknown): Promise<void> {
     console.log("@@display " + index + " " + Object.keys(bundle).join(","));
     for (const [mime, content] of Object.entries(bundle)) {
       if (mime === "image/svg+xml") console.log("@@svg");
+      if (mime === "image/png") console.log("@@png");
       console.log(typeof content === "string" ? content : JSON.stringify(content));
     }
     return;

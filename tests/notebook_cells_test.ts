@@ -58,7 +58,7 @@ Deno.test("outputProblems names a missing result, an error, a chart without PNG 
       ]]]),
     ),
     [
-      "cell 2: a chart without image/png",
+      "cell 2: a chart without image/png (is rsvg-convert installed?)",
       "cell 3 has a 250057-byte output",
       "cell 4 raised an error",
       "cell 0 shows no result",

@@ -133,6 +133,9 @@ for (const name of notebookNames()) {
       ok(!leak, `${name} showed something shaped like a token near: ${leak?.index}`);
       const displays = [...stdout.matchAll(/^@@display (\d+) (\S+)$/gm)];
       ok(displays.length >= cells.length / 2, `${name} displays too little: ${displays.length}`);
+      for (const chart of stdout.split("@@png\n").slice(1)) {
+        ok(chart.startsWith("iVBORw0KGgo"), "a chart's PNG is base64 PNG");
+      }
       for (const chart of stdout.split("@@svg\n").slice(1)) {
         ok(chart.startsWith("<svg"), "a chart's SVG fallback is SVG");
         ok(/class="mark-/.test(chart.slice(0, chart.indexOf("</svg>"))), "a chart drew no marks");

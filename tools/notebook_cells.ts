@@ -111,7 +111,7 @@ export function missingResults(notebook: Notebook): number[] {
 
 /**
  * What is wrong with an executed notebook's outputs: errors, outputs over
- * {@linkcode MAX_OUTPUT_BYTES}, charts without their SVG and PNG, results missing.
+ * {@linkcode MAX_OUTPUT_BYTES}, charts without their PNG, results missing.
  */
 export function outputProblems(notebook: Notebook): string[] {
   const problems: string[] = [];
@@ -121,10 +121,8 @@ export function outputProblems(notebook: Notebook): string[] {
       const size = JSON.stringify(output).length;
       if (size > MAX_OUTPUT_BYTES) problems.push(`cell ${i} has a ${size}-byte output`);
       const data = output.data ?? {};
-      if (VEGA_LITE in data) {
-        for (const mime of ["image/svg+xml", "image/png"]) {
-          if (!(mime in data)) problems.push(`cell ${i}: a chart without ${mime}`);
-        }
+      if (VEGA_LITE in data && !("image/png" in data)) {
+        problems.push(`cell ${i}: a chart without image/png (is rsvg-convert installed?)`);
       }
     }
   }

@@ -45,13 +45,17 @@ export interface SavePngOptions {
 export interface ChartBundle {
   /** The vega-lite spec (its `$schema` set to v5), rendered interactively by JupyterLab. */
   [VEGA_LITE_MIME]: VegaLiteSpec;
-  /** A static SVG rendered headless: GitHub's notebook viewer shows this one. */
-  "image/svg+xml": string;
   /**
-   * The same picture as PNG (base64), present when `rsvg-convert` can run: nbconvert's HTML
-   * exporter drops inline SVG (Debian's nbconvert 6.5 sanitizes it away) but keeps PNG.
+   * The chart as PNG (base64), rendered headless, when `rsvg-convert` can run: what nbconvert's
+   * HTML, GitHub and JupyterLab without a kernel show.
    */
   "image/png"?: string;
+  /**
+   * The chart as SVG, in place of the PNG when `rsvg-convert` cannot run. Never both: nbconvert's
+   * HTML exporter prefers SVG to PNG, and its lab template (Debian's nbconvert 6.5) runs SVG
+   * through `clean_html`, which strips every SVG element and leaves a blank chart.
+   */
+  "image/svg+xml"?: string;
   /** A one-line description. */
   "text/plain": string;
 }
@@ -164,8 +168,8 @@ export class Chart {
   }
 
   /**
-   * The Jupyter MIME bundle: the vega-lite spec (JupyterLab renders it), an SVG fallback
-   * (GitHub), a PNG when `rsvg-convert` is installed (nbconvert HTML) and a text line. Every string in it has tokens redacted. The spec's
+   * The Jupyter MIME bundle: the vega-lite spec (JupyterLab renders it), a static picture for
+   * every other viewer (PNG when `rsvg-convert` is installed, else SVG) and a text line. Every string in it has tokens redacted. The spec's
    * default v6 `$schema` is given as v5 there, to match the MIME type: the charts built here use
    * only what both versions share.
    *
@@ -179,8 +183,7 @@ export class Chart {
     const png = await svgToPng(svg, 1);
     return {
       [VEGA_LITE_MIME]: spec,
-      "image/svg+xml": svg,
-      ...(png ? { "image/png": Buffer.from(png).toString("base64") } : {}),
+      ...(png ? { "image/png": Buffer.from(png).toString("base64") } : { "image/svg+xml": svg }),
       "text/plain": redactTokens(this.#describe()),
     };
   }
