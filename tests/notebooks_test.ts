@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { DEMO_DAG_TOKEN, DEMO_TOKEN } from "denocap/server";
 import { notebookModule } from "./_notebook_module.ts";
+import { HEAVY } from "./_heavy.ts";
 import {
   type Cell,
   cellText as text,
@@ -104,7 +105,11 @@ for (const name of notebookNames()) {
     }
   });
 
-  Deno.test(`notebook ${name} runs top to bottom and never shows a token`, async () => {
+  Deno.test({
+    name: `notebook ${name} runs top to bottom and never shows a token`,
+    // The first notebook always; all of them as heavy tests (DENOCAP_HEAVY_TESTS=1).
+    ignore: !HEAVY && !name.startsWith("01_"),
+  }, async () => {
     const cells = readCells(name).filter((c) => c.cell_type === "code").map((c) => text(c.source));
     const dir = await Deno.makeTempDir({ prefix: "denocap_notebook_" });
     try {

@@ -4,6 +4,7 @@ import { loadProject } from "../../lib/server/load.ts";
 import { ProjectModel } from "../../lib/server/model.ts";
 import { fullRights } from "../../lib/server/project.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
+import { HEAVY } from "../_heavy.ts";
 
 /** Every column of the flat raw export, in REDCap's order (without DAG and survey columns). */
 function exportColumns(model: ProjectModel): string[] {
@@ -252,7 +253,7 @@ Deno.test("demoProject() declares the demo tokens and users", () => {
 });
 
 // Its speed is measured in bench/demo_bench.ts.
-Deno.test("demoProject() generates 100,000 records", () => {
+Deno.test({ name: "demoProject() generates 100,000 records", ignore: !HEAVY }, () => {
   const project = demoProject({ records: 100_000 });
   strictEqual(project.records.at(-1)?.record_id, "100000");
 });
