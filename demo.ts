@@ -9,8 +9,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import { RedcapClient } from "denocap";
-import { serveRedcap } from "denocap/server";
+import { RedcapClient } from "./mod.ts";
+import { serveRedcap } from "./lib/server/mod.ts";
 import { demoReport } from "./lib/report/demo_report.ts";
 
 function option(name: string, fallback: string): string {

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";

@@ -23,7 +23,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import { readEavRecords, readRecords } from "../lib/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { evaluateLogic } from "../lib/logic/frame.ts";
 import { fieldMetadata } from "../lib/server/project.ts";
 

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import { readRecords } from "../lib/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";

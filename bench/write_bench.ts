@@ -16,7 +16,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import type { DataDictionary } from "../lib/dictionary/data_dictionary.ts";
 import { readDictionary } from "../lib/read_records.ts";

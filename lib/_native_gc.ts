@@ -33,7 +33,10 @@ export function collectNativeGarbage(): void {
 /**
  * A collector for the batches of one read: each call runs a full
  * {@linkcode collectNativeGarbage} only when resident memory is above `aboveMiB` and has grown
- * by `growthMiB` since the last collection (full: frames that outlived a batch are old). Each
+ * by `growthMiB` since the last collection, or since the collector was made (full: frames that
+ * outlived a batch are old). Counting from the start of the read, not from zero, spares a read
+ * that begins in a large process (a long notebook session) a full collection of everything
+ * else at its first batch, which took seconds. Each
  * collection costs tens of milliseconds, too much to pay after every batch; the growth bound
  * keeps the garbage between two collections to about `growthMiB`.
  *
@@ -42,7 +45,7 @@ export function collectNativeGarbage(): void {
  * @returns A function to call after each batch; it returns whether it collected.
  */
 export function nativeGarbageCollector(aboveMiB: number, growthMiB: number): () => boolean {
-  let last = 0;
+  let last = Deno.memoryUsage().rss / (1024 * 1024);
   return () => {
     const rss = Deno.memoryUsage().rss / (1024 * 1024);
     if (rss < aboveMiB || rss - last < growthMiB) return false;

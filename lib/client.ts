@@ -66,7 +66,7 @@ import { exportPdf, type ExportPdfOptions } from "./api/pdf.ts";
 import { randomize, type RandomizeOptions, type RandomizeResult } from "./api/randomize.ts";
 import * as projectAdmin from "./api/project_admin.ts";
 import * as structure from "./api/structure_import.ts";
-import type pl from "nodejs-polars";
+import type pl from "./deps/polars.ts";
 import type { DataDictionary } from "./dictionary/data_dictionary.ts";
 import {
   readDictionary,

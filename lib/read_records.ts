@@ -7,7 +7,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "./deps/polars.ts";
 import type { RedcapClient } from "./client.ts";
 import {
   type ArmRow,
@@ -314,7 +314,7 @@ function typedResult(
  * ```ts
  * import { readRecords } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });

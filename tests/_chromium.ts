@@ -32,9 +32,10 @@ export function findChromium(): string | undefined {
 }
 
 /** `jupyter-nbconvert` when it is installed and the Deno kernel is registered with Jupyter. */
-export function findNbconvert(): string | undefined {
+export function findNbconvert(needKernel = true): string | undefined {
   const nbconvert = onPath("jupyter-nbconvert");
   if (!nbconvert || !onPath("jupyter")) return undefined;
+  if (!needKernel) return nbconvert;
   const list = new Deno.Command("jupyter", { args: ["kernelspec", "list"], stderr: "null" })
     .outputSync();
   return /^\s*deno\s/m.test(new TextDecoder().decode(list.stdout)) ? nbconvert : undefined;
@@ -85,10 +86,22 @@ export interface SvgProbe {
   drawn: number;
 }
 
+/** What the probe found for one `<img>` showing a PNG given inline (`data:image/png`). */
+export interface PngProbe {
+  /** Laid-out width and height in CSS pixels. */
+  width: number;
+  height: number;
+  /** The decoded image's size in pixels: 0 when the browser could not decode it. */
+  naturalWidth: number;
+  naturalHeight: number;
+}
+
 /** What {@linkcode probePage} reports. */
 export interface PageProbe {
   /** One entry per `<svg>` element, in page order. */
   svgs: SvgProbe[];
+  /** One entry per inline PNG `<img>` element, in page order. */
+  pngs: PngProbe[];
   /** The height of the page's content in CSS pixels (for a full-page screenshot). */
   height: number;
   /** The page's visible text. */
@@ -104,10 +117,16 @@ addEventListener("load", () => {
     const drawn = marks.filter((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
     return { width: box.width, height: box.height, marks: marks.length, drawn: drawn.length };
   });
+  const pngs = [...document.querySelectorAll('img[src^="data:image/png"]')].map((img) => {
+    const box = img.getBoundingClientRect();
+    return { width: box.width, height: box.height, naturalWidth: img.naturalWidth,
+      naturalHeight: img.naturalHeight };
+  });
   const out = document.createElement("pre");
   out.id = "denocap-probe";
   out.textContent = JSON.stringify({
     svgs,
+    pngs,
     height: Math.ceil(document.body.getBoundingClientRect().bottom) + 16,
     text: document.body.innerText,
   });
@@ -176,55 +195,30 @@ export async function screenshot(
   ]);
 }
 
-/** nbconvert's template folder with the page that keeps SVG outputs (see its index.html.j2). */
-export const TEMPLATES: string = join(ROOT, "tests", "fixtures", "nbconvert");
-
 /**
- * Executes a notebook of `notebooks/` with the Deno kernel (in that folder, so the repo's
- * `deno.json` resolves its imports) and converts the result to HTML.
+ * Converts a stored (executed) notebook of `notebooks/` to HTML with nbconvert's stock HTML
+ * exporter, as a reader would: `jupyter nbconvert --to html NAME`.
  *
  * @param name The notebook's file name.
- * @param outDir Where the executed notebook and its HTML go.
+ * @param outDir Where the HTML goes.
  * @param notebooks The folder holding the notebook.
  * @returns The HTML file's path.
  */
-export async function executeToHtml(
+export async function notebookToHtml(
   name: string,
   outDir: string,
   notebooks: string = join(ROOT, "notebooks"),
 ): Promise<string> {
-  const run = async (args: string[], cwd: string) => {
-    const output = await new Deno.Command("jupyter", {
-      args: ["nbconvert", ...args],
-      cwd,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!output.success) {
-      throw new Error(
-        `Cannot convert ${name}: ${new TextDecoder().decode(output.stderr).slice(-3000)}`,
-      );
-    }
-  };
-  await run([
-    "--to",
-    "notebook",
-    "--execute",
-    name,
-    "--ExecutePreprocessor.kernel_name=deno",
-    "--ExecutePreprocessor.timeout=300",
-    "--output-dir",
-    outDir,
-  ], notebooks);
-  await run([
-    "--to",
-    "html",
-    "--template",
-    "inline_svg",
-    `--TemplateExporter.extra_template_basedirs=${TEMPLATES}`,
-    name,
-    "--output-dir",
-    outDir,
-  ], outDir);
+  const output = await new Deno.Command("jupyter", {
+    args: ["nbconvert", "--to", "html", name, "--output-dir", outDir],
+    cwd: notebooks,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `Cannot convert ${name}: ${new TextDecoder().decode(output.stderr).slice(-3000)}`,
+    );
+  }
   return join(outDir, name.replace(/\.ipynb$/, ".html"));
 }

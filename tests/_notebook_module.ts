@@ -5,9 +5,7 @@
  *
  * @module
  */
-
-const KEYWORD =
-  /^(?:import|export|const|let|var|for|if|while|do|switch|function|async function|class|try|return|type|interface|throw|\/\/|\/\*|\*)\b|^(?:\/\/|\/\*)/;
+import { showLastExpression } from "../tools/notebook_cells.ts";
 
 /** The code a module needs to show values as the kernel would. */
 const PRELUDE = `
@@ -22,6 +20,7 @@ async function __show(value: unknown): Promise<void> {
     console.log("@@display " + index + " " + Object.keys(bundle).join(","));
     for (const [mime, content] of Object.entries(bundle)) {
       if (mime === "image/svg+xml") console.log("@@svg");
+      if (mime === "image/png") console.log("@@png");
       console.log(typeof content === "string" ? content : JSON.stringify(content));
     }
     return;
@@ -36,26 +35,6 @@ async function __show(value: unknown): Promise<void> {
   console.log(Deno.inspect(value, { depth: 8, colors: false }));
 }
 `;
-
-/**
- * Rewrites a cell so its final expression statement is shown: the last top-level statement
- * (starting at the last unindented line) is wrapped in `await __show(...)` unless it is a
- * declaration, a control statement or a comment.
- */
-export function showLastExpression(cell: string): string {
-  const lines = cell.replace(/\s+$/, "").split("\n");
-  let start = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i];
-    if (line.trim() === "" || /^\s/.test(line) || /^[}\]).?:+\-*/]/.test(line)) continue;
-    start = i;
-    break;
-  }
-  if (start < 0 || KEYWORD.test(lines[start])) return cell;
-  const statement = lines.slice(start).join("\n").replace(/;\s*$/, "");
-  if (/^\s*\/\//m.test(lines[lines.length - 1])) return cell;
-  return [...lines.slice(0, start), `await __show(${statement});`].join("\n");
-}
 
 /**
  * One module from a notebook's code cells, in order, each displaying its final value.

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { createDemoClient } from "../lib/server/demo_client.ts";
 import { frameColumns, frameHeight } from "../lib/api/_frame.ts";
 

@@ -102,7 +102,7 @@ Deno.test("RedcapClient rejects with RedcapTimeoutError when the server is too s
       }),
     { timeout: 30, retry: { limit: 2, backoff: 1 } },
   );
-  const started = performance.now();
+  // The fake answers after 5 s: a rejection at all means the 30 ms timeout aborted both tries.
   await assert.rejects(client.exportVersion(), (error: Error) => {
     assert.ok(error instanceof RedcapTimeoutError);
     assert.equal(error.code, "timeout");
@@ -111,7 +111,6 @@ Deno.test("RedcapClient rejects with RedcapTimeoutError when the server is too s
     return true;
   });
   assert.equal(seen.length, 2);
-  assert.ok(performance.now() - started < 2_000);
 });
 
 Deno.test("RedcapClient retries a 500 and returns the 200 that follows", async () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";

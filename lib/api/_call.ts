@@ -5,8 +5,8 @@
  * @module
  */
 import { frameHeight } from "./_frame.ts";
-import type pl from "nodejs-polars";
-import type { z } from "zod";
+import type pl from "../deps/polars.ts";
+import type { z } from "../deps/zod.ts";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import {

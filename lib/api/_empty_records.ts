@@ -5,7 +5,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import { metadataRows } from "./metadata.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { Format } from "../types.ts";
 
 /** Rows as plain objects of strings, with their columns. */

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 
 /** The column names, even when a field is called `columns`. */
 export function frameColumns(frame: pl.DataFrame): string[] {

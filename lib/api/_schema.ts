@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../deps/zod.ts";
 
 /** A number sent as a number or as numeric text. */
 export const num = z.union([

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../deps/zod.ts";
 import type { RedcapClient } from "../client.ts";
 import { checkKeys, checkList } from "./_check.ts";
 import { requestJson } from "./_call.ts";

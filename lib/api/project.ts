@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../deps/zod.ts";
 import type { RedcapClient } from "../client.ts";
 import { requestJson } from "./_call.ts";
 import { num, text } from "./_schema.ts";

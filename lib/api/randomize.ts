@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../deps/zod.ts";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { checkShape } from "./_call.ts";

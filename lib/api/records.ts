@@ -5,7 +5,7 @@
  * @module
  */
 import { frameColumns, frameHeight } from "./_frame.ts";
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";

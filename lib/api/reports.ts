@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { DecimalCharacter, Format, RawOrLabel } from "../types.ts";

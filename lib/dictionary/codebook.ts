@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "./data_dictionary.ts";
 
 /** Options for {@linkcode codebook}. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 
 /** The kind of value a column holds, which decides how it is cast. */
 export type ValueKind =

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
@@ -68,7 +68,7 @@ export function displayHtml(
  *
  * @example Show a frame with field labels
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { displayFrame } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { frameColumns, frameHeight, lazyFrame } from "../api/_frame.ts";
 
@@ -68,7 +68,7 @@ const STYLE = "<style>.denocap-table{border-collapse:collapse;font-size:12px}" +
  *
  * @example A truncated table with labels
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { htmlTable } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

@@ -4,7 +4,7 @@
  *
  * @example Show a frame in a notebook cell
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { displayFrame } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

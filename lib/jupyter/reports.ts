@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { codebook, type CodebookOptions } from "../dictionary/codebook.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay } from "./display.ts";
@@ -61,7 +61,7 @@ export function displayCodebook(
  *
  * @example Display an invalid report
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { displayInvalid } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { FieldMetadata as FullFieldMetadata } from "../server/project.ts";
 import type { BinaryNode, FieldNode, LogicNode, LogicValue } from "./ast.ts";
 import { LogicReferenceError } from "./errors.ts";
@@ -647,7 +647,7 @@ function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: D
  * @example Filter an export
  * ```ts
  * import { evaluateLogic } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1", "2", "3"], age: ["70", "", "40"] });
@@ -731,7 +731,7 @@ function logicExpression(tree: LogicNode, info: FrameInfo): pl.Expr | undefined 
  * @example Use logic inside a Polars query
  * ```ts
  * import { logicToPolars } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ bmi: ["31.3", "22", ""] });
@@ -773,7 +773,7 @@ function formHasData(row: Record<string, unknown>, fields: string[]): boolean {
  * @example Find a value hidden by branching logic
  * ```ts
  * import { checkBranchingLogic } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { strictEqual } from "node:assert/strict";
  *
  * const metadata = [

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "../deps/xml.ts";
 import { RedcapResponseError } from "../errors.ts";
 
 const parser = new XMLParser({

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { FieldChoice, FieldInfo } from "./field_info.ts";
 import { frameColumns } from "../api/_frame.ts";
 

@@ -5,8 +5,7 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vega, vl } from "../deps/vega.ts";
 
 /**
  * Widths (1/1000 em) of printable ASCII in a Helvetica-like sans-serif, from space (32) to `~`
@@ -105,19 +104,28 @@ export async function renderSvg(spec: vega.Spec): Promise<string> {
 /** The vega-lite version used to compile (`6.x`). */
 export const VEGA_LITE_VERSION: string = vl.version;
 
+/** Runs `rsvg-convert` on SVG text; throws `Deno.errors.NotFound` when it is not installed. */
+async function rsvgConvert(svg: string, args: string[]): Promise<Deno.CommandOutput> {
+  const child = new Deno.Command("rsvg-convert", {
+    args: ["--format", "png", ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(svg));
+  await writer.close();
+  return await child.output();
+}
+
 /**
  * Converts SVG text to a PNG file with `rsvg-convert` (Debian package `librsvg2-bin`).
  * Throws a clear error when the program is missing.
  */
 export async function svgToPngFile(svg: string, path: string, scale: number): Promise<void> {
-  let child: Deno.ChildProcess;
+  let output: Deno.CommandOutput;
   try {
-    child = new Deno.Command("rsvg-convert", {
-      args: ["--format", "png", "--zoom", String(scale), "--output", path],
-      stdin: "piped",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    output = await rsvgConvert(svg, ["--zoom", String(scale), "--output", path]);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(
@@ -128,12 +136,28 @@ export async function svgToPngFile(svg: string, path: string, scale: number): Pr
     }
     throw error;
   }
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(svg));
-  await writer.close();
-  const { code, stderr } = await child.output();
-  if (code !== 0) {
-    const message = new TextDecoder().decode(stderr).trim();
-    throw new Error(`Cannot save PNG "${path}": rsvg-convert exited with ${code}: ${message}`);
+  if (output.code !== 0) {
+    const message = new TextDecoder().decode(output.stderr).trim();
+    throw new Error(
+      `Cannot save PNG "${path}": rsvg-convert exited with ${output.code}: ${message}`,
+    );
+  }
+}
+
+/**
+ * SVG text as PNG bytes through `rsvg-convert`, or `undefined` when the program is not
+ * installed, may not run (no `--allow-run`) or fails: a chart's display then goes without its
+ * PNG, as it does in a notebook without one.
+ */
+export async function svgToPng(svg: string, scale: number): Promise<Uint8Array | undefined> {
+  try {
+    const output = await rsvgConvert(svg, ["--zoom", String(scale)]);
+    return output.code === 0 && output.stdout.length > 0 ? output.stdout : undefined;
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotCapable ||
+      error instanceof Deno.errors.PermissionDenied
+    ) return undefined;
+    throw error;
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { Chart } from "./chart.ts";
 import type { FieldInfo, FieldKind } from "./field_info.ts";
 import { dtypeOf, isNumericDtype } from "./_data.ts";
@@ -29,7 +29,7 @@ export type PlotFieldOptions = PlotOptions & GroupOptions;
  *
  * @example A choice field and a number field
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { fieldInfoFromMetadata, plotField } from "denocap/plot";
  * import { strictEqual } from "node:assert/strict";
  *

@@ -5,13 +5,15 @@
  * @module
  */
 
-import type { Spec as VegaSpec } from "vega";
+import { Buffer } from "node:buffer";
+import type { VegaSpec } from "../deps/vega.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
 import { redactTokens } from "../jupyter/redact.ts";
 import {
   type Compiled,
   compileSpec,
   renderSvg,
+  svgToPng,
   svgToPngFile,
   VEGA_LITE_VERSION,
   type VegaLiteSpec,
@@ -43,8 +45,17 @@ export interface SavePngOptions {
 export interface ChartBundle {
   /** The vega-lite spec (its `$schema` set to v5), rendered interactively by JupyterLab. */
   [VEGA_LITE_MIME]: VegaLiteSpec;
-  /** A static SVG rendered headless: nbconvert HTML and GitHub show this one. */
-  "image/svg+xml": string;
+  /**
+   * The chart as PNG (base64), rendered headless, when `rsvg-convert` can run: what nbconvert's
+   * HTML, GitHub and JupyterLab without a kernel show.
+   */
+  "image/png"?: string;
+  /**
+   * The chart as SVG, in place of the PNG when `rsvg-convert` cannot run. Never both: nbconvert's
+   * HTML exporter prefers SVG to PNG, and its lab template (Debian's nbconvert 6.5) runs SVG
+   * through `clean_html`, which strips every SVG element and leaves a blank chart.
+   */
+  "image/svg+xml"?: string;
   /** A one-line description. */
   "text/plain": string;
 }
@@ -157,8 +168,8 @@ export class Chart {
   }
 
   /**
-   * The Jupyter MIME bundle: the vega-lite spec (JupyterLab renders it), an SVG fallback
-   * (nbconvert HTML, GitHub) and a text line. Every string in it has tokens redacted. The spec's
+   * The Jupyter MIME bundle: the vega-lite spec (JupyterLab renders it), a static picture for
+   * every other viewer (PNG when `rsvg-convert` is installed, else SVG) and a text line. Every string in it has tokens redacted. The spec's
    * default v6 `$schema` is given as v5 there, to match the MIME type: the charts built here use
    * only what both versions share.
    *
@@ -168,9 +179,11 @@ export class Chart {
     const spec = JSON.parse(redactTokens(JSON.stringify(this.spec))) as VegaLiteSpec;
     // The bundle says v5 (what JupyterLab renders); say so in the spec too, to spare a warning.
     if (spec.$schema === VEGA_LITE_SCHEMA) spec.$schema = VEGA_LITE_V5_SCHEMA;
+    const svg = await this.toSVG();
+    const png = await svgToPng(svg, 1);
     return {
       [VEGA_LITE_MIME]: spec,
-      "image/svg+xml": await this.toSVG(),
+      ...(png ? { "image/png": Buffer.from(png).toString("base64") } : { "image/svg+xml": svg }),
       "text/plain": redactTokens(this.#describe()),
     };
   }

@@ -7,7 +7,7 @@
  *
  * @example From metadata to a chart and its SVG
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { fieldInfoFromMetadata, plotField } from "denocap/plot";
  * import { deepStrictEqual, ok } from "node:assert/strict";
  *

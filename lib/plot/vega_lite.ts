@@ -6,7 +6,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import { checkboxColumn, type FieldInfo } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
@@ -111,7 +111,7 @@ export interface PlotChoicesOptions extends PlotOptions, GroupOptions {
  *
  * @example Bars in dictionary order
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotChoices } from "denocap/plot";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
@@ -220,7 +220,7 @@ export interface PlotCheckboxesOptions extends PlotOptions, GroupOptions {
  *
  * @example One bar per option
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotCheckboxes } from "denocap/plot";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -331,7 +331,7 @@ export interface PlotHistogramOptions extends PlotOptions, GroupOptions {
  *
  * @example Ages
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotHistogram } from "denocap/plot";
  * import { strictEqual } from "node:assert/strict";
  *
@@ -405,7 +405,7 @@ export type PlotBoxOptions = PlotOptions & GroupOptions;
  *
  * @example Weight by arm
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotBox } from "denocap/plot";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
@@ -499,7 +499,7 @@ export interface PlotTimelineOptions extends PlotOptions, GroupOptions {
  *
  * @example Mean weight per event
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotTimeline } from "denocap/plot";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -687,7 +687,7 @@ export interface PlotFormCompletionOptions extends PlotOptions {
  *
  * @example Two forms, two events
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotFormCompletion } from "denocap/plot";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -840,7 +840,7 @@ export interface PlotMissingnessOptions extends PlotOptions {
  *
  * @example Share missing per field
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { plotMissingness } from "denocap/plot";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -1015,7 +1015,7 @@ export interface ChartOptions extends PlotOptions {
  *
  * @example Age against weight, colored by sex
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { chart } from "denocap/plot";
  * import { strictEqual } from "node:assert/strict";
  *

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import { readDictionary, readEavRecords, readRecords } from "../read_records.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser } from "../deps/xml.ts";
 import { hasDoctype } from "./_xml.ts";
 import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
 import { uniqueGroupName } from "./_unique_names.ts";

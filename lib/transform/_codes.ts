@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { Choice } from "../dictionary/choices.ts";
 import { NativeExpr } from "./_native_expr.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { frameColumns } from "../api/_frame.ts";
 
 const registry = new WeakMap<pl.DataFrame, Readonly<Record<string, string>>>();

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { type EavCsvOptions, type EavCsvPlan, eavCsvToArrow } from "./_eav_csv.ts";
 import type { EavAnswer, EavJob } from "./_eav_worker.ts";
 

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
-import internal from "nodejs-polars/bin/internals/polars_internal.js";
+import pl from "../deps/polars.ts";
+import internal from "../deps/polars_internal.ts";
 
 /** Polars' expression object, as `Expr.inner()` gives it. */
 // deno-lint-ignore no-explicit-any

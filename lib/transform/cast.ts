@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
@@ -364,7 +364,7 @@ function longReport(
  * @example Cast a small export
  * ```ts
  * import { castRecords, DataDictionary } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

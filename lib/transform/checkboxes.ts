@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { frameColumns, selectFrame } from "../api/_frame.ts";
@@ -25,7 +25,7 @@ export interface CombineCheckboxesOptions {
  * @example Combine checkbox columns
  * ```ts
  * import { combineCheckboxes, DataDictionary } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([
@@ -71,7 +71,7 @@ export function combineCheckboxes(
  * @example Round trip
  * ```ts
  * import { combineCheckboxes, DataDictionary, expandCheckboxes } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

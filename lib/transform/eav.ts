@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight, selectFrame } from "../api/_frame.ts";
 
@@ -57,7 +57,7 @@ export interface PivotEavOptions {
  * @example Pivot one record
  * ```ts
  * import { DataDictionary, pivotEav } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([
@@ -359,7 +359,7 @@ function formInRow(dictionary: DataDictionary, form: string): pl.Expr {
  * @example Flat to EAV
  * ```ts
  * import { DataDictionary, toEav } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
@@ -58,7 +58,7 @@ export function levels(dictionary: DataDictionary, field: string): string[] {
  * @example Labels travel with the cast frame
  * ```ts
  * import { castRecords, columnLabels, DataDictionary } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { strictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([
@@ -81,7 +81,7 @@ export function columnLabels(df: pl.DataFrame): Readonly<Record<string, string>>
  * @example Carry labels over a selection
  * ```ts
  * import { columnLabels, withColumnLabels } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = withColumnLabels(pl.DataFrame({ a: [1] }), { a: "Age", b: "unused" });
@@ -121,7 +121,7 @@ function codeText(df: pl.DataFrame, column: string): pl.Expr {
  * @example Labels and checkbox lists
  * ```ts
  * import { DataDictionary, labelRecords } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { filterFrame, frameColumns, selectFrame } from "../api/_frame.ts";
@@ -83,7 +83,7 @@ function formRows(df: pl.DataFrame, dictionary: DataDictionary, form: string): p
  * @example One frame per instrument
  * ```ts
  * import { DataDictionary, splitInstruments } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

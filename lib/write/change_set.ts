@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
 import { displayHtml, type HtmlBundle, JUPYTER_DISPLAY } from "../jupyter/display.ts";

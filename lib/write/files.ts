@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";

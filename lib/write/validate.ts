@@ -7,7 +7,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import {
   filterFrame,
@@ -949,7 +949,7 @@ function sortIssues(issues: ImportIssue[]): ImportIssue[] {
  * @example A value outside the choices
  * ```ts
  * import { DataDictionary, validateRecords } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { strictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapApiError } from "../errors.ts";
@@ -298,7 +298,7 @@ function batchesOf(
  * ```ts
  * import { readRecords, writeRecords } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import pl from "nodejs-polars";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 3 });

@@ -3,7 +3,7 @@
  * `fetch`: the client must read each as REDCap meant it.
  */
 import assert from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapApiError, RedcapResponseError } from "../../lib/errors.ts";
 import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../_helpers.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
 import type { ProgressEvent } from "../../lib/types.ts";
 import { fakeClient, json, text } from "./_fake.ts";

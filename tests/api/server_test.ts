@@ -3,7 +3,7 @@
  * a real socket, in csv, json and xml where the method has a format.
  */
 import assert from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { RedcapApiError } from "../../lib/errors.ts";
 import { createTestServer } from "../_helpers.ts";

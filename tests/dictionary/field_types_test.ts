@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { resolveFieldType } from "../../lib/dictionary/field_types.ts";
 
 Deno.test("resolveFieldType() maps field types and validations to kinds and dtypes", async (t) => {

@@ -1,5 +1,5 @@
 import { ok, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { displayFrame, displayHtml, JUPYTER_DISPLAY } from "../../lib/jupyter/display.ts";
 
 const TOKEN = "FEDCBA9876543210FEDCBA9876543210";

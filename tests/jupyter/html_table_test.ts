@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { escapeHtml, htmlTable } from "../../lib/jupyter/html_table.ts";
 
 /** The texts of the cells (`<td>`/`<th>`) of each row, in order. */

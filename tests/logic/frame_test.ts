@@ -4,7 +4,7 @@
  * values and missing required fields.
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { checkBranchingLogic, evaluateLogic, logicToPolars } from "../../lib/logic/frame.ts";
 import {
   evaluateExpression,

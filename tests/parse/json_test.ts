@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { parseRedcapJson, rowsToFrame } from "../../lib/parse/json.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
 

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { plotField } from "../../lib/plot/auto.ts";
 import { type FieldInfo, fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
 import { plotFormCompletion, plotMissingness, plotTimeline } from "../../lib/plot/vega_lite.ts";

@@ -46,19 +46,24 @@ Deno.test("Chart.warnings lists vega-lite's complaints about a spec", () => {
   deepStrictEqual(bars().warnings, []);
 });
 
-Deno.test("Chart's Jupyter display gives vega-lite, an SVG fallback and a text line", async () => {
+Deno.test("Chart's Jupyter display gives vega-lite, a PNG (else SVG) picture and a text line", async () => {
   const chart = bars();
   const bundle = await chart[Symbol.for("Jupyter.display")]() as Json;
+  const png = hasRsvgConvert();
   deepStrictEqual(
     Object.keys(bundle).sort(),
-    [VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort(),
+    [VEGA_LITE_MIME, png ? "image/png" : "image/svg+xml", "text/plain"].sort(),
   );
+  if (png) {
+    const bytes = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
+    deepStrictEqual([...bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG signature");
+    ok(bytes.length < 100_000, `a small chart's PNG is ${bytes.length} bytes`);
+  }
   strictEqual(VEGA_LITE_MIME, "application/vnd.vegalite.v5+json");
   deepStrictEqual(bundle[VEGA_LITE_MIME], {
     ...chart.spec,
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
   });
-  strictEqual(bundle["image/svg+xml"], await chart.toSVG());
   ok(bundle["text/plain"].startsWith("Chart (vega-lite 6."));
 });
 
@@ -66,7 +71,7 @@ Deno.test("Chart never displays a token found in its labels or data", async () =
   const chart = bars(`token ${TOKEN}`);
   const bundle = await chart.toMimeBundle();
   ok(!JSON.stringify(bundle).includes(TOKEN));
-  ok(bundle["image/svg+xml"].includes("token [token]"));
+  ok((await chart.toSVG()).includes("token [token]"));
   ok(!(await chart.toHTML()).includes(TOKEN));
 });
 
@@ -113,6 +118,21 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("Chart's Jupyter display shows SVG when rsvg-convert cannot run", async () => {
+  const path = Deno.env.get("PATH");
+  Deno.env.set("PATH", "/nonexistent");
+  try {
+    const chart = bars(`token ${TOKEN}`);
+    const bundle = await chart.toMimeBundle();
+    ok(!("image/png" in bundle), "no PNG without rsvg-convert");
+    strictEqual(bundle["image/svg+xml"], await chart.toSVG());
+    ok(bundle["image/svg+xml"]!.includes("token [token]"), "tokens redacted");
+  } finally {
+    if (path === undefined) Deno.env.delete("PATH");
+    else Deno.env.set("PATH", path);
+  }
 });
 
 Deno.test("Chart.savePNG() explains what is missing when it cannot convert", async () => {

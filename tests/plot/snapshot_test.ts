@@ -4,7 +4,7 @@
  * them with `UPDATE_SNAPSHOTS=1 deno test -A tests/plot/snapshot_test.ts` and review the diff.
  */
 import { deepStrictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import type { Chart } from "../../lib/plot/chart.ts";
 import { fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
 import { plotField } from "../../lib/plot/auto.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { ipcStream, StringColumn } from "../../lib/transform/_arrow_ipc.ts";
 import { ipcSchema } from "../../lib/transform/_eav_converter.ts";
 import { mulberry32 } from "../../lib/_random.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { eavCsvPlan, eavCsvToArrow } from "../../lib/transform/_eav_csv.ts";
 import { EavCsvConverter, ipcSchema } from "../../lib/transform/_eav_converter.ts";

@@ -1,5 +1,5 @@
 /** Loaders for the `tests/fixtures/` projects and the shared corpus (skipped when absent). */
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { parseCsvObjects } from "../../lib/_csv.ts";
 

@@ -1,5 +1,5 @@
 /** Random small projects and flat exports for property tests. */
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary, type DictionaryStructure } from "../../lib/dictionary/data_dictionary.ts";
 import { mulberry32 } from "../../lib/_random.ts";
 

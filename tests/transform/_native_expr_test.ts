@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { NativeExpr } from "../../lib/transform/_native_expr.ts";
 
 const df = pl.DataFrame({

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords, codedColumns } from "../../lib/transform/cast.ts";
 import { parseRedcapCsv } from "../../lib/parse/csv.ts";

@@ -13,7 +13,7 @@
  * - EAV exports give a file field's doc id, flat exports its file name (quirk 10).
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { checkboxSuffix } from "../../lib/dictionary/choices.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords } from "../../lib/transform/cast.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { pivotEav, toEav } from "../../lib/transform/eav.ts";
 import { generate } from "./_generate.ts";

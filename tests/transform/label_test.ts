@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
 import { columnLabels, labelRecords, levels, withColumnLabels } from "../../lib/transform/label.ts";
 import { clinic, rows } from "./_fixtures.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
 import { splitInstruments } from "../../lib/transform/split_instruments.ts";
 import { columnLabels, labelRecords } from "../../lib/transform/label.ts";

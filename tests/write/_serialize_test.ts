@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { plainDecimal, serializeFrame, wireToText } from "../../lib/write/_serialize.ts";
 

@@ -1,5 +1,5 @@
 /** Clients over in-process servers for the write tests. */
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import type { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { readDictionary } from "../../lib/read_records.ts";

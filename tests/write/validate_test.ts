@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapApiError } from "../../lib/errors.ts";
 import { ImportValidationError } from "../../lib/write/errors.ts";
 import { type ImportIssue, validateRecords } from "../../lib/write/validate.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { readRecords } from "../../lib/read_records.ts";
 import { readProjectXml } from "../../lib/server/odm.ts";
 import { demoProject } from "../../lib/server/demo.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "../../deps/xml.ts";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { dropBlankText } from "../_xml_text.ts";
 import { unescapeCsvInjection } from "../_csv_injection.ts";

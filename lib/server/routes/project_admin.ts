@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser } from "../../deps/xml.ts";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { dropBlankText } from "../_xml_text.ts";
 import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
