@@ -9,6 +9,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
 import { uniqueGroupName } from "./_unique_names.ts";
+import { readReports } from "./_reports.ts";
 import {
   type Arm,
   type DataAccessGroup,
@@ -521,6 +522,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
     recordDags,
     files,
     longitudinal,
+    reports: readReports(globals),
   };
 }
 

@@ -9,6 +9,7 @@ import { createRedcapHandler } from "./handler.ts";
 import { loadProject, type ProjectSource } from "./load.ts";
 import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
+import { reportLines } from "./_reports.ts";
 
 /** Options for {@linkcode serveRedcap}. */
 export interface ServeRedcapOptions {
@@ -110,6 +111,38 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
   });
 }
 
+/**
+ * The lines the server prints at start: its URL, one line per token, then one line per saved
+ * report (`report <id> project <project id> <unique report name> <title>`).
+ *
+ * @example List what a demo server offers
+ * ```ts
+ * import { serveRedcap, startupLines } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const server = await serveRedcap({ demoRecords: 5 });
+ * ok(startupLines(server)[1].startsWith("token "));
+ * await server.close();
+ * ```
+ *
+ * @param server The running server.
+ * @returns The lines, without line ends.
+ */
+export function startupLines(server: RunningRedcapServer): string[] {
+  const lines = [`denocap server listening on ${server.url}`];
+  for (const t of server.tokens) {
+    lines.push(
+      t.projectId === undefined
+        ? `token ${t.token} user ${t.username} super`
+        : `token ${t.token} user ${t.username} project ${t.projectId}`,
+    );
+  }
+  for (const id of server.store.projectIds()) {
+    lines.push(...reportLines(id, server.store.project(id).definition.reports));
+  }
+  return lines;
+}
+
 /** Parses `--name value` / `--name=value` command-line options. */
 export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
   const options: ServeRedcapOptions = {};
@@ -154,14 +187,7 @@ export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
 if (import.meta.main) {
   try {
     const server = await serveRedcap(parseServeArgs(Deno.args));
-    console.log(`denocap server listening on ${server.url}`);
-    for (const t of server.tokens) {
-      console.log(
-        t.projectId === undefined
-          ? `token ${t.token} user ${t.username} super`
-          : `token ${t.token} user ${t.username} project ${t.projectId}`,
-      );
-    }
+    for (const line of startupLines(server)) console.log(line);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(2);

@@ -8,6 +8,7 @@
  */
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
+import { writeReports } from "../_reports.ts";
 
 /** One record to write: its DAG (unique name or `""`) and stored data points. */
 export interface XmlRecord {
@@ -256,7 +257,7 @@ function globalVariables(model: ProjectModel, info: Record<string, string | numb
       `\t\t<redcap:Surveys form_name="${attr(s.form_name)}" title="${attr(s.title)}"/>\n`
     ).join("") + "\t</redcap:SurveysGroup>\n";
   }
-  return out + "</GlobalVariables>\n";
+  return out + writeReports(definition.reports) + "</GlobalVariables>\n";
 }
 
 function studyEvents(model: ProjectModel): string {
