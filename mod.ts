@@ -119,6 +119,7 @@ export {
   type ReadRecordsOptions,
   type ReadRecordsResult,
 } from "./lib/read_records.ts";
+export { readReport, type ReadReportOptions } from "./lib/read_report.ts";
 
 // The data dictionary
 export {
