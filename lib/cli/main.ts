@@ -15,7 +15,7 @@ import { RedcapClient } from "../client.ts";
 import { codebook } from "../dictionary/codebook.ts";
 import { readDictionary, readInstruments } from "../read_records.ts";
 import { readReport } from "../read_report.ts";
-import { writeDataset } from "../dataset/write.ts";
+import { writeDataset, type WriteDatasetResult } from "../dataset/write.ts";
 import { oneOf, parseArgs, UsageError } from "./_args.ts";
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
@@ -130,6 +130,35 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("export: give --report or --instruments, not both");
   }
   const { client } = connect("export", io);
+  const hive = options.has("hive");
+  const { frames, result } = await runExport(client, {
+    out,
+    format,
+    labels,
+    instruments,
+    report,
+    hive,
+  });
+  for (const [name, frame] of frames) {
+    io.stdout(`${name}: ${frame.shape.height} rows x ${frame.shape.width} columns`);
+  }
+  io.stdout(`wrote ${result.files.length} files to ${result.dir}`);
+  return EXIT_OK;
+}
+
+/** What `export` does once its arguments are checked (the bench runs it with its own client). */
+export async function runExport(
+  client: RedcapClient,
+  options: {
+    out: string;
+    format: "parquet" | "csv";
+    labels: "label" | "code";
+    instruments?: string[];
+    report?: string;
+    hive?: boolean;
+  },
+): Promise<{ frames: Map<string, pl.DataFrame>; result: WriteDatasetResult }> {
+  const { out, format, labels, instruments, report } = options;
   const dictionary = await readDictionary(client);
   if (instruments) {
     const unknown = instruments.filter((name) => !dictionary.form(name));
@@ -144,15 +173,9 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const frames = report !== undefined
     ? new Map([[`report_${report}`, (await readReport(client, report, { labels })).data]])
     : await readInstruments(client, { labels, forms: instruments });
-  const project = options.has("hive")
-    ? String((await client.exportProjectInfo()).project_id)
-    : undefined;
+  const project = options.hive ? String((await client.exportProjectInfo()).project_id) : undefined;
   const result = await writeDataset(frames, out, { dictionary, format, project });
-  for (const [name, frame] of frames) {
-    io.stdout(`${name}: ${frame.shape.height} rows x ${frame.shape.width} columns`);
-  }
-  io.stdout(`wrote ${result.files.length} files to ${result.dir}`);
-  return EXIT_OK;
+  return { frames, result };
 }
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {

@@ -92,6 +92,12 @@ Deno.test("DuckDB reads the hand-off: counts, a join on the record id, value lab
         forms.get("enrollment")!.shape.height,
       ]],
     );
+    // The README's query: a join across instruments and projects on (project, record_id).
+    const bySex = await rows(
+      `SELECT e.sex, count(*) AS n FROM '${root}/*/enrollment.parquet' e ` +
+        `JOIN '${root}/*/vitals.parquet' v USING (project, record_id) GROUP BY e.sex`,
+    );
+    strictEqual(bySex.reduce((s, r) => s + Number(r.n), 0), 2 * vitals.shape.height);
     const twelve = await readDataset(root, { project: 12 });
     strictEqual(twelve.project, "12");
     await rejects(
