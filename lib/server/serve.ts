@@ -143,7 +143,24 @@ export function startupLines(server: RunningRedcapServer): string[] {
   return lines;
 }
 
-/** Parses `--name value` / `--name=value` command-line options. */
+/**
+ * Parses `--name value` / `--name=value` command-line options (`deno task serve`, and the
+ * CLI's `serve`).
+ *
+ * @example Two projects on a fixed port
+ * ```ts
+ * import { parseServeArgs } from "denocap/server";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const options = parseServeArgs(["--project", "demo", "--project=my.xml", "--port", "8080"]);
+ * deepStrictEqual(options.projects, ["demo", "my.xml"]);
+ * strictEqual(options.port, 8080);
+ * ```
+ *
+ * @param args The arguments after the script name.
+ * @returns The server options.
+ * @throws {RangeError} For an unknown option, a missing value or a bad port.
+ */
 export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
   const options: ServeRedcapOptions = {};
   const projects: string[] = [];
