@@ -58,9 +58,23 @@ export function findReport(ctx: ApiContext): ReportDefinition {
   return report;
 }
 
+/**
+ * Runs the record export route without its log entry (a report export is logged once, by
+ * {@linkcode exportReportRoute}). The route logs synchronously, before its body streams.
+ */
+function quietExport(ctx: ApiContext): Response {
+  const { store } = ctx;
+  Object.defineProperty(store, "log", { value: () => {}, configurable: true, writable: true });
+  try {
+    return exportRecordsRoute(ctx);
+  } finally {
+    delete (store as { log?: unknown }).log;
+  }
+}
+
 /** Runs a record export with the given parameters and parses its JSON rows. */
 async function exportRows(ctx: ApiContext, params: Params): Promise<Row[]> {
-  const response = exportRecordsRoute({ ...ctx, params, format: "json", returnFormat: "json" });
+  const response = quietExport({ ...ctx, params, format: "json", returnFormat: "json" });
   return JSON.parse(await response.text()) as Row[];
 }
 
@@ -71,7 +85,7 @@ async function csvHeader(ctx: ApiContext, params: Params, labels: boolean): Prom
   copy.add("rawOrLabelHeaders", labels ? "label" : "raw");
   // A change date no record has: the body is the header line alone.
   copy.add("dateRangeBegin", NEVER);
-  const response = exportRecordsRoute({ ...ctx, params: copy, format: "csv", returnFormat: "csv" });
+  const response = quietExport({ ...ctx, params: copy, format: "csv", returnFormat: "csv" });
   const text = await response.text();
   return parseCsvLine(text.slice(0, text.indexOf("\n")));
 }
@@ -278,6 +292,20 @@ export async function exportReportRoute(ctx: ApiContext): Promise<Response> {
     });
   }
   const rows = indices.map((i) => shown[i]);
+  // One log entry per report export, as REDCap's data export logging with the report's id.
+  store.log({
+    project_id: projectId,
+    username: grant.username,
+    action: "EXPORT",
+    record: "",
+    event_id: null,
+    details: JSON.stringify({
+      export_format: format.toUpperCase(),
+      rawOrLabel: params.get("rawOrLabel") ?? "raw",
+      report_id: String(report.report_id),
+    }),
+    description: "Export data (API)",
+  });
   return ok(writeRows(rows, outColumns, outHeaders, format, delimiter), format);
 }
 

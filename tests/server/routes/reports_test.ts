@@ -189,3 +189,53 @@ Deno.test({
     store.close();
   },
 });
+
+Deno.test("a report export is logged once, with its report id", async () => {
+  const { post, store, projectId } = start();
+  const before = store.logEntries(projectId).length;
+  await post({ report_id: "2", format: "csv", rawOrLabel: "label" });
+  const added = store.logEntries(projectId).slice(before);
+  strictEqual(added.length, 1);
+  strictEqual(added[0].description, "Export data (API)");
+  strictEqual(JSON.parse(added[0].details).report_id, "2");
+});
+
+Deno.test("the demo's reports: an event filter; logic and a descending sort", async () => {
+  const store = RedcapStore.open();
+  const { tokens } = loadProject(store, "demo", { demoRecords: 30 });
+  const handler = createRedcapHandler(store);
+  const post = async (params: Record<string, string>, token = tokens[0]) => {
+    const response = await handler(
+      new Request("http://redcap.test/api/", {
+        method: "POST",
+        body: new URLSearchParams({ token, content: "report", format: "json", ...params }),
+      }),
+    );
+    return JSON.parse(await response.text());
+  };
+  const enrolled = await post({ report_id: "1" });
+  strictEqual(enrolled.length, 30);
+  ok(enrolled.every((r: Record<string, string>) => r.redcap_event_name.startsWith("screening_")));
+  // REDCap's structural columns (the demo has repeating instruments), then the report's fields.
+  deepStrictEqual(Object.keys(enrolled[0]).slice(0, 6), [
+    "record_id",
+    "redcap_event_name",
+    "redcap_repeat_instrument",
+    "redcap_repeat_instance",
+    "enroll_date",
+    "sex",
+  ]);
+  const high = await post({ report_id: "2" });
+  const sbp = high.map((r: Record<string, string>) => Number(r.sbp));
+  ok(sbp.length > 0 && sbp.every((v: number) => v >= 140));
+  deepStrictEqual(sbp, [...sbp].sort((a, b) => b - a));
+  // Form export rights: without access to vitals, report 2 keeps the record id and events only.
+  const noVitals = declareToken(store, 1, {
+    username: "novitals",
+    forms_export: { enrollment: 1, vitals: 0, labs: 1 },
+  });
+  const limited = await post({ report_id: "2" }, noVitals);
+  ok(limited.length > 0);
+  ok(!("sbp" in limited[0]) && !("dbp" in limited[0]));
+  store.close();
+});
