@@ -159,8 +159,6 @@ export async function runExport(
   },
 ): Promise<{ frames: Map<string, pl.DataFrame>; result: WriteDatasetResult }> {
   const { out, format, labels, instruments, report } = options;
-  // Load DuckDB's native module while the records are read (writeDataset imports it).
-  const warm = format === "parquet" ? import("@duckdb/node-api").catch(() => {}) : undefined;
   const dictionary = await readDictionary(client);
   if (instruments) {
     const unknown = instruments.filter((name) => !dictionary.form(name));
@@ -176,7 +174,6 @@ export async function runExport(
     ? new Map([[`report_${report}`, (await readReport(client, report, { labels })).data]])
     : await readInstruments(client, { labels, forms: instruments });
   const project = options.hive ? String((await client.exportProjectInfo()).project_id) : undefined;
-  await warm;
   const result = await writeDataset(frames, out, { dictionary, format, project });
   return { frames, result };
 }

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codebook } from "../dictionary/codebook.ts";
 import { columnLabels } from "../transform/label.ts";
+import { addKeyValueMetadata } from "./_parquet_kv.ts";
+import { frameColumns } from "../api/_frame.ts";
 import { columnMetadata, dictionaryJson, dtypeName, MANIFEST, type Manifest } from "./_columns.ts";
 
 /** Options for {@linkcode writeDataset}. */
@@ -35,11 +37,6 @@ export interface WriteDatasetResult {
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** A DuckDB SQL string literal. */
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /**
  * Writes instrument frames (what `readInstruments` gives) as one file per instrument, plus a
  * codebook (`codebook.parquet`/`.csv`) and a manifest (`dataset.json`, the dictionary and the
@@ -50,9 +47,9 @@ function sqlString(text: string): string {
  * field's note) and `value_labels.<column>` (a JSON object of code → label, in dictionary
  * order); and `denocap.instrument`, `denocap.record_id_field`. DuckDB reads them with
  * `parquet_kv_metadata()`, pyarrow with `pq.read_schema(f).metadata`, R's arrow with
- * `read_parquet(f, as_data_frame = FALSE)$metadata`. The files are written by DuckDB
- * (`COPY ... (FORMAT parquet, KV_METADATA {...})`), since nodejs-polars cannot write key-value
- * metadata; DuckDB is loaded only when this function runs.
+ * `read_parquet(f, as_data_frame = FALSE)$metadata`. Polars writes each file; since
+ * nodejs-polars cannot write key-value metadata, the metadata is then added to the file's
+ * footer in place.
  *
  * @example Hand off the demo's instruments and read them back
  * ```ts
@@ -118,32 +115,27 @@ export async function writeDataset(
     codebook: `codebook.${format}`,
   };
   const written: string[] = [];
-  const duck = format === "parquet" ? await openDuckDb() : undefined;
-  try {
-    for (const [instrument, frame] of frames) {
-      const file = `${instrument}.${format}`;
-      const path = join(target, file);
-      const labels = { ...columnLabels(frame) };
-      if (duck) {
-        const kv: Record<string, string> = {
-          "denocap.instrument": instrument,
-          "denocap.record_id_field": dictionary.recordIdField,
-          ...columnMetadata(dictionary, frame.columns, labels),
-        };
-        await duck.copyWithMetadata(frame, path, kv);
-      } else writeCsv(frame, path);
-      manifest.files.push({
-        instrument,
-        file,
-        labels,
-        dtypes: Object.fromEntries(
-          frame.columns.map((c) => [c, dtypeName(frame.getColumn(c).dtype)]),
-        ),
+  for (const [instrument, frame] of frames) {
+    const file = `${instrument}.${format}`;
+    const path = join(target, file);
+    const labels = { ...columnLabels(frame) };
+    if (format === "parquet") {
+      frame.writeParquet(path);
+      await addKeyValueMetadata(path, {
+        "denocap.instrument": instrument,
+        "denocap.record_id_field": dictionary.recordIdField,
+        ...columnMetadata(dictionary, frameColumns(frame), labels),
       });
-      written.push(path);
-    }
-  } finally {
-    duck?.close();
+    } else writeCsv(frame, path);
+    manifest.files.push({
+      instrument,
+      file,
+      labels,
+      dtypes: Object.fromEntries(
+        frameColumns(frame).map((c) => [c, dtypeName(frame.getColumn(c).dtype)]),
+      ),
+    });
+    written.push(path);
   }
   const book = codebook(dictionary);
   const bookPath = join(target, manifest.codebook);
@@ -157,7 +149,7 @@ export async function writeDataset(
 /** CSV: list columns (checkboxes "list") as JSON arrays, since CSV has no lists. */
 function writeCsv(frame: pl.DataFrame, path: string): void {
   let out = frame;
-  for (const column of frame.columns) {
+  for (const column of frameColumns(frame)) {
     const series = frame.getColumn(column);
     if (series.dtype.variant === "List") {
       const values = series.toArray().map((v) =>
@@ -167,31 +159,4 @@ function writeCsv(frame: pl.DataFrame, path: string): void {
     }
   }
   out.writeCSV(path);
-}
-
-/** A DuckDB connection that rewrites a frame's Parquet with key-value metadata. */
-async function openDuckDb() {
-  const { DuckDBInstance } = await import("@duckdb/node-api");
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  return {
-    async copyWithMetadata(frame: pl.DataFrame, path: string, kv: Record<string, string>) {
-      // Polars writes the typed columns natively; DuckDB copies them adding the metadata.
-      const staged = `${path}.staged-${crypto.randomUUID()}.parquet`;
-      frame.writeParquet(staged);
-      try {
-        const metadata = Object.entries(kv).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`);
-        await connection.run(
-          `COPY (SELECT * FROM read_parquet(${sqlString(staged)})) TO ${sqlString(path)} ` +
-            `(FORMAT parquet, KV_METADATA {${metadata.join(", ")}})`,
-        );
-      } finally {
-        await Deno.remove(staged).catch(() => {});
-      }
-    },
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
-  };
 }
