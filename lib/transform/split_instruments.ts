@@ -37,11 +37,12 @@ function hasData(df: pl.DataFrame, column: string, checkbox: boolean): pl.Expr {
   if (isBool(df, column)) return checkbox ? c.fillNull(false) : c.isNotNull();
   const dtype = df.getColumn(column).dtype;
   // Numbers, dates and datetimes are never "": a cell holds data when it is not null (a cast
-  // to text of every cell costs more than the rest of the split).
+  // to text of every cell costs more than the rest of the split). Text and Categorical columns
+  // compare with "" as they are (Polars compares a Categorical with a literal without casting).
   if (!checkbox && !dtype.equals(pl.String) && !dtype.equals(pl.Categorical)) {
     return c.isNotNull();
   }
-  const s = c.cast(pl.String);
+  const s = dtype.equals(pl.String) || dtype.equals(pl.Categorical) ? c : c.cast(pl.String);
   const present = s.isNotNull().and(s.neq(pl.lit("")));
   return checkbox ? present.and(s.neq(pl.lit("0"))) : present;
 }
