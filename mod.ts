@@ -119,6 +119,18 @@ export {
   type ReadRecordsOptions,
   type ReadRecordsResult,
 } from "./lib/read_records.ts";
+export { readReport, type ReadReportOptions } from "./lib/read_report.ts";
+export {
+  writeDataset,
+  type WriteDatasetOptions,
+  type WriteDatasetResult,
+} from "./lib/dataset/write.ts";
+export {
+  type Dataset,
+  datasetProjects,
+  readDataset,
+  type ReadDatasetOptions,
+} from "./lib/dataset/read.ts";
 
 // The data dictionary
 export {

@@ -36,7 +36,7 @@ type Case = "baseline" | "read_records" | "read_records_batched" | "read_eav";
 const CASES: Case[] = ["baseline", "read_records", "read_records_batched", "read_eav"];
 const URL_ = "http://redcap.test/api/";
 
-function peakRssMiB(): number {
+export function peakRssMiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : NaN;
@@ -57,7 +57,7 @@ function keyOf(body: string): string {
  * awaited a digest and a file read would only start when the main thread is idle, which no
  * real request waits for).
  */
-function diskFetch(dir: string, handler?: (request: Request) => Promise<Response>) {
+export function diskFetch(dir: string, handler?: (request: Request) => Promise<Response>) {
   return (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     const body = init?.body;
     if (!(body instanceof URLSearchParams)) throw new TypeError("expected a form body");

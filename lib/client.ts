@@ -46,6 +46,7 @@ import { exportRepeatingFormsEvents, type RepeatingFormEvent } from "./api/repea
 import { exportProjectInfo, type ProjectInfo } from "./api/project.ts";
 import { exportVersion } from "./api/version.ts";
 import { exportReport, type ExportReportOptions } from "./api/reports.ts";
+import { readReport, type ReadReportOptions } from "./read_report.ts";
 import { exportLogging, type ExportLoggingOptions, type LogEntry } from "./api/logging.ts";
 import { type Dag, exportDags } from "./api/dags.ts";
 import { exportUsers, type User } from "./api/users.ts";
@@ -562,6 +563,10 @@ export class RedcapClient {
   /** Records as a typed, labelled frame; see {@linkcode readRecords}. */
   readRecords(options?: ReadRecordsOptions): Promise<ReadRecordsResult> {
     return readRecords(this, options);
+  }
+  /** A saved report as a typed, labelled frame; see {@linkcode readReport}. */
+  readReport(reportId: number | string, options?: ReadReportOptions): Promise<ReadRecordsResult> {
+    return readReport(this, reportId, options);
   }
   /** One tidy frame per instrument; see {@linkcode readInstruments}. */
   readInstruments(options?: ReadInstrumentsOptions): Promise<Map<string, pl.DataFrame>> {

@@ -273,8 +273,11 @@ function withDisplay<T extends pl.DataFrame>(df: T, display: (df: T) => HtmlDisp
   return df;
 }
 
-/** Casts and labels a flat raw frame: the shared second half of every read. */
-function typedResult(
+/**
+ * Casts and labels a flat raw frame: the shared second half of every read (records, EAV
+ * records, reports).
+ */
+export function typedResult(
   raw: pl.DataFrame,
   dictionary: DataDictionary,
   options: ReadRecordsOptions,

@@ -27,6 +27,7 @@ import { exportProjectInfo } from "./routes/project_info.ts";
 import { exportDags, exportUsers } from "./routes/users.ts";
 import { exportLog } from "./routes/logging.ts";
 import { exportRecordsRoute } from "./routes/records_export.ts";
+import { exportReportRoute } from "./routes/reports.ts";
 import { importRecords } from "./routes/records_import.ts";
 import { deleteRecords, generateNextRecordName, renameRecord } from "./routes/records_manage.ts";
 import { deleteFile, exportFile, importFile } from "./routes/files.ts";
@@ -89,6 +90,7 @@ export const ROUTES: Record<string, Partial<Record<string, Route>> & { super?: R
   userRoleMapping: { export: exportUserRoleMapping, import: importUserRoleMapping },
   userDagMapping: { export: exportUserDagMapping, import: importUserDagMapping },
   log: { export: exportLog },
+  report: { export: exportReportRoute },
   record: {
     export: exportRecordsRoute,
     import: importRecords,

@@ -11,6 +11,7 @@ import type { ProjectDefinition, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 import { importFlatRows } from "./records/import.ts";
 import type { RedcapStore } from "./store.ts";
+import { numberReports } from "./_reports.ts";
 
 /** Where a project comes from: `"demo"`, a path to a Project XML file or a folder, or a definition. */
 export type ProjectSource = "demo" | string | ProjectDefinition;
@@ -85,7 +86,13 @@ export function loadProject(
   source: ProjectSource,
   options: LoadProjectOptions = {},
 ): LoadedProject {
-  const definition = typeof source === "string" ? readProjectSource(source, options) : source;
+  let definition = typeof source === "string" ? readProjectSource(source, options) : source;
+  if (definition.reports?.some((r) => !(r.report_id > 0))) {
+    const taken = store.projectIds().flatMap((id) =>
+      (store.project(id).definition.reports ?? []).map((r) => r.report_id)
+    );
+    definition = { ...definition, reports: numberReports(definition.reports, taken) };
+  }
   const acceptInvalid = options.acceptInvalid ?? (typeof source === "string" && source !== "demo");
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
     throw new RangeError("Cannot load project: the token must be 32 hexadecimal characters");

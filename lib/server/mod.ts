@@ -23,7 +23,13 @@
 
 // The handler and the socket server
 export { createRedcapHandler, type RedcapHandlerOptions } from "./handler.ts";
-export { type RunningRedcapServer, serveRedcap, type ServeRedcapOptions } from "./serve.ts";
+export {
+  parseServeArgs,
+  type RunningRedcapServer,
+  serveRedcap,
+  type ServeRedcapOptions,
+  startupLines,
+} from "./serve.ts";
 
 // A client bound in-process to a fresh demo project
 export { createDemoClient, type DemoClientOptions } from "./demo_client.ts";
@@ -58,5 +64,6 @@ export type {
   Instrument,
   ProjectDefinition,
   RepeatingFormEvent,
+  ReportDefinition,
   UserRights,
 } from "./project.ts";

@@ -10,6 +10,7 @@ import { XMLParser } from "../deps/xml.ts";
 import { hasDoctype } from "./_xml.ts";
 import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
 import { uniqueGroupName } from "./_unique_names.ts";
+import { readReports } from "./_reports.ts";
 import {
   type Arm,
   type DataAccessGroup,
@@ -549,6 +550,7 @@ export function readProjectXml(xml: string): ProjectDefinition {
     recordDags,
     files,
     longitudinal,
+    reports: readReports(globals),
   };
 }
 

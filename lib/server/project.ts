@@ -199,6 +199,20 @@ export interface StoredFile {
   content: Uint8Array;
 }
 
+/**
+ * A saved report (REDCap's report builder), as a Project XML's `redcap:Reports` element holds
+ * it: every setting an attribute (`title`, `unique_report_name`, `redcap_reports_fields`,
+ * `advanced_logic`, `filter_type`, `orderby_field1`, `orderby_sort1`, `combine_checkbox_values`,
+ * `output_dags`, `output_survey_fields`, `remove_line_breaks_in_values`,
+ * `redcap_reports_filter_events`, `redcap_reports_filter_dags`, ...).
+ */
+export interface ReportDefinition {
+  /** REDCap's numeric report id (`report_id`), unique across the server; 0 before loading. */
+  report_id: number;
+  /** The element's attributes, as REDCap wrote them. */
+  attributes: Record<string, string>;
+}
+
 /** Everything the store needs to create one project. */
 export interface ProjectDefinition {
   /** `content=project` keys (project_title, purpose, missing_data_codes, ...). */
@@ -231,6 +245,8 @@ export interface ProjectDefinition {
   tokens?: TokenDefinition[];
   /** Whether the project is longitudinal (has events defined by the designer). */
   longitudinal: boolean;
+  /** Saved reports; absent means none. */
+  reports?: ReportDefinition[];
 }
 
 /** A blank metadata row, handy for building definitions in code. */

@@ -16,6 +16,7 @@ import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
 import { checkBaseUrl } from "./_public_url.ts";
 import { addServeUser, parseServeUser, type ServeUser } from "./_serve_users.ts";
+import { reportLines } from "./_reports.ts";
 
 /** Options for {@linkcode serveRedcap}. */
 export interface ServeRedcapOptions {
@@ -189,7 +190,57 @@ export function isLoopback(hostname: string): boolean {
     /^::ffff:127(\.\d{1,3}){3}$/.test(host);
 }
 
-/** Parses `--name value` / `--name=value` command-line options. */
+
+/**
+ * The lines the server prints at start: its URL, one line per token, then one line per saved
+ * report (`report <id> project <project id> <unique report name> <title>`).
+ *
+ * @example List what a demo server offers
+ * ```ts
+ * import { serveRedcap, startupLines } from "denocap/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * const server = await serveRedcap({ demoRecords: 5 });
+ * ok(startupLines(server)[1].startsWith("token "));
+ * await server.close();
+ * ```
+ *
+ * @param server The running server.
+ * @returns The lines, without line ends.
+ */
+export function startupLines(server: RunningRedcapServer): string[] {
+  const lines = [`denocap server listening on ${server.url}`];
+  for (const t of server.tokens) {
+    lines.push(
+      t.projectId === undefined
+        ? `token ${t.token} user ${t.username} super`
+        : `token ${t.token} user ${t.username} project ${t.projectId}`,
+    );
+  }
+  for (const id of server.store.projectIds()) {
+    lines.push(...reportLines(id, server.store.project(id).definition.reports));
+  }
+  return lines;
+}
+
+/**
+ * Parses `--name value` / `--name=value` command-line options (`deno task serve`, and the
+ * CLI's `serve`).
+ *
+ * @example Two projects on a fixed port
+ * ```ts
+ * import { parseServeArgs } from "denocap/server";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const options = parseServeArgs(["--project", "demo", "--project=my.xml", "--port", "8080"]);
+ * deepStrictEqual(options.projects, ["demo", "my.xml"]);
+ * strictEqual(options.port, 8080);
+ * ```
+ *
+ * @param args The arguments after the script name.
+ * @returns The server options.
+ * @throws {RangeError} For an unknown option, a missing value or a bad port.
+ */
 export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
   const options: ServeRedcapOptions = {};
   const projects: string[] = [];
@@ -243,14 +294,7 @@ export function parseServeArgs(args: readonly string[]): ServeRedcapOptions {
 if (import.meta.main) {
   try {
     const server = await serveRedcap(parseServeArgs(Deno.args));
-    console.log(`denocap server listening on ${server.url}`);
-    for (const t of server.tokens) {
-      console.log(
-        t.projectId === undefined
-          ? `token ${t.token} user ${t.username} super`
-          : `token ${t.token} user ${t.username} project ${t.projectId}`,
-      );
-    }
+    for (const line of startupLines(server)) console.log(line);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(2);

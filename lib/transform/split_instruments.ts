@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
-import { filterFrame, frameColumns, selectFrame } from "../api/_frame.ts";
+import { frameColumns, lazyFrame } from "../api/_frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";
@@ -35,7 +35,14 @@ function hasData(df: pl.DataFrame, column: string, checkbox: boolean): pl.Expr {
     return c.isNotNull().and(c.lst.lengths().gt(0));
   }
   if (isBool(df, column)) return checkbox ? c.fillNull(false) : c.isNotNull();
-  const s = c.cast(pl.String);
+  const dtype = df.getColumn(column).dtype;
+  // Numbers, dates and datetimes are never "": a cell holds data when it is not null (a cast
+  // to text of every cell costs more than the rest of the split). Text and Categorical columns
+  // compare with "" as they are (Polars compares a Categorical with a literal without casting).
+  if (!checkbox && !dtype.equals(pl.String) && !dtype.equals(pl.Categorical)) {
+    return c.isNotNull();
+  }
+  const s = dtype.equals(pl.String) || dtype.equals(pl.Categorical) ? c : c.cast(pl.String);
   const present = s.isNotNull().and(s.neq(pl.lit("")));
   return checkbox ? present.and(s.neq(pl.lit("0"))) : present;
 }
@@ -163,7 +170,7 @@ export function splitInstruments(
         : dataColumns.map((c) => hasData(df, c, checkboxes.has(c))).reduce((a, b) => a.or(b));
       mask = mask.and(anyData);
     }
-    const frame = selectFrame(filterFrame(df, mask), ...columns);
+    const frame = lazyFrame(df).filter(mask).select(...columns).collectSync();
     result.set(form.name, attachColumnLabels(frame, labels));
   }
   return result;

@@ -9,6 +9,7 @@
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
 import { writeXmlRoles } from "../_xml_roles.ts";
+import { writeReports } from "../_reports.ts";
 
 /** One record to write: its DAG (unique name or `""`) and stored data points. */
 export interface XmlRecord {
@@ -261,9 +262,9 @@ function globalVariables(model: ProjectModel, info: Record<string, string | numb
       `\t\t<redcap:Surveys form_name="${attr(s.form_name)}" title="${attr(s.title)}"/>\n`
     ).join("") + "\t</redcap:SurveysGroup>\n";
   }
-  // REDCap's Project XML ends its globals with the user roles and their rights.
+  // REDCap's Project XML ends its globals with the user roles and their rights, then the reports.
   out += writeXmlRoles(definition.roles ?? [], (v) => attr(v));
-  return out + "</GlobalVariables>\n";
+  return out + writeReports(definition.reports) + "</GlobalVariables>\n";
 }
 
 function studyEvents(model: ProjectModel): string {
