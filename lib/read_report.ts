@@ -41,7 +41,7 @@ const KEYS = ["labels", "checkboxes", "format", "signal"];
  * ```ts
  * import { readReport } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import pl from "nodejs-polars";
+ * import pl from "./deps/polars.ts";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });

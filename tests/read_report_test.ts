@@ -3,7 +3,7 @@
  * missing reports, for the report's columns only; bad and unknown report ids.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import { RedcapApiError } from "../lib/errors.ts";
 import { createTestServer } from "./_helpers.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { RedcapClient } from "../client.ts";
 import { codebook } from "../dictionary/codebook.ts";
 import { readDictionary, readInstruments } from "../read_records.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary, DictionaryStructure } from "../dictionary/data_dictionary.ts";
 
 /** The dataset manifest's name in each hand-off folder. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { join } from "node:path";
 import { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { withColumnLabels } from "../transform/label.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { join } from "node:path";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codebook } from "../dictionary/codebook.ts";

@@ -4,7 +4,7 @@
  * and out of the output.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { readDataset } from "../../lib/dataset/read.ts";
 import { serveRedcap } from "../../lib/server/serve.ts";

@@ -3,7 +3,7 @@
  * hive partitioning, and DuckDB reading the files.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { readDataset, writeDataset } from "../../mod.ts";
 import { readInstruments } from "../../lib/read_records.ts";

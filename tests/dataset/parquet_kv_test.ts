@@ -3,7 +3,7 @@
  * (Polars, DuckDB), existing entries stay, keys are replaced, long lists are encoded.
  */
 import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { addKeyValueMetadata } from "../../lib/dataset/_parquet_kv.ts";
 
