@@ -78,16 +78,17 @@ async function exportRows(ctx: ApiContext, params: Params): Promise<Row[]> {
   return JSON.parse(await response.text()) as Row[];
 }
 
-/** The header line of a CSV record export with these parameters (no records). */
+/**
+ * The header line of a CSV record export with these parameters. An export that matches no record
+ * is an empty body (REDCap 14 and later), so a report with no rows has no columns either.
+ */
 async function csvHeader(ctx: ApiContext, params: Params, labels: boolean): Promise<string[]> {
   const copy = copyParams(params);
   copy.add("format", "csv");
   copy.add("rawOrLabelHeaders", labels ? "label" : "raw");
-  // A change date no record has: the body is the header line alone.
-  copy.add("dateRangeBegin", NEVER);
   const response = quietExport({ ...ctx, params: copy, format: "csv", returnFormat: "csv" });
   const text = await response.text();
-  return parseCsvLine(text.slice(0, text.indexOf("\n")));
+  return text === "" ? [] : parseCsvLine(text.slice(0, text.indexOf("\n")));
 }
 
 /** Splits one line of `fputcsv` output. */
@@ -321,6 +322,8 @@ function writeRows(
     return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? ""]))));
   }
   if (format === "csv") {
+    // A report that matches no record is an empty body, as a flat record export on REDCap 14+.
+    if (rows.length === 0) return "";
     const lines = [headers.map((h) => csvCell(h, delimiter)).join(delimiter)];
     for (const row of rows) {
       lines.push(columns.map((c) => csvCell(String(row[c] ?? ""), delimiter)).join(delimiter));
