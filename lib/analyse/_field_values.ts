@@ -12,7 +12,7 @@ import { stripHtml } from "../plot/field_info.ts";
 
 /** A column's values as JavaScript values (Dates for Date/Datetime, arrays for lists). */
 export function columnValues(frame: pl.DataFrame, column: string): unknown[] {
-  return columnValues(frame, column) as unknown[];
+  return frame.getColumn(column).toArray() as unknown[];
 }
 
 /** A field by name, or a clear error naming it (with the frame's columns in mind). */
