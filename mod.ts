@@ -178,6 +178,11 @@ export {
   type SplitInstrumentsOptions,
 } from "./lib/transform/split_instruments.ts";
 
+// Tables and summaries in dictionary order
+export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
+export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
+export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
+
 // REDCap logic: filterLogic, calculations, branching logic
 export {
   evaluateExpression,

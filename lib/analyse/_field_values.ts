@@ -118,8 +118,36 @@ export function checkboxOptions(
   }));
 }
 
+/**
+ * A row's blank value taken from the other rows of its record when they agree on one value: a
+ * field of a form on one event (sex, on enrollment) then groups every row of the record, as a
+ * flat export of a longitudinal project leaves it blank on the other events' rows.
+ */
+function recordFilled<T>(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  column: string,
+  values: T[],
+): T[] {
+  const id = dictionary.recordIdField;
+  if (column === id || !hasColumn(frame, id) || !values.some((v) => v === null)) return values;
+  const ids = columnValues(frame, id);
+  const byRecord = new Map<unknown, T | undefined>();
+  values.forEach((v, i) => {
+    if (v === null || v === undefined) return;
+    const seen = byRecord.get(ids[i]);
+    // undefined marks a record with two values: it is not filled.
+    if (!byRecord.has(ids[i])) byRecord.set(ids[i], v);
+    else if (seen !== v && !(seen instanceof Date && v instanceof Date && +seen === +v)) {
+      byRecord.set(ids[i], undefined);
+    }
+  });
+  return values.map((v, i) => v ?? byRecord.get(ids[i]) ?? v);
+}
+
 /** The group (level label or value as text) of every row of a `by` column, in a stable order:
- * dictionary order for coded fields (every level, even empty), else sorted values. */
+ * dictionary order for coded fields (every level, even empty), else sorted values; blank rows
+ * take their record's value when its other rows agree on one. */
 export function groupsOf(
   frame: pl.DataFrame,
   dictionary: DataDictionary,
@@ -131,7 +159,7 @@ export function groupsOf(
   }
   const field = dictionary.field(by);
   if (field && field.choices.length > 0 && field.type !== "checkbox") {
-    const rows = levelIndexes(frame, field);
+    const rows = recordFilled(frame, dictionary, by, levelIndexes(frame, field));
     const names = field.choices.map((c) => c.label);
     if (rows.includes(-1)) {
       const unknown = columnValues(frame, by)[rows.indexOf(-1)];
@@ -143,7 +171,7 @@ export function groupsOf(
     }
     return { names, rows };
   }
-  const values = columnValues(frame, by).map((v) =>
+  const values = recordFilled(frame, dictionary, by, columnValues(frame, by)).map((v) =>
     v === null || v === undefined
       ? null
       : v instanceof Date

@@ -18,6 +18,7 @@ import {
   plainLabel,
   unitOf,
 } from "./_field_values.ts";
+import { numberStats } from "./_stats.ts";
 
 /** Options for {@linkcode summarize}. */
 export interface SummarizeOptions {
@@ -51,35 +52,10 @@ interface Row {
   top: string | null;
 }
 
-/** The `p` quantile of sorted numbers, linearly interpolated (R's type 7, as Polars' "linear"). */
-export function quantile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)]) - sorted[lo]);
-}
-
 function round(x: number | null, digits = 4): number | null {
   if (x === null || !Number.isFinite(x)) return null;
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-/** Mean, standard deviation (n - 1), median and quartiles of numbers. */
-export function numberStats(values: readonly number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  const mean = n ? sorted.reduce((a, b) => a + b, 0) / n : null;
-  const sd = n > 1 ? Math.sqrt(sorted.reduce((a, b) => a + (b - mean!) ** 2, 0) / (n - 1)) : null;
-  return {
-    mean,
-    sd,
-    median: quantile(sorted, 0.5),
-    q1: quantile(sorted, 0.25),
-    q3: quantile(sorted, 0.75),
-    min: n ? sorted[0] : null,
-    max: n ? sorted[n - 1] : null,
-  };
 }
 
 function text(value: unknown, kind: string): string {

@@ -42,13 +42,13 @@ export interface TabulateOptions {
  * ```ts
  * import { tabulate } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import { deepStrictEqual, ok } from "node:assert/strict";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 30 });
  * const { data, dictionary } = await client.readRecords({ forms: ["enrollment"] });
  * const sex = tabulate(data, dictionary, "sex");
  * deepStrictEqual(sex.getColumn("level").toArray(), ["Female", "Male", "Intersex"]);
- * ok(sex.getColumn("n").toArray().reduce((a, b) => a + b) <= 30);
+ * strictEqual(sex.getColumn("n").sum(), 30);
  *
  * const race = tabulate(data, dictionary, "race", { by: "sex" });
  * deepStrictEqual(race.columns, ["sex", "code", "level", "n", "percent"]);
