@@ -182,6 +182,7 @@ export {
 export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
 export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
 export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
+export { withEventColumns } from "./lib/analyse/longitudinal.ts";
 
 // REDCap logic: filterLogic, calculations, branching logic
 export {
