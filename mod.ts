@@ -201,6 +201,7 @@ export {
   parseLogic,
   testLogic,
 } from "./lib/logic/logic.ts";
+export { type LabelComparison, labelComparisons } from "./lib/logic/label_comparisons.ts";
 export {
   type BranchingIssue,
   checkBranchingLogic,
