@@ -183,6 +183,9 @@ export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
 export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
 export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
 export { withEventColumns } from "./lib/analyse/longitudinal.ts";
+export { checkNames, type NamesToCheck, suggestName } from "./lib/dictionary/check_names.ts";
+export { shadowedColumns } from "./lib/transform/shadowed.ts";
+export { labelDataAccessGroups } from "./lib/transform/dag_labels.ts";
 
 // REDCap logic: filterLogic, calculations, branching logic
 export {
