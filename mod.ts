@@ -206,6 +206,10 @@ export {
 } from "./lib/logic/logic.ts";
 export { type LabelComparison, labelComparisons } from "./lib/logic/label_comparisons.ts";
 export {
+  checkCalculations,
+  type CheckCalculationsOptions,
+} from "./lib/logic/check_calculations.ts";
+export {
   type BranchingIssue,
   checkBranchingLogic,
   evaluateLogic,
