@@ -159,6 +159,7 @@ export {
   castRecords,
   type CastRecordsOptions,
   type CastRecordsResult,
+  type CastType,
 } from "./lib/transform/cast.ts";
 export {
   columnLabels,

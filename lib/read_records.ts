@@ -19,7 +19,7 @@ import {
   type InstrumentRow,
   type RepeatingRow,
 } from "./dictionary/data_dictionary.ts";
-import { castRecords, codedColumns } from "./transform/cast.ts";
+import { castRecords, type CastRecordsOptions, codedColumns } from "./transform/cast.ts";
 import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.ts";
 import { pivotEav } from "./transform/eav.ts";
 import { eavCsvPlan } from "./transform/_eav_csv.ts";
@@ -142,6 +142,15 @@ export interface ReadRecordsOptions {
   dateRangeBegin?: string | Date;
   /** Only records created or changed before (`YYYY-MM-DD HH:MM:SS` or a Date, server time). */
   dateRangeEnd?: string | Date;
+  /** More values read as missing (null, listed in `missing`): for every field, or per field
+   * (`{ weight: ["999"] }`); see `castRecords()`. `@NOMISSING` fields take only their own.
+   * @default {[]}
+   */
+  naValues?: CastRecordsOptions["naValues"];
+  /** Per-field type overrides (`{ zipcode: "string" }`); see `castRecords()`.
+   * @default {{}}
+   */
+  types?: CastRecordsOptions["types"];
   /** Radio, dropdown, yesno, truefalse and form-status columns as Categorical *code*s,
    * Categorical *label*s (see `levels()` for the dictionary order), or *both* (codes, with
    * labels added as `field__label`).
@@ -195,6 +204,8 @@ const READ_KEYS = [
   "exportSurveyFields",
   "dateRangeBegin",
   "dateRangeEnd",
+  "naValues",
+  "types",
   "labels",
   "checkboxes",
   "batchSize",
@@ -301,7 +312,11 @@ function typedResult(
   const { labels = "label", checkboxes = "boolean" } = options;
   // Labels in one pass: castRecords maps radio, dropdown, yesno, truefalse and form-status
   // codes to labels itself, which is what labelRecords(castRecords(raw)) gives.
-  const cast = castRecords(raw, dictionary, { labels: labels === "label" ? "label" : "code" });
+  const cast = castRecords(raw, dictionary, {
+    labels: labels === "label" ? "label" : "code",
+    naValues: options.naValues,
+    types: options.types,
+  });
   let data = cast.data;
   if (labels === "both" || checkboxes === "list") {
     data = labelRecords(data, dictionary, {
