@@ -107,24 +107,25 @@ function summarizeField(
   };
   if (field.type === "checkbox") {
     const options = checkboxOptions(frame, dictionary, field);
-    const rows = options[0].checked.map((v, i) => applies[i] ? v : undefined);
-    row.n = rows.filter((v) => v !== null && v !== undefined).length;
-    row.missing = rows.filter((v) => v === null).length;
+    const rows = options[0].checked;
+    row.n = rows.filter((v) => v !== null).length;
+    row.missing = rows.filter((v, i) => v === null && applies[i]).length;
     const counts = options.map((o) => ({
       label: o.label,
-      n: o.checked.filter((v, i) => v === true && applies[i]).length,
+      n: o.checked.filter((v) => v === true).length,
     }));
     row.distinct = counts.filter((c) => c.n > 0).length;
     row.top = topLevels(counts, row.n, top);
     return row;
   }
   const all = columnValues(frame, field.name);
-  const values = all.filter((v, i) => applies[i] && v !== null && v !== undefined && v !== "");
+  const blank = (v: unknown) => v === null || v === undefined || v === "";
+  const values = all.filter((v) => !blank(v));
   row.n = values.length;
-  row.missing = applies.filter(Boolean).length - row.n;
+  row.missing = all.filter((v, i) => blank(v) && applies[i]).length;
   row.distinct = new Set(values.map((v) => v instanceof Date ? v.getTime() : v)).size;
   if (field.choices.length > 0) {
-    const indexes = levelIndexes(frame, field).filter((v, i) => applies[i] && v !== null);
+    const indexes = levelIndexes(frame, field).filter((v) => v !== null);
     const counts = field.choices.map((c, i) => ({
       label: c.label,
       n: indexes.filter((x) => x === i).length,
@@ -173,10 +174,11 @@ function framedFields(frame: pl.DataFrame, dictionary: DataDictionary): string[]
  * for numbers, `min`/`max` (as text) for numbers, dates, datetimes and times, and `top`: the
  * most frequent levels of coded fields and checkbox options, with counts and percentages.
  *
- * Only rows where the field belongs count, as in REDCap's own field stats: rows of events
- * where the field's form is designated, and of its own repeating instrument (a flat frame of a
- * longitudinal project has blank cells for every form not on the row's event). Free text is
- * never shown (identifiers): only its counts.
+ * `missing` counts blanks only on rows where the field belongs, as REDCap's own field stats
+ * do: rows of events where the field's form is designated, and of its own repeating
+ * instrument (a flat frame of a longitudinal project has blank cells for every form not on the
+ * row's event); frames without `redcap_event_name` (an instrument's table, a join) hold every
+ * form on every row. Free text is never shown (identifiers): only its counts.
  *
  * @example The demo's vitals, Date columns included
  * ```ts

@@ -12,7 +12,6 @@ import {
   checkboxOptions,
   columnValues,
   fieldOf,
-  formRows,
   groupsOf,
   levelIndexes,
   percent,
@@ -76,7 +75,6 @@ function fieldLines(
   summary: NumberSummary,
   digits: number,
 ): Line[] {
-  const applies = formRows(frame, dictionary, field.form);
   const label = plainLabel(field);
   const fixed = (x: number | null) => x === null ? "" : x.toFixed(digits);
   const count = (n: number, total: number) =>
@@ -84,7 +82,7 @@ function fieldLines(
   if (field.type === "checkbox") {
     const options = checkboxOptions(frame, dictionary, field);
     const totals = groupRows.map((rows) =>
-      options[0].checked.filter((v, i) => v !== null && applies[i] && rows[i]).length
+      options[0].checked.filter((v, i) => v !== null && rows[i]).length
     );
     return [
       { variable: field.name, characteristic: `${label}, n (%)`, level: false, cells: [] },
@@ -93,7 +91,7 @@ function fieldLines(
         characteristic: o.label,
         level: true,
         cells: groupRows.map((rows, g) =>
-          count(o.checked.filter((v, i) => v === true && applies[i] && rows[i]).length, totals[g])
+          count(o.checked.filter((v, i) => v === true && rows[i]).length, totals[g])
         ),
       })),
     ];
@@ -103,7 +101,7 @@ function fieldLines(
     const counts = groupRows.map((rows) => {
       const c = field.choices.map(() => 0);
       indexes.forEach((x, i) => {
-        if (x !== null && x >= 0 && applies[i] && rows[i]) c[x]++;
+        if (x !== null && x >= 0 && rows[i]) c[x]++;
       });
       return c;
     });
@@ -133,7 +131,7 @@ function fieldLines(
     characteristic: head,
     level: false,
     cells: groupRows.map((rows) => {
-      const numbers = values.filter((v, i) => applies[i] && rows[i] && v !== null && v !== "")
+      const numbers = values.filter((v, i) => rows[i] && v !== null && v !== "")
         .map(Number).filter(Number.isFinite);
       if (numbers.length === 0) return "";
       const s = numberStats(numbers);
@@ -152,9 +150,10 @@ function fieldLines(
  * parentheses. Percentages are of the rows with a value of the field in the group.
  *
  * It counts rows: give it one row per participant (an instrument's table from
- * `readInstruments()`, or a flat frame filtered to one event). On a flat frame of a
- * longitudinal project each field counts only the rows where its form belongs, and a **by**
- * field from another event (sex, on enrollment) groups every row of its record.
+ * `readInstruments()`, a flat frame filtered to one event, or a join of such frames). Each
+ * field counts the rows holding a value of it (blank rows, e.g. events where its form is not
+ * designated, are left out of its percentages), and a **by** field from another event (sex,
+ * on enrollment) groups every row of its record.
  *
  * Returns a plain frame: `variable` (the field name), `characteristic` (the row label; level
  * rows indented by two spaces), `Overall`, then one column per group, all text. The first row
