@@ -179,8 +179,15 @@ export function groupsOf(
       : String(v)
   );
   const seen = new Set(values.filter((v): v is string => v !== null));
-  // Events in the project's arm and event order (the order REDCap lists them in).
-  const eventOrder = by === "redcap_event_name" ? dictionary.events.map((e) => e.uniqueName) : [];
+  // Events and arms in the project's order (the order REDCap lists them in), also for the
+  // columns withEventColumns() adds.
+  const eventOrder = by === "redcap_event_name"
+    ? dictionary.events.map((e) => e.uniqueName)
+    : by === "event_label"
+    ? [...new Set(dictionary.events.map((e) => e.label))]
+    : by === "arm_name"
+    ? dictionary.arms.map((a) => a.name)
+    : [];
   const names = [
     ...eventOrder.filter((e) => seen.has(e)),
     ...[...seen].filter((v) => !eventOrder.includes(v)).sort((a, b) =>

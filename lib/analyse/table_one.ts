@@ -26,7 +26,8 @@ export type NumberSummary = "mean" | "median";
 /** Options for {@linkcode tableOne}. */
 export interface TableOneOptions {
   /** A column to split by (one column per group, after *Overall*): a coded field (groups in
-   * dictionary order, empty ones kept) or any other column. Without it, *Overall* only.
+   * dictionary order, empty ones kept) or any other column (sorted; events, visit labels and
+   * arm names in the project's order). Without it, *Overall* only.
    * @default {undefined}
    */
   by?: string;

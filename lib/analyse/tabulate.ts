@@ -19,8 +19,8 @@ import {
 /** Options for {@linkcode tabulate}. */
 export interface TabulateOptions {
   /** A column to count within: a coded field (groups in dictionary order, empty ones kept) or
-   * any other column (groups in sorted order; `redcap_event_name` in the project's event
-   * order). Rows where it is blank and the field has a value form a group of their own (its
+   * any other column (groups in sorted order; `redcap_event_name`, and the `event_label` and
+   * `arm_name` of `withEventColumns()`, in the project's order). Rows where it is blank and the field has a value form a group of their own (its
    * name is null), listed last.
    * @default {undefined}
    */

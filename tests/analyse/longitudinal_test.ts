@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import pl from "nodejs-polars";
-import { columnLabels, withEventColumns } from "../../mod.ts";
+import { columnLabels, tableOne, tabulate, withEventColumns } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { CORPUS_DIR, createTestServer, NO_CORPUS } from "../_helpers.ts";
 
@@ -63,4 +63,17 @@ Deno.test({
       data.getColumn("redcap_repeat_instance").toArray().map((v) => v === null ? 1 : Number(v)),
     );
   },
+});
+
+Deno.test("tableOne() and tabulate() list arms and visit labels in the project's order", async () => {
+  const { data, dictionary } = await clientOf().readRecords({ forms: ["vitals"] });
+  const rows = withEventColumns(data, dictionary);
+  const table = tableOne(rows, dictionary, { by: "arm_name", fields: ["sbp"] });
+  deepStrictEqual(table.columns.slice(3), dictionary.arms.map((a) => a.name));
+  const visits = tabulate(rows, dictionary, "smoker", { by: "event_label" });
+  const seen = new Set(rows.getColumn("event_label").toArray());
+  deepStrictEqual(
+    [...new Set(visits.getColumn("event_label").toArray())],
+    [...new Set(dictionary.events.map((e) => e.label))].filter((l) => seen.has(l)),
+  );
 });
