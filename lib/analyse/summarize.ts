@@ -216,7 +216,9 @@ export function summarize(
   if (missing && frameColumns(missing).includes("field")) {
     const f = columnValues(missing, "field").map(String);
     const c = columnValues(missing, "code").map(String);
-    f.forEach((name, i) => {
+    f.forEach((column, i) => {
+      // Checkbox missing codes are reported by column (`race___unk`): count them by field.
+      const name = dictionary.columnInfo(column)?.field ?? column;
       const counts = codes.get(name) ?? new Map<string, number>();
       counts.set(c[i], (counts.get(c[i]) ?? 0) + 1);
       codes.set(name, counts);

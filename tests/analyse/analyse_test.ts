@@ -115,6 +115,13 @@ Deno.test("summarize() works on Date columns where nodejs-polars describe() thro
       [...codes].map(([c, n]) => `${c}: ${n}`).join(", "),
     );
   }
+  // A checked missing-code option of a checkbox is reported by column; counted by field.
+  const race = missing.filter(pl.col("field").str.startsWith("race___"));
+  const raceCodes = counts(race, "code");
+  strictEqual(
+    rows.get("race")!.missing_codes,
+    raceCodes.size > 0 ? [...raceCodes].map(([c, n]) => `${c}: ${n}`).join(", ") : null,
+  );
   // Only rows whose event has the form count: enrollment is on screening events only.
   strictEqual(
     (rows.get("sex")!.n as number) + (rows.get("sex")!.missing as number),
