@@ -146,3 +146,29 @@ Deno.test("readRecords() accepts dateRangeBegin/dateRangeEnd (incremental reads)
   });
   strictEqual(past.data.getColumn("record_id").len(), 0);
 });
+
+Deno.test({
+  name:
+    "readRecords() on REDCapR's dag and longitudinal Project XML: DAG labels, one shadow warning",
+  ignore: NO_CORPUS,
+  fn: async () => {
+    const projects = `${CORPUS_DIR}OuhscBbmc/REDCapR/inst/test-data/projects/`;
+    const { client } = clientOf(`${projects}dag/project.xml`);
+    const dags = await client.exportDags();
+    ok(dags.length > 0);
+    const names = new Map(dags.map((d) => [d.unique_group_name, d.data_access_group_name]));
+    const [both] = await warnings(() =>
+      readRecords(client, { exportDataAccessGroups: true, labels: "both" })
+    );
+    const codes = both.data.getColumn("redcap_data_access_group").toArray();
+    ok(codes.some((c) => c !== null));
+    deepStrictEqual(
+      both.data.getColumn("redcap_data_access_group__label").toArray(),
+      codes.map((c) => c === null ? null : names.get(String(c))),
+    );
+    const long = clientOf(`${projects}longitudinal/project.xml`).client;
+    const [, printed] = await warnings(() => readRecords(long));
+    strictEqual(printed.filter((p) => p.includes("shadow")).length, 1);
+    ok(printed.some((p) => p.includes("height") && p.includes("df.shape.height")));
+  },
+});
