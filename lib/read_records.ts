@@ -294,13 +294,21 @@ function withDisplay<T extends pl.DataFrame>(df: T, display: (df: T) => HtmlDisp
 function withWarnings(result: ReadRecordsResult, options: ReadRecordsOptions): ReadRecordsResult {
   const warnings = [
     shadowedWarning(result.data),
-    ...(options.filterLogic
-      ? labelComparisons(options.filterLogic, result.dictionary.metadata).map((c) => c.message)
-      : []),
+    ...(options.filterLogic ? filterLogicWarnings(options.filterLogic, result.dictionary) : []),
   ].filter((w): w is string => w !== undefined);
   for (const warning of warnings) console.warn(`Warning: ${warning}`);
   result.notes.push(...warnings);
   return result;
+}
+
+/** Label comparisons in filter logic; none when the logic does not parse here (the server
+ * accepted it, and the read stands). */
+function filterLogicWarnings(logic: string, dictionary: DataDictionary): string[] {
+  try {
+    return labelComparisons(logic, dictionary.metadata).map((c) => c.message);
+  } catch {
+    return [];
+  }
 }
 
 /** Casts and labels a flat raw frame: the shared second half of every read. */
