@@ -171,6 +171,7 @@ export {
   castRecords,
   type CastRecordsOptions,
   type CastRecordsResult,
+  type CastType,
 } from "./lib/transform/cast.ts";
 export {
   columnLabels,
@@ -190,6 +191,15 @@ export {
   type SplitInstrumentsOptions,
 } from "./lib/transform/split_instruments.ts";
 
+// Tables and summaries in dictionary order
+export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
+export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
+export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
+export { withEventColumns } from "./lib/analyse/longitudinal.ts";
+export { checkNames, type NamesToCheck, suggestName } from "./lib/dictionary/check_names.ts";
+export { shadowedColumns } from "./lib/transform/shadowed.ts";
+export { labelDataAccessGroups } from "./lib/transform/dag_labels.ts";
+
 // REDCap logic: filterLogic, calculations, branching logic
 export {
   evaluateExpression,
@@ -207,6 +217,11 @@ export {
   parseLogic,
   testLogic,
 } from "./lib/logic/logic.ts";
+export { type LabelComparison, labelComparisons } from "./lib/logic/label_comparisons.ts";
+export {
+  checkCalculations,
+  type CheckCalculationsOptions,
+} from "./lib/logic/check_calculations.ts";
 export {
   type BranchingIssue,
   checkBranchingLogic,

@@ -19,7 +19,7 @@ import {
   type InstrumentRow,
   type RepeatingRow,
 } from "./dictionary/data_dictionary.ts";
-import { castRecords, codedColumns } from "./transform/cast.ts";
+import { castRecords, type CastRecordsOptions, codedColumns } from "./transform/cast.ts";
 import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.ts";
 import { pivotEav } from "./transform/eav.ts";
 import { eavCsvPlan } from "./transform/_eav_csv.ts";
@@ -36,6 +36,10 @@ import { metadataRows } from "./api/metadata.ts";
 import { parseRedcapCsv } from "./parse/csv.ts";
 import { checkCsvBody, csvHeader } from "./_csv.ts";
 import { splitInstruments } from "./transform/split_instruments.ts";
+import { checkNames } from "./dictionary/check_names.ts";
+import { shadowedWarning } from "./transform/shadowed.ts";
+import { labelDataAccessGroups } from "./transform/dag_labels.ts";
+import { labelComparisons } from "./logic/label_comparisons.ts";
 import type { Format } from "./types.ts";
 import { frameColumns, frameHeight, selectFrame } from "./api/_frame.ts";
 import { RedcapResponseError } from "./errors.ts";
@@ -119,8 +123,34 @@ export interface ReadRecordsOptions {
   forms?: readonly string[];
   /** Only these events (unique event names; longitudinal projects). */
   events?: readonly string[];
-  /** REDCap logic, e.g. `[age] >= 18`, evaluated by the server. */
+  /** REDCap logic, e.g. `[age] >= 18`, evaluated by the server. Comparing a coded field
+   * with one of its labels (`[sex] = 'Female'`, which matches nothing: logic uses codes) gets a
+   * warning in `notes` naming the code to use. */
   filterLogic?: string;
+  /** Add `redcap_data_access_group`, labelled with the groups' names as coded columns are
+   * (see **labels**; the names come from `exportDags()`).
+   * @default {false}
+   */
+  exportDataAccessGroups?: boolean;
+  /** Add `redcap_survey_identifier` and each survey's `{form}_timestamp` (Datetime; REDCap's
+   * `[not completed]` is blank, not invalid).
+   * @default {false}
+   */
+  exportSurveyFields?: boolean;
+  /** Only records created or changed since (`YYYY-MM-DD HH:MM:SS` or a Date, server time):
+   * incremental reads. */
+  dateRangeBegin?: string | Date;
+  /** Only records created or changed before (`YYYY-MM-DD HH:MM:SS` or a Date, server time). */
+  dateRangeEnd?: string | Date;
+  /** More values read as missing (null, listed in `missing`): for every field, or per field
+   * (`{ weight: ["999"] }`); see `castRecords()`. `@NOMISSING` fields take only their own.
+   * @default {[]}
+   */
+  naValues?: CastRecordsOptions["naValues"];
+  /** Per-field type overrides (`{ zipcode: "string" }`); see `castRecords()`.
+   * @default {{}}
+   */
+  types?: CastRecordsOptions["types"];
   /** Radio, dropdown, yesno, truefalse and form-status columns as Categorical *code*s,
    * Categorical *label*s (see `levels()` for the dictionary order), or *both* (codes, with
    * labels added as `field__label`).
@@ -157,7 +187,8 @@ export interface ReadRecordsResult {
   invalid: pl.DataFrame;
   /** Every missing-data code met: `record, event, instance, field, code`. */
   missing: pl.DataFrame;
-  /** Columns read as text for a reason (unknown validation type, unknown column). */
+  /** Columns read as text for a reason (unknown validation type, unknown column), and
+   * warnings (a column shadowing a DataFrame member, filter logic comparing a label). */
   notes: string[];
   /** The dictionary the frame was typed with. */
   dictionary: DataDictionary;
@@ -169,6 +200,12 @@ const READ_KEYS = [
   "forms",
   "events",
   "filterLogic",
+  "exportDataAccessGroups",
+  "exportSurveyFields",
+  "dateRangeBegin",
+  "dateRangeEnd",
+  "naValues",
+  "types",
   "labels",
   "checkboxes",
   "batchSize",
@@ -219,6 +256,8 @@ function exportColumns(dictionary: DataDictionary, options: ReadRecordsOptions):
   return flatExportColumns(dictionary, {
     fields: withRecordId(dictionary, options),
     forms: options.forms,
+    exportDataAccessGroups: options.exportDataAccessGroups === true,
+    exportSurveyFields: options.exportSurveyFields === true,
   });
 }
 
@@ -254,6 +293,11 @@ export function flatExportColumns(
   return all.filter((column) => {
     const info = dictionary.columnInfo(column);
     if (!info || info.role === "id" || info.role === "structural") return withId;
+    // Survey timestamps come with their form, as REDCap exports them.
+    if (info.role === "timestamp") {
+      return formSet.has(info.form!) ||
+        (dictionary.form(info.form!)?.fields ?? []).some((f) => fieldSet.has(f));
+    }
     return (info.field !== undefined && fieldSet.has(info.field)) ||
       (info.form !== undefined && formSet.has(info.form));
   });
@@ -274,6 +318,31 @@ function withDisplay<T extends pl.DataFrame>(df: T, display: (df: T) => HtmlDisp
 }
 
 /**
+ * The warnings of a read, once each: a column that shadows a DataFrame member (`height`) and
+ * filter logic comparing a coded field with a label. Printed (`console.warn`) and kept in
+ * `notes`.
+ */
+function withWarnings(result: ReadRecordsResult, options: ReadRecordsOptions): ReadRecordsResult {
+  const warnings = [
+    shadowedWarning(result.data),
+    ...(options.filterLogic ? filterLogicWarnings(options.filterLogic, result.dictionary) : []),
+  ].filter((w): w is string => w !== undefined);
+  for (const warning of warnings) console.warn(`Warning: ${warning}`);
+  result.notes.push(...warnings);
+  return result;
+}
+
+/** Label comparisons in filter logic; none when the logic does not parse here (the server
+ * accepted it, and the read stands). */
+function filterLogicWarnings(logic: string, dictionary: DataDictionary): string[] {
+  try {
+    return labelComparisons(logic, dictionary.metadata).map((c) => c.message);
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Casts and labels a flat raw frame: the shared second half of every read (records, EAV
  * records, reports).
  */
@@ -285,7 +354,11 @@ export function typedResult(
   const { labels = "label", checkboxes = "boolean" } = options;
   // Labels in one pass: castRecords maps radio, dropdown, yesno, truefalse and form-status
   // codes to labels itself, which is what labelRecords(castRecords(raw)) gives.
-  const cast = castRecords(raw, dictionary, { labels: labels === "label" ? "label" : "code" });
+  const cast = castRecords(raw, dictionary, {
+    labels: labels === "label" ? "label" : "code",
+    naValues: options.naValues,
+    types: options.types,
+  });
   let data = cast.data;
   if (labels === "both" || checkboxes === "list") {
     data = labelRecords(data, dictionary, {
@@ -340,6 +413,7 @@ export async function readRecords(
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read records", options);
   const dictionary = readDictionary(client, { signal: options.signal });
+  const named = options.fields || options.forms || options.events;
   const exportRaw = (fields?: DataDictionary) => {
     const request: ExportRecordsOptions = {
       type: "flat",
@@ -350,6 +424,10 @@ export async function readRecords(
       forms: options.forms,
       events: options.events,
       filterLogic: options.filterLogic,
+      exportDataAccessGroups: options.exportDataAccessGroups,
+      exportSurveyFields: options.exportSurveyFields,
+      dateRangeBegin: options.dateRangeBegin,
+      dateRangeEnd: options.dateRangeEnd,
       batchSize: options.batchSize,
       signal: options.signal,
     };
@@ -357,16 +435,28 @@ export async function readRecords(
       ? exportJoinedCsv(client, request, dictionary)
       : client.exportRecords(request);
   };
-  // Without `fields`/`forms` the export does not depend on the dictionary: ask for both at once.
-  const [dd, raw] = options.fields || options.forms
-    ? await dictionary.then(async (dd) => [dd, await exportRaw(dd)] as const)
+  // Without `fields`/`forms`/`events` the export does not depend on the dictionary: ask for
+  // both at once. With them, their names are checked first (REDCap answers a bare 400).
+  const [dd, raw] = named
+    ? await dictionary.then(async (dd) => {
+      checkNames(dd, options, "read records");
+      return [dd, await exportRaw(dd)] as const;
+    })
     : await Promise.all([dictionary, exportRaw()]);
   // An empty JSON or XML export has no columns: give it the columns a CSV header would have.
-  return typedResult(
+  const result = typedResult(
     frameColumns(raw).length === 0 ? emptyFrame(exportColumns(dd, options)) : raw,
     dd,
     options,
   );
+  if (options.exportDataAccessGroups && options.labels !== "code") {
+    result.data = labelDataAccessGroups(
+      result.data,
+      await client.exportDags(),
+      options.labels ?? "label",
+    );
+  }
+  return withWarnings(result, options);
 }
 
 /**
@@ -621,7 +711,13 @@ export async function readEavRecords(
   options: ReadRecordsOptions = {},
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read EAV records", options);
+  if (options.exportDataAccessGroups || options.exportSurveyFields) {
+    throw new TypeError(
+      "Cannot read EAV records: exportDataAccessGroups and exportSurveyFields are for readRecords (flat exports)",
+    );
+  }
   const dictionary = await readDictionary(client, { signal: options.signal });
+  checkNames(dictionary, options, "read EAV records");
   const format = options.format ?? "csv";
   const columns = exportColumns(dictionary, options);
   // CSV bodies become flat frames as they arrive (values copied, never decoded); a body in
@@ -634,12 +730,15 @@ export async function readEavRecords(
     return frame;
   };
   try {
-    return await readBatched(
-      client,
-      dictionary,
+    return withWarnings(
+      await readBatched(
+        client,
+        dictionary,
+        options,
+        (records) => readEav(records),
+        (batches) => converter.prepare(batches),
+      ),
       options,
-      (records) => readEav(records),
-      (batches) => converter.prepare(batches),
     );
   } finally {
     converter.close();
@@ -654,6 +753,8 @@ export async function readEavRecords(
       forms: options.forms,
       events: options.events,
       filterLogic: options.filterLogic,
+      dateRangeBegin: options.dateRangeBegin,
+      dateRangeEnd: options.dateRangeEnd,
       batchSize: Infinity,
       signal: options.signal,
     }, format === "csv" ? readCsv : undefined);

@@ -40,13 +40,14 @@ function readCells(name: string): Cell[] {
   return readNotebook(name).cells;
 }
 
-Deno.test("notebooks/ holds the five example notebooks, in reading order", () => {
+Deno.test("notebooks/ holds the six example notebooks, in reading order", () => {
   deepStrictEqual(notebookNames(), [
     "01_connect_and_read.ipynb",
     "02_dictionary_labels_checkboxes.ipynb",
     "03_longitudinal_repeating_eav.ipynb",
     "04_analysis_and_plots.ipynb",
     "05_clean_and_write_back.ipynb",
+    "06_tables_and_summaries.ipynb",
   ]);
 });
 

@@ -104,3 +104,33 @@ function htmlToText(html: string): string {
     .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&")
     .replace(/\s+/g, " ").trim();
 }
+
+/**
+ * Makes a frame render with `display` in Jupyter (its `Symbol.for("Jupyter.display")` method)
+ * and returns it: the frame stays a plain DataFrame for code.
+ *
+ * @example A frame shown with a title
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { displayFrame, withDisplay } from "denocap/jupyter";
+ * import { ok } from "node:assert/strict";
+ *
+ * const df = withDisplay(pl.DataFrame({ n: [3] }), (df) => displayFrame(df, { title: "Counts" }));
+ * ok(df[Symbol.for("Jupyter.display")]()["text/html"].includes("Counts"));
+ * ```
+ *
+ * @param df A frame.
+ * @param display Builds the display from the frame when the notebook shows it.
+ * @returns The same frame.
+ */
+export function withDisplay<T extends pl.DataFrame>(
+  df: T,
+  display: (df: T) => HtmlDisplay,
+): T & HtmlDisplay {
+  Object.defineProperty(df, JUPYTER_DISPLAY, {
+    enumerable: false,
+    configurable: true,
+    value: () => display(df)[JUPYTER_DISPLAY](),
+  });
+  return df as T & HtmlDisplay;
+}

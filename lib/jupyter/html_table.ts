@@ -7,6 +7,8 @@
 import type pl from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { frameColumns, frameHeight, lazyFrame } from "../api/_frame.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { columnLabels } from "../transform/label.ts";
 
 /** What {@linkcode htmlTable} renders: a DataFrame, or plain row objects (codebooks, reports). */
 export type TableInput = pl.DataFrame | readonly Readonly<Record<string, unknown>>[];
@@ -25,6 +27,10 @@ export interface HtmlTableOptions {
   maxColumns?: number;
   /** Column name → field label, shown as a second header row (only when given). */
   labels?: Readonly<Record<string, string>>;
+  /** The project's dictionary: columns named after a field (or checkbox option) get its label
+   * in the label row, for any frame (after a `select`, `filter` or join too); **labels** win.
+   */
+  dictionary?: DataDictionary;
   /** A title shown in bold in the table caption. */
   title?: string;
   /** Text shown after the title in the caption (a note, a count). */
@@ -84,7 +90,7 @@ const STYLE = "<style>.denocap-table{border-collapse:collapse;font-size:12px}" +
  * @returns One `<table>` (preceded by a small `<style>`).
  */
 export function htmlTable(df: TableInput, options: HtmlTableOptions = {}): string {
-  const { maxRows = 20, maxColumns = 50, labels, title, caption, dtypes = true } = options;
+  const { maxRows = 20, maxColumns = 50, title, caption, dtypes = true, dictionary } = options;
   if (!Number.isInteger(maxRows) || maxRows < 0) {
     throw new RangeError(
       `Cannot render table: maxRows must be a non-negative integer, got ${maxRows}`,
@@ -98,6 +104,12 @@ export function htmlTable(df: TableInput, options: HtmlTableOptions = {}): strin
   const height = frame ? frameHeight(frame) : rowsInput!.length;
   const columns = allColumns.slice(0, maxColumns);
   const hiddenColumns = allColumns.length - columns.length;
+  const labels = dictionary
+    ? {
+      ...(frame ? columnLabels(frame, dictionary) : dictionary.columnLabels()),
+      ...options.labels,
+    }
+    : options.labels;
   const kinds = new Map<string, string>();
   if (frame) { for (const c of columns) kinds.set(c, dtypeName(frame.getColumn(c).dtype)); }
   const rows: Record<string, unknown>[] = frame

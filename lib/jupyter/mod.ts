@@ -25,6 +25,7 @@ export {
   type HtmlDisplay,
   JUPYTER_DISPLAY,
   type MimeBundle,
+  withDisplay,
 } from "./display.ts";
 // HTML tables.
 export { escapeHtml, htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";

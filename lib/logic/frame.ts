@@ -16,6 +16,7 @@ import { checkboxSuffix, evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
 import { compareValues, formatDate, formatNumber, toNumber, truthy } from "./_values.ts";
 import { walkLogic } from "./ast.ts";
+import { warnLabelComparisons } from "./label_comparisons.ts";
 import {
   type Choice,
   FORM_STATUS_CHOICES,
@@ -670,6 +671,8 @@ export function evaluateLogic(
   expression: string | LogicNode,
 ): pl.Series {
   const tree = typeof expression === "string" ? parse(expression) : expression;
+  // `[sex] = 'Female'` is false on every row: REDCap logic compares codes.
+  warnLabelComparisons(tree, metadata);
   return evaluateCoded(codedFrame(df, metadata, referencedFields(tree)), metadata, tree);
 }
 
@@ -750,6 +753,7 @@ export function logicToPolars(
   expression: string,
 ): pl.Expr | undefined {
   const tree = parse(expression);
+  warnLabelComparisons(tree, metadata);
   return logicExpression(tree, frameInfo(df, metadata, tree, true))?.fillNull(false);
 }
 

@@ -8,16 +8,8 @@ import type { RedcapStore } from "./store.ts";
 import type { ProjectModel } from "./model.ts";
 import type { FieldMetadata } from "./project.ts";
 import { checkLogicReferences, projectLogicContext, RecordValues } from "./_filter_logic.ts";
-import {
-  evaluateExpression,
-  formatLogicValue,
-  type LogicContext,
-  type LogicNode,
-  type LogicValue,
-  parseLogic,
-} from "../logic/logic.ts";
-import { formatDate, parseDate, toNumber, toText } from "../logic/_values.ts";
-import { UNIT_MS } from "../logic/functions.ts";
+import type { LogicContext, LogicNode } from "../logic/logic.ts";
+import { actionTagArgument, computeCalculation, parseCalculation } from "../logic/calculations.ts";
 
 /** How one calculated field computes its value. */
 export interface CalculatedField {
@@ -27,46 +19,8 @@ export interface CalculatedField {
   trees: LogicNode[];
 }
 
-/**
- * The argument text of an action tag such as `@CALCTEXT(...)` in an annotation, with nested
- * parentheses and quoted strings respected; `undefined` if the tag is absent or unclosed.
- */
-export function actionTagArgument(annotation: string, tag: string): string | undefined {
-  const match = new RegExp(`${tag}\\s*\\(`, "i").exec(annotation);
-  if (!match) return undefined;
-  let depth = 1;
-  let quote = "";
-  const start = match.index + match[0].length;
-  for (let i = start; i < annotation.length; i++) {
-    const c = annotation[i];
-    if (quote) {
-      if (c === quote) quote = "";
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return annotation.slice(start, i);
-  }
-  return undefined;
-}
-
-/** Splits top-level comma-separated arguments (`@CALCDATE([d], 7, 'd')`). */
-function splitArguments(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0, quote = "", last = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = "";
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (c === "," && depth === 0) {
-      parts.push(text.slice(last, i));
-      last = i + 1;
-    }
-  }
-  parts.push(text.slice(last));
-  return parts.map((p) => p.trim());
-}
+// Shared with the client's checkCalculations(): one reading of REDCap's calculations.
+export { actionTagArgument };
 
 const cache = new WeakMap<ProjectModel, CalculatedField[]>();
 
@@ -81,18 +35,9 @@ export function calculatedFields(project: ProjectModel): CalculatedField[] {
   for (const field of project.fields) {
     if (!project.isCalculated(field.field_name)) continue;
     try {
-      let entry: CalculatedField | undefined;
-      const text = actionTagArgument(field.field_annotation, "@CALCTEXT");
-      const date = actionTagArgument(field.field_annotation, "@CALCDATE");
-      if (field.field_type === "calc") {
-        entry = { field, kind: "calc", trees: [parseLogic(field.select_choices_or_calculations)] };
-      } else if (text !== undefined) {
-        entry = { field, kind: "calctext", trees: [parseLogic(text)] };
-      } else if (date !== undefined) {
-        const args = splitArguments(date);
-        if (args.length !== 3) continue;
-        entry = { field, kind: "calcdate", trees: args.map((a) => parseLogic(a)) };
-      }
+      const parsed = parseCalculation(field);
+      const entry: CalculatedField | undefined = parsed &&
+        { field, kind: parsed.kind, trees: parsed.trees };
       if (!entry) continue;
       for (const tree of entry.trees) checkLogicReferences(project, tree);
       result.push(entry);
@@ -106,22 +51,12 @@ export function calculatedFields(project: ProjectModel): CalculatedField[] {
 
 /** Computes one calculated field's stored text in a context. */
 export function computeCalculatedField(calc: CalculatedField, context: LogicContext): string {
-  const values: LogicValue[] = calc.trees.map((t) => evaluateExpression(t, context));
-  if (calc.kind === "calc") {
-    const n = toNumber(values[0]);
-    return n === undefined ? "" : formatLogicValue(n);
-  }
-  if (calc.kind === "calctext") return formatLogicValue(values[0]);
-  const [date, offset, unit] = values;
-  const start = parseDate(date, "ymd", context.now ?? new Date());
-  const amount = toNumber(offset);
-  const perUnit = UNIT_MS[toText(unit)];
-  if (!start || amount === undefined || perUnit === undefined) return "";
-  const ms = Math.round(start.ms + amount * perUnit);
-  const validation = calc.field.text_validation_type_or_show_slider_number;
-  if (validation.startsWith("datetime_seconds")) return formatDate(ms, "hms");
-  if (validation.startsWith("datetime")) return formatDate(ms, "hm");
-  return formatDate(ms);
+  return computeCalculation({
+    field: calc.field.field_name,
+    kind: calc.kind,
+    trees: calc.trees,
+    validation: calc.field.text_validation_type_or_show_slider_number,
+  }, context);
 }
 
 /** One calculated value that changed: where, the stored values before, the new text. */

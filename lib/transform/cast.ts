@@ -5,7 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
@@ -33,7 +33,25 @@ export interface CastRecordsOptions {
    * @default {true}
    */
   missingDataCodes?: boolean;
+  /** More values read as missing, reported in `missing` (with the value as its `code`) like
+   * the project's missing-data codes: for every field (`["-99", "N/A"]`), or per field
+   * (`{ weight: ["999"] }`). Fields tagged `@NOMISSING` take only the values given for them by
+   * name. Checkbox, form-status and structural columns are never missing.
+   * @default {[]}
+   */
+  naValues?: readonly string[] | Readonly<Record<string, readonly string[]>>;
+  /** Per-field type overrides: read a text, number, date or datetime field as another of
+   * those kinds (`{ zipcode: "string", visit_code: "integer" }`). Values that do not cast are
+   * still reported in `invalid`.
+   * @default {{}}
+   */
+  types?: Readonly<Record<string, CastType>>;
 }
+
+/** The kinds a field can be read as with `castRecords({ types })`. */
+export type CastType = "string" | "integer" | "number" | "date" | "datetime";
+
+const CAST_TYPES: readonly CastType[] = ["string", "integer", "number", "date", "datetime"];
 
 /** What {@linkcode castRecords} returns. */
 export interface CastRecordsResult {
@@ -66,7 +84,8 @@ interface Plan {
   field?: string;
   info?: FieldTypeInfo;
   codes?: readonly { code: string; label: string }[];
-  missingCodes: boolean;
+  /** The values read as missing in this column (project codes and `naValues`). */
+  naCodes: readonly string[];
   reason: string;
   /** For a checkbox column of a missing-data code: the code (a checked cell is reported). */
   checkboxMissingCode?: string;
@@ -80,9 +99,34 @@ const TIMES: Record<string, string> = {
 /** The survey timestamp of a partial response: REDCap's value, not an invalid one. */
 const NOT_COMPLETED = "[not completed]";
 
-function planColumn(column: string, dictionary: DataDictionary, notes: string[]): Plan {
+/** What decides a column's missing values and type besides the dictionary. */
+interface PlanOptions {
+  /** The project's missing-data codes in use. */
+  projectCodes: readonly string[];
+  naValues?: CastRecordsOptions["naValues"];
+  types?: CastRecordsOptions["types"];
+}
+
+/** The missing values of a field: project codes and global `naValues` unless `@NOMISSING`
+ * (REDCap hides the missing-data buttons there), and the values given for it by name. */
+function naCodesOf(field: FieldInfo, options: PlanOptions): string[] {
+  const noMissing = /@NOMISSING\b/.test(field.annotation);
+  const { naValues = [] } = options;
+  const own = Array.isArray(naValues)
+    ? []
+    : (naValues as Readonly<Record<string, readonly string[]>>)[field.name] ?? [];
+  const global = Array.isArray(naValues) ? naValues as readonly string[] : [];
+  return [...new Set([...(noMissing ? [] : [...options.projectCodes, ...global]), ...own])];
+}
+
+function planColumn(
+  column: string,
+  dictionary: DataDictionary,
+  notes: string[],
+  options: PlanOptions = { projectCodes: [] },
+): Plan {
   const info = dictionary.columnInfo(column);
-  const base = { column, form: info?.form, field: info?.field, missingCodes: false, reason: "" };
+  const base = { column, form: info?.form, field: info?.field, naCodes: [], reason: "" };
   if (!info) {
     notes.push(`Column "${column}" is not in the data dictionary: read as text`);
     return { ...base, kind: "string" };
@@ -116,11 +160,10 @@ function planColumn(column: string, dictionary: DataDictionary, notes: string[])
       reason: "not a form status (0, 1, 2)",
     };
   }
-  const t = field.typeInfo;
-  if (t.note) notes.push(`Field "${field.name}": ${t.note}`);
-  const missingCodes = dictionary.missingDataCodes.length > 0 &&
-    !/@NOMISSING\b/.test(field.annotation);
-  const plan = { ...base, info: t, missingCodes };
+  const override = options.types?.[field.name];
+  const t = override ? { ...field.typeInfo, kind: override } : field.typeInfo;
+  if (t.note && !override) notes.push(`Field "${field.name}": ${t.note}`);
+  const plan = { ...base, info: t, naCodes: naCodesOf(field, options) };
   switch (t.kind) {
     case "integer":
       return { ...plan, kind: "integer", reason: "not an integer" };
@@ -222,13 +265,9 @@ function seconds(plan: Plan): boolean {
 }
 
 /** How missing codes apply to a column: `codes`, `not_completed`, `checkbox`, or `""`. */
-function missingKind(
-  plan: Plan,
-  codes: readonly string[],
-  options: Required<CastRecordsOptions>,
-): string {
+function missingKind(plan: Plan, options: Required<CastRecordsOptions>): string {
   if (plan.checkboxMissingCode !== undefined) return options.missingDataCodes ? "checkbox" : "";
-  if (plan.missingCodes && codes.length > 0) return "codes";
+  if (plan.naCodes.length > 0) return "codes";
   if (plan.kind === "datetime" && !plan.field) return "not_completed";
   return "";
 }
@@ -238,14 +277,13 @@ function missingKind(
 function missingMask(
   plan: Plan,
   raw: NativeExpr,
-  codes: readonly string[],
   options: Required<CastRecordsOptions>,
 ): NativeExpr | undefined {
-  switch (missingKind(plan, codes, options)) {
+  switch (missingKind(plan, options)) {
     case "checkbox":
       return raw.eq("1");
     case "codes":
-      return raw.isIn(codes);
+      return raw.isIn(plan.naCodes);
     case "not_completed":
       return raw.eq(NOT_COMPLETED);
     default:
@@ -391,7 +429,10 @@ export function castRecords(
   const resolved: Required<CastRecordsOptions> = {
     labels: options.labels ?? "code",
     missingDataCodes: options.missingDataCodes ?? true,
+    naValues: options.naValues ?? [],
+    types: options.types ?? {},
   };
+  checkCastOptions(dictionary, resolved);
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
   const { plans, typedExprs, text, notes: planNotes } = castPlan(
     frameColumns(df),
@@ -436,7 +477,7 @@ export function castRecords(
   plans.forEach((plan, i) => {
     if (lost[i] <= 0 && !checked.has(plan.column)) return;
     const raw = NativeExpr.col(plan.column);
-    const mask = missingMask(plan, raw, codes, resolved);
+    const mask = missingMask(plan, raw, resolved);
     if (!mask) return;
     masks.set(i, mask);
     const code = plan.checkboxMissingCode !== undefined
@@ -464,7 +505,7 @@ export function castRecords(
     const again = selectFrame(
       strings,
       ...relaxed.map((i) =>
-        typedExpr(plans[i], NativeExpr.col(plans[i].column), codes, resolved, true)!
+        typedExpr(plans[i], NativeExpr.col(plans[i].column), resolved, true)!
           .alias(plans[i].column).arg()
       ),
     );
@@ -500,6 +541,35 @@ export function castRecords(
   }
   attachColumnLabels(data, dictionary.columnLabels());
   return { data, invalid, missing, notes };
+}
+
+/** Refuses `types` and `naValues` naming fields the dictionary has not, or a type change of a
+ * coded field. */
+function checkCastOptions(dictionary: DataDictionary, options: Required<CastRecordsOptions>) {
+  for (const [name, type] of Object.entries(options.types)) {
+    const field = dictionary.field(name);
+    if (!field) throw new RangeError(`Cannot cast records: types names "${name}", not a field`);
+    if (!CAST_TYPES.includes(type)) {
+      throw new RangeError(
+        `Cannot cast records: types.${name} must be one of ${CAST_TYPES.join(", ")}, got ${
+          JSON.stringify(type)
+        }`,
+      );
+    }
+    if (!CAST_TYPES.includes(field.typeInfo.kind as CastType) && field.typeInfo.kind !== "calc") {
+      throw new RangeError(
+        `Cannot cast records: types.${name}: "${name}" is a ${field.type} field (only text, number, date and calc fields change type)`,
+      );
+    }
+  }
+  const { naValues } = options;
+  if (!Array.isArray(naValues)) {
+    for (const name of Object.keys(naValues)) {
+      if (!dictionary.field(name)) {
+        throw new RangeError(`Cannot cast records: naValues names "${name}", not a field`);
+      }
+    }
+  }
 }
 
 /**
@@ -544,7 +614,8 @@ function castPlan(
   const cached = cache.get(cacheKey);
   if (cached) return cached;
   const notes: string[] = [];
-  const plans = columns.map((c) => planColumn(c, dictionary, notes));
+  const planOptions = { projectCodes: codes, naValues: resolved.naValues, types: resolved.types };
+  const plans = columns.map((c) => planColumn(c, dictionary, notes, planOptions));
   // Columns cast alike share one multi-column expression: building thousands of single-column
   // expressions costs more than the cast itself on wide projects.
   const groups = new Map<string, { plan: Plan; columns: string[] }>();
@@ -555,7 +626,8 @@ function castPlan(
       plan.info?.timeFormat ?? "",
       plan.kind === "datetime" && seconds(plan),
       (plan.codes ?? []).map((c) => [c.code, c.label]),
-      missingKind(plan, codes, resolved),
+      missingKind(plan, resolved),
+      plan.naCodes,
     ]);
     const group = groups.get(key);
     if (group) group.columns.push(plan.column);
@@ -564,7 +636,7 @@ function castPlan(
   const typedExprs: pl.Expr[] = [];
   const text: string[] = [];
   for (const { plan, columns } of groups.values()) {
-    const typed = typedExpr(plan, NativeExpr.cols(columns), codes, resolved);
+    const typed = typedExpr(plan, NativeExpr.cols(columns), resolved);
     if (typed) typedExprs.push(typed.keepName().arg());
     else text.push(...columns);
   }
@@ -582,11 +654,11 @@ function castPlan(
 function typedExpr(
   plan: Plan,
   raw: NativeExpr,
-  codes: readonly string[],
   resolved: Required<CastRecordsOptions>,
   lenient = false,
 ): NativeExpr | undefined {
-  const kind = missingKind(plan, codes, resolved);
+  const codes = plan.naCodes;
+  const kind = missingKind(plan, resolved);
   const masks = mayCast(
     plan,
     kind === "codes" ? codes : kind === "not_completed" ? [NOT_COMPLETED] : [],
@@ -598,7 +670,7 @@ function typedExpr(
     return NativeExpr.cases([[raw.isIn([...codes, ""]), NativeExpr.lit(null)]], raw)
       .cast(pl.String);
   }
-  const missing = missingMask(plan, raw, codes, resolved)!;
+  const missing = missingMask(plan, raw, resolved)!;
   return NativeExpr.cases([[missing, NativeExpr.lit(null)]], castExpr(plan, raw, resolved, lenient))
     .cast(dtypeOf(plan, resolved));
 }

@@ -51,28 +51,47 @@ export function levels(dictionary: DataDictionary, field: string): string[] {
 }
 
 /**
- * The column labels recorded for a frame by {@linkcode castRecords} or {@linkcode labelRecords}
- * (field labels keyed by column). Frames derived later by Polars operations start without labels:
- * carry them on with {@linkcode withColumnLabels}.
+ * The column labels of a frame: those recorded by {@linkcode castRecords} or
+ * {@linkcode labelRecords} (field labels keyed by column), and, when a **dictionary** is given,
+ * the label of every column named after a field (checkbox options as `Label (choice=Choice)`,
+ * `field__label` as the field's label). Labels by name survive `select`, `filter` and joins,
+ * which give new frames without recorded labels.
  *
- * @example Labels travel with the cast frame
+ * @example Labels travel with the cast frame, and come back by name after a filter
  * ```ts
  * import { castRecords, columnLabels, DataDictionary } from "denocap";
  * import pl from "npm:nodejs-polars@0.25.2";
- * import { strictEqual } from "node:assert/strict";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const dd = DataDictionary.fromMetadata([
  *   { field_name: "id", form_name: "f", field_type: "text", field_label: "Study ID" },
  * ]);
- * const { data } = castRecords(pl.DataFrame({ id: ["1"] }), dd);
+ * const { data } = castRecords(pl.DataFrame({ id: ["1", "2"] }), dd);
  * strictEqual(columnLabels(data).id, "Study ID");
+ * const some = data.filter(pl.col("id").eq(pl.lit("2")));
+ * deepStrictEqual(columnLabels(some), {});
+ * strictEqual(columnLabels(some, dd).id, "Study ID");
  * ```
  *
  * @param df A frame.
- * @returns Labels keyed by column (`{}` when none were recorded).
+ * @param dictionary The project's dictionary, to label columns by name.
+ * @returns Labels keyed by column (`{}` when none are known).
  */
-export function columnLabels(df: pl.DataFrame): Readonly<Record<string, string>> {
-  return readColumnLabels(df);
+export function columnLabels(
+  df: pl.DataFrame,
+  dictionary?: DataDictionary,
+): Readonly<Record<string, string>> {
+  const recorded = readColumnLabels(df);
+  if (!dictionary) return recorded;
+  const byName = dictionary.columnLabels();
+  const out: Record<string, string> = {};
+  for (const column of frameColumns(df)) {
+    const base = column.endsWith("__label") ? column.slice(0, -"__label".length) : undefined;
+    const label = recorded[column] ?? byName[column] ??
+      (base === undefined ? undefined : dictionary.field(base)?.label);
+    if (label !== undefined) out[column] = label;
+  }
+  return out;
 }
 
 /**
