@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../api/_frame.ts";
 import { stripHtml } from "../plot/field_info.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight, selectFrame } from "../api/_frame.ts";
 import { attachColumnLabels, readColumnLabels } from "../transform/_column_labels.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import { frameColumns } from "../api/_frame.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayHtml, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
@@ -164,7 +164,7 @@ function fieldLines(
  * ```ts
  * import { tableOne } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import pl from "nodejs-polars";
+ * import pl from "../deps/polars.ts";
  * import { deepStrictEqual, ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 40 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import {

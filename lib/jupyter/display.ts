@@ -111,7 +111,7 @@ function htmlToText(html: string): string {
  *
  * @example A frame shown with a title
  * ```ts
- * import pl from "nodejs-polars";
+ * import pl from "../deps/polars.ts";
  * import { displayFrame, withDisplay } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

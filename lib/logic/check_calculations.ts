@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { type Calculation, computeCalculation, parseCalculation } from "./calculations.ts";
 import type { LogicContext } from "./evaluate.ts";
@@ -70,7 +70,7 @@ function sameValue(stored: string, computed: string): boolean {
  * ```ts
  * import { checkCalculations } from "denocap";
  * import { createDemoClient } from "denocap/server";
- * import pl from "nodejs-polars";
+ * import pl from "../deps/polars.ts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });

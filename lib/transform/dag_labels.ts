@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { Dag } from "../api/dags.ts";
 import { frameColumns, selectFrame, withColumnsFrame } from "../api/_frame.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
@@ -23,7 +23,7 @@ const DAG = "redcap_data_access_group";
  * @example The demo's groups
  * ```ts
  * import { labelDataAccessGroups } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "../deps/polars.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1", "2"], redcap_data_access_group: ["boston_general", null] });

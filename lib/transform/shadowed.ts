@@ -5,7 +5,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { frameColumns } from "../api/_frame.ts";
 
 /** A frame without REDCap-style columns: what is defined on it is a member. */
@@ -30,7 +30,7 @@ const SAFE: Record<string, string> = {
  * @example The demo's height field
  * ```ts
  * import { shadowedColumns } from "denocap";
- * import pl from "nodejs-polars";
+ * import pl from "../deps/polars.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1"], height: [170], sbp: [120] });

@@ -3,7 +3,7 @@
  * corpus (REDCapR's "longitudinal": checkboxes, events, a calc; "repeating-instruments").
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { summarize, tableOne, tabulate } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { createTestServer, NO_CORPUS } from "../_helpers.ts";

@@ -1,6 +1,6 @@
 /** Casting the user adjusts: extra NA values (global, per field), type overrides, @NOMISSING. */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { castRecords, DataDictionary, readRecords } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { CORPUS_DIR, createTestServer, NO_CORPUS } from "../_helpers.ts";

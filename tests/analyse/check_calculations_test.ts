@@ -1,6 +1,6 @@
 /** checkCalculations(): stale calculated values (REDCap's Data Quality rule H). */
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { checkCalculations, DataDictionary } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { CORPUS_DIR, createTestServer, NO_CORPUS } from "../_helpers.ts";

@@ -1,6 +1,6 @@
 /** Column and value labels by column name: they survive select, filter and joins. */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { columnLabels, labelRecords } from "../../mod.ts";
 import { displayFrame, htmlTable } from "../../lib/jupyter/mod.ts";
 import { RedcapClient } from "../../lib/client.ts";

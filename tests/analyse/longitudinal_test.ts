@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import pl from "nodejs-polars";
+import pl from "../../lib/deps/polars.ts";
 import { columnLabels, tableOne, tabulate, withEventColumns } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { CORPUS_DIR, createTestServer, NO_CORPUS } from "../_helpers.ts";
