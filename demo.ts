@@ -11,7 +11,7 @@
 import { resolve } from "node:path";
 import { RedcapClient } from "denocap";
 import { serveRedcap } from "denocap/server";
-import { demoReport } from "./lib/report/demo_report.ts";
+import { demoReport } from "denocap/demo";
 
 function option(name: string, fallback: string): string {
   const index = Deno.args.indexOf(name);

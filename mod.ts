@@ -9,7 +9,7 @@
  * @example Read, check and write back the demo study
  * ```ts
  * import { evaluateLogic } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient();
@@ -118,7 +118,7 @@ export {
   readRecords,
   type ReadRecordsOptions,
   type ReadRecordsResult,
-} from "./lib/read_records.ts";
+} from "./lib/read/read_records.ts";
 
 // The data dictionary
 export {

@@ -9,8 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { createDemoClient } from "denocap/server";
-import { demoReport } from "../lib/report/demo_report.ts";
+import { createDemoClient, demoReport } from "denocap/demo";
 import {
   executeToHtml,
   findChromium,

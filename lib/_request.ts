@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseCsv } from "./_csv.ts";
+import { parseCsv } from "./parse/csv_rows.ts";
 import {
   type ImportErrorRow,
   RedcapApiError,

@@ -77,7 +77,7 @@ import {
   readRecords,
   type ReadRecordsOptions,
   type ReadRecordsResult,
-} from "./read_records.ts";
+} from "./read/read_records.ts";
 import {
   writeRecords,
   type WriteRecordsOptions,

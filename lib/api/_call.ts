@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { frameHeight } from "./_frame.ts";
+import { frameHeight } from "../frame.ts";
 import type pl from "nodejs-polars";
 import type { z } from "zod";
 import type { RedcapClient } from "../client.ts";

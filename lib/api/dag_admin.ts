@@ -37,7 +37,7 @@ export type UserDagAssignment = z.output<typeof UserDagAssignmentSchema>;
  *
  * @example Create a group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -81,7 +81,7 @@ export async function importDags(
  *
  * @example Create and delete a group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -116,7 +116,7 @@ export async function deleteDags(
  *
  * @example Switch group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  *
  * const client = createDemoClient({ records: 2 });
  * const [first] = await client.exportDags();
@@ -155,7 +155,7 @@ export async function switchDag(
  *
  * @example List group assignments
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -186,7 +186,7 @@ export async function exportUserDagAssignment(
  *
  * @example Take a user out of their group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

@@ -68,7 +68,7 @@ function docId(action: string, value: unknown): number {
  *
  * @example List the top level
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -101,7 +101,7 @@ export async function exportFileRepository(
  *
  * @example Create a folder
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -154,7 +154,7 @@ export async function createFolderFileRepository(
  *
  * @example Upload a file and find it
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -195,7 +195,7 @@ export async function importFileRepository(
  *
  * @example Upload and download a file
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -239,7 +239,7 @@ export async function exportFileFromRepository(
  *
  * @example Upload and delete a file
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { copyFrame, frameColumns } from "./_frame.ts";
+import { copyFrame, frameColumns } from "../frame.ts";
 import type pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";

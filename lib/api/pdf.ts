@@ -31,7 +31,7 @@ export interface ExportPdfOptions extends SignalOptions {
  *
  * @example A blank instrument
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

@@ -162,7 +162,7 @@ export async function createProject(
  *
  * @example Rename the project
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -201,7 +201,7 @@ export async function importProjectSettings(
  *
  * @example The demo's structure as XML
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

@@ -40,7 +40,7 @@ export type RandomizeResult = z.output<typeof RandomizeSchema>;
  * @example The demo has no randomization
  * ```ts
  * import { RedcapApiError } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { rejects } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

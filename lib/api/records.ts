@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { frameColumns, frameHeight } from "./_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
-import { csvHeader, parseCsv } from "../_csv.ts";
+import { csvHeader, parseCsv } from "../parse/csv_rows.ts";
 import type {
   DecimalCharacter,
   Format,

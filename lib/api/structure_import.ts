@@ -53,7 +53,7 @@ function requireColumns(
  *
  * @example Add a third arm
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -101,7 +101,7 @@ export async function importArms(
  *
  * @example Delete an arm
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -143,7 +143,7 @@ export async function deleteArms(
  *
  * @example Add an event to arm 1
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -186,7 +186,7 @@ export async function importEvents(
  *
  * @example Delete an event
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -221,7 +221,7 @@ export async function deleteEvents(
  *
  * @example Re-import the designations unchanged
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -258,7 +258,7 @@ export async function importInstrumentEventMappings(
  *
  * @example Re-import the repeating setup unchanged
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

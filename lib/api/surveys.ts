@@ -71,7 +71,7 @@ function location(action: string, content: string, options: SurveyLocation) {
  *
  * @example A record's survey link
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -102,7 +102,7 @@ export async function exportSurveyLink(
  *
  * @example A record's access code
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -130,7 +130,7 @@ export async function exportSurveyAccessCode(
  *
  * @example A record's return code
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -158,7 +158,7 @@ export async function exportSurveyReturnCode(
  *
  * @example A record's survey queue link
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -185,7 +185,7 @@ export async function exportSurveyQueueLink(
  *
  * @example The participants of the demo's survey
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 3 });

@@ -49,7 +49,7 @@ export type UserRoleAssignment = z.output<typeof UserRoleAssignmentSchema>;
  *
  * @example Add a user without rights
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -86,7 +86,7 @@ export async function importUsers(
  *
  * @example Remove a user
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -118,7 +118,7 @@ export async function deleteUsers(
  *
  * @example List roles
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -144,7 +144,7 @@ export async function exportUserRoles(
  *
  * @example Create a role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -187,7 +187,7 @@ export async function importUserRoles(
  *
  * @example Create and delete a role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -220,7 +220,7 @@ export async function deleteUserRoles(
  *
  * @example List role assignments
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -251,7 +251,7 @@ export async function exportUserRoleAssignment(
  *
  * @example Give a user a new role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });

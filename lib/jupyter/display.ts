@@ -7,7 +7,7 @@
 import type pl from "nodejs-polars";
 import { redactTokens } from "./redact.ts";
 import { htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 
 /** The symbol Deno's Jupyter kernel looks for on a cell's value to get its MIME bundle. */
 export const JUPYTER_DISPLAY: symbol = Symbol.for("Jupyter.display");

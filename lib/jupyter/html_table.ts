@@ -6,7 +6,7 @@
 
 import type pl from "nodejs-polars";
 import { redactTokens } from "./redact.ts";
-import { frameColumns, frameHeight, lazyFrame } from "../api/_frame.ts";
+import { frameColumns, frameHeight, lazyFrame } from "../frame.ts";
 
 /** What {@linkcode htmlTable} renders: a DataFrame, or plain row objects (codebooks, reports). */
 export type TableInput = pl.DataFrame | readonly Readonly<Record<string, unknown>>[];

@@ -9,7 +9,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import type { FieldMetadata as FullFieldMetadata } from "../server/project.ts";
+import type { FieldMetadata as FullFieldMetadata } from "../dictionary/metadata.ts";
 import type { BinaryNode, FieldNode, LogicNode, LogicValue } from "./ast.ts";
 import { LogicReferenceError } from "./errors.ts";
 import { checkboxSuffix, evaluateNode, type LogicContext } from "./evaluate.ts";
@@ -23,13 +23,7 @@ import {
   TRUE_FALSE_CHOICES,
   YES_NO_CHOICES,
 } from "../dictionary/choices.ts";
-import {
-  frameColumns,
-  frameHeight,
-  lazyFrame,
-  selectFrame,
-  withColumnsFrame,
-} from "../api/_frame.ts";
+import { frameColumns, frameHeight, lazyFrame, selectFrame, withColumnsFrame } from "../frame.ts";
 
 /**
  * The data-dictionary columns the DataFrame helpers read: a full metadata row (from

@@ -7,7 +7,7 @@
 
 import type pl from "nodejs-polars";
 import type { FieldChoice, FieldInfo } from "./field_info.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 
 /** Throws a clear error unless the frame has the column. */
 export function requireColumn(df: pl.DataFrame, column: string, action: string): void {

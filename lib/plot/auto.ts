@@ -15,7 +15,7 @@ import {
   plotHistogram,
   type PlotOptions,
 } from "./vega_lite.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 
 /** Options for {@linkcode plotField}. */
 export type PlotFieldOptions = PlotOptions & GroupOptions;

@@ -9,7 +9,7 @@
 import type pl from "nodejs-polars";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import { checkboxColumn, type FieldInfo } from "./field_info.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import {
   categoryOrder,
   choiceLabeler,

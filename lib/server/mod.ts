@@ -25,9 +25,6 @@
 export { createRedcapHandler, type RedcapHandlerOptions } from "./handler.ts";
 export { type RunningRedcapServer, serveRedcap, type ServeRedcapOptions } from "./serve.ts";
 
-// A client bound in-process to a fresh demo project
-export { createDemoClient, type DemoClientOptions } from "./demo_client.ts";
-
 // Storage and projects
 export { RedcapStore, type StoreOptions } from "./store.ts";
 export {

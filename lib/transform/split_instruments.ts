@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
-import { filterFrame, frameColumns, selectFrame } from "../api/_frame.ts";
+import { filterFrame, frameColumns, selectFrame } from "../frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";

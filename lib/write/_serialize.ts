@@ -14,7 +14,7 @@ import {
   rechunkShort,
   selectFrame,
   withColumnsFrame,
-} from "../api/_frame.ts";
+} from "../frame.ts";
 import type { ImportIssue } from "./validate.ts";
 
 /** What {@linkcode serializeFrame} returns. */

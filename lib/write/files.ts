@@ -9,8 +9,8 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
-import { readDictionary } from "../read_records.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
+import { readDictionary } from "../read/read_records.ts";
 
 /** Options for {@linkcode exportFiles}. */
 export interface ExportFilesOptions {
@@ -90,7 +90,7 @@ function fileName(
  * @example Files out of one project, into a folder
  * ```ts
  * import { exportFiles } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });
@@ -157,7 +157,7 @@ export async function exportFiles(
  * @example Copy a field's files from one project to another
  * ```ts
  * import { exportFiles, importFiles, readRecords, writeRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const source = createDemoClient({ records: 10 });

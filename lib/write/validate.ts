@@ -16,12 +16,12 @@ import {
   frameHeight,
   selectFrame,
   withColumnsFrame,
-} from "../api/_frame.ts";
-import { checkTextValue, type DateFormat, dateKind } from "../server/records/_validate.ts";
-import type { FieldMetadata } from "../server/project.ts";
+} from "../frame.ts";
+import { checkTextValue, type DateFormat, dateKind } from "../dictionary/validate.ts";
+import type { FieldMetadata } from "../dictionary/metadata.ts";
 import { datetimeFormatOf, isDtype, isIn, isIntegerCode, serializeFrame } from "./_serialize.ts";
 
-export type { DateFormat } from "../server/records/_validate.ts";
+export type { DateFormat } from "../dictionary/validate.ts";
 
 /** Stable codes of {@linkcode ImportIssue}. */
 export type ImportIssueCode =

@@ -17,8 +17,8 @@ import {
   selectFrame,
   sliceFrame,
   withColumnsFrame,
-} from "../api/_frame.ts";
-import { readDictionary } from "../read_records.ts";
+} from "../frame.ts";
+import { readDictionary } from "../read/read_records.ts";
 import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
 import { type ChangeSet, compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
@@ -297,7 +297,7 @@ function batchesOf(
  * @example Change a value and see the change first
  * ```ts
  * import { readRecords, writeRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import pl from "nodejs-polars";
  * import { strictEqual } from "node:assert/strict";
  *

@@ -3,7 +3,7 @@ import pl from "nodejs-polars";
 import { RedcapResponseError } from "../../lib/errors.ts";
 import type { ProgressEvent } from "../../lib/types.ts";
 import { fakeClient, json, text } from "./_fake.ts";
-import { frameHeight } from "../../lib/api/_frame.ts";
+import { frameHeight } from "../../lib/frame.ts";
 
 const COLUMNS = ["record_id", "name", "notes", "visit_complete"];
 

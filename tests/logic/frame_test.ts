@@ -13,8 +13,8 @@ import {
   truthy,
 } from "../../lib/logic/logic.ts";
 import { type FieldMetadata, fieldMetadata } from "../../lib/server/project.ts";
-import { readRecords } from "../../lib/read_records.ts";
-import { createDemoClient } from "../../lib/server/demo_client.ts";
+import { readRecords } from "../../lib/read/read_records.ts";
+import { createDemoClient } from "../../lib/demo/client.ts";
 
 const METADATA: FieldMetadata[] = [
   fieldMetadata({ field_name: "record_id", form_name: "demo", field_type: "text" }),

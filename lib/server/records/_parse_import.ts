@@ -5,7 +5,7 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
+import { csvRows, CsvSyntaxError, parseCsv } from "../../parse/csv_rows.ts";
 import { ApiError, type Format } from "../_http.ts";
 
 /** A flat import row: column name to raw value. */

@@ -12,11 +12,11 @@ import { ApiError } from "../_http.ts";
 import type { EventModel, ProjectModel } from "../model.ts";
 import type { DataPoint, FieldMetadata } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
-import { checkTextValue, type DateFormat } from "./_validate.ts";
+import { checkTextValue, type DateFormat } from "../../dictionary/validate.ts";
 import { recordNamer } from "./_next_name.ts";
 import { tableOfObjects } from "./_parse_import.ts";
 
-export type { DateFormat } from "./_validate.ts";
+export type { DateFormat } from "../../dictionary/validate.ts";
 
 /** Options of {@linkcode importFlatRows}. */
 export interface ImportOptions {

@@ -6,7 +6,7 @@
  * @module
  */
 import { XMLParser } from "fast-xml-parser";
-import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
+import { CsvSyntaxError, parseCsvObjects } from "../../parse/csv_rows.ts";
 import {
   type ApiContext,
   ApiError,

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
-import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
+import { CsvSyntaxError, parseCsvObjects } from "../../parse/csv_rows.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";

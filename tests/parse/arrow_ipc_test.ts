@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
 import pl from "nodejs-polars";
-import { ipcStream, StringColumn } from "../../lib/transform/_arrow_ipc.ts";
-import { ipcSchema } from "../../lib/transform/_eav_converter.ts";
+import { ipcStream, StringColumn } from "../../lib/parse/_arrow_ipc.ts";
+import { ipcSchema } from "../../lib/parse/eav_converter.ts";
 import { mulberry32 } from "../../lib/_random.ts";
 
 const encoder = new TextEncoder();

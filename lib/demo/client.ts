@@ -5,10 +5,10 @@
  * @module
  */
 import { RedcapClient, type RedcapClientOptions } from "../client.ts";
-import { DEMO_TOKEN, demoProject } from "./demo.ts";
-import { createRedcapHandler } from "./handler.ts";
-import { loadProject } from "./load.ts";
-import { RedcapStore } from "./store.ts";
+import { DEMO_TOKEN, demoProject } from "../server/demo.ts";
+import { createRedcapHandler } from "../server/handler.ts";
+import { loadProject } from "../server/load.ts";
+import { RedcapStore } from "../server/store.ts";
 
 /** Options for {@linkcode createDemoClient}. */
 export interface DemoClientOptions extends Omit<RedcapClientOptions, "fetch"> {
@@ -30,7 +30,7 @@ export interface DemoClientOptions extends Omit<RedcapClientOptions, "fetch"> {
  *
  * @example Read the demo's records
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 5 });

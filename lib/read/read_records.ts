@@ -8,7 +8,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import type { RedcapClient } from "./client.ts";
+import type { RedcapClient } from "../client.ts";
 import {
   type ArmRow,
   DataDictionary,
@@ -18,12 +18,12 @@ import {
   type FormEventMappingRow,
   type InstrumentRow,
   type RepeatingRow,
-} from "./dictionary/data_dictionary.ts";
-import { castRecords, codedColumns } from "./transform/cast.ts";
-import { columnLabels, labelRecords, withColumnLabels } from "./transform/label.ts";
-import { pivotEav } from "./transform/eav.ts";
-import { eavCsvPlan } from "./transform/_eav_csv.ts";
-import { EavCsvConverter } from "./transform/_eav_converter.ts";
+} from "../dictionary/data_dictionary.ts";
+import { castRecords, codedColumns } from "../transform/cast.ts";
+import { columnLabels, labelRecords, withColumnLabels } from "../transform/label.ts";
+import { pivotEav } from "../transform/eav.ts";
+import { eavCsvPlan } from "../parse/eav_csv.ts";
+import { EavCsvConverter } from "../parse/eav_converter.ts";
 import {
   type BatchIds,
   checkRecordIds,
@@ -31,17 +31,17 @@ import {
   type ExportRecordsOptions,
   exportRecordsWith,
   listedIds,
-} from "./api/records.ts";
-import { metadataRows } from "./api/metadata.ts";
-import { parseRedcapCsv } from "./parse/csv.ts";
-import { checkCsvBody, csvHeader } from "./_csv.ts";
-import { splitInstruments } from "./transform/split_instruments.ts";
-import type { Format } from "./types.ts";
-import { frameColumns, frameHeight, selectFrame } from "./api/_frame.ts";
-import { RedcapResponseError } from "./errors.ts";
-import { nativeGarbageCollector } from "./_native_gc.ts";
-import { displayInvalid, displayMissing } from "./jupyter/reports.ts";
-import { type HtmlDisplay, JUPYTER_DISPLAY } from "./jupyter/display.ts";
+} from "../api/records.ts";
+import { metadataRows } from "../api/metadata.ts";
+import { parseRedcapCsv } from "../parse/csv.ts";
+import { checkCsvBody, csvHeader } from "../parse/csv_rows.ts";
+import { splitInstruments } from "../transform/split_instruments.ts";
+import type { Format } from "../types.ts";
+import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
+import { RedcapResponseError } from "../errors.ts";
+import { nativeGarbageCollector } from "../_native_gc.ts";
+import { displayInvalid, displayMissing } from "../jupyter/reports.ts";
+import { type HtmlDisplay, JUPYTER_DISPLAY } from "../jupyter/display.ts";
 
 /** Options for {@linkcode readDictionary}. */
 export interface ReadDictionaryOptions {
@@ -60,7 +60,7 @@ export interface ReadDictionaryOptions {
  * @example The demo's dictionary
  * ```ts
  * import { readDictionary } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const dd = await readDictionary(createDemoClient({ records: 1 }));
@@ -281,7 +281,7 @@ function typedResult(
  * @example Typed, labelled demo records
  * ```ts
  * import { readRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import pl from "nodejs-polars";
  * import { ok, strictEqual } from "node:assert/strict";
  *
@@ -517,7 +517,7 @@ export interface ReadInstrumentsOptions extends ReadRecordsOptions {
  * @example One frame per instrument of the demo
  * ```ts
  * import { readInstruments } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { deepStrictEqual, ok } from "node:assert/strict";
  *
  * const forms = await readInstruments(createDemoClient({ records: 10 }), {
@@ -561,7 +561,7 @@ export async function readInstruments(
  * @example The same frame from EAV
  * ```ts
  * import { readEavRecords, readRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 5 });

@@ -1,8 +1,8 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import pl from "nodejs-polars";
-import { readRecords } from "../../lib/read_records.ts";
-import { demoReport } from "../../lib/report/demo_report.ts";
-import { createDemoClient } from "../../lib/server/demo_client.ts";
+import { readRecords } from "../../lib/read/read_records.ts";
+import { demoReport } from "../../lib/demo/report.ts";
+import { createDemoClient } from "../../lib/demo/client.ts";
 import { DEMO_DAG_TOKEN, DEMO_TOKEN } from "denocap/server";
 
 const TOKEN_LIKE = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])/;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FieldMetadata } from "../project.ts";
+import type { FieldMetadata } from "./metadata.ts";
 
 /** The date order of imported date and datetime values (`dateFormat`). */
 export type DateFormat = "YMD" | "MDY" | "DMY";

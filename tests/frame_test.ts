@@ -12,21 +12,21 @@ import {
   selectFrame,
   sliceFrame,
   withColumnsFrame,
-} from "../../lib/api/_frame.ts";
-import { RedcapClient } from "../../lib/client.ts";
-import { htmlTable } from "../../lib/jupyter/html_table.ts";
-import { plotField } from "../../lib/plot/auto.ts";
-import { fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
-import { plotMissingness } from "../../lib/plot/vega_lite.ts";
-import { checkBranchingLogic, evaluateLogic } from "../../lib/logic/frame.ts";
-import { readEavRecords, readInstruments, readRecords } from "../../lib/read_records.ts";
-import { createRedcapHandler } from "../../lib/server/handler.ts";
-import { loadProject } from "../../lib/server/load.ts";
-import { fieldMetadata, fullRights } from "../../lib/server/project.ts";
-import { RedcapStore } from "../../lib/server/store.ts";
-import { pivotEav, toEav } from "../../lib/transform/eav.ts";
-import { validateRecords } from "../../lib/write/validate.ts";
-import { writeRecords } from "../../lib/write/write_records.ts";
+} from "../lib/frame.ts";
+import { RedcapClient } from "../lib/client.ts";
+import { htmlTable } from "../lib/jupyter/html_table.ts";
+import { plotField } from "../lib/plot/auto.ts";
+import { fieldInfoFromMetadata } from "../lib/plot/field_info.ts";
+import { plotMissingness } from "../lib/plot/vega_lite.ts";
+import { checkBranchingLogic, evaluateLogic } from "../lib/logic/frame.ts";
+import { readEavRecords, readInstruments, readRecords } from "../lib/read/read_records.ts";
+import { createRedcapHandler } from "../lib/server/handler.ts";
+import { loadProject } from "../lib/server/load.ts";
+import { fieldMetadata, fullRights } from "../lib/server/project.ts";
+import { RedcapStore } from "../lib/server/store.ts";
+import { pivotEav, toEav } from "../lib/transform/eav.ts";
+import { validateRecords } from "../lib/write/validate.ts";
+import { writeRecords } from "../lib/write/write_records.ts";
 
 Deno.test("frameColumns() and frameHeight() read the shape of any frame", () => {
   const df = pl.DataFrame({ record_id: ["1", "2", "3"], age: ["40", null, "7"] });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RedcapResponseError } from "./errors.ts";
+import { RedcapResponseError } from "../errors.ts";
 
 /** Thrown for CSV that cannot be read (an unterminated quote). */
 export class CsvSyntaxError extends SyntaxError {

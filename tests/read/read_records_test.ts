@@ -1,23 +1,23 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import pl from "nodejs-polars";
-import { RedcapClient } from "../lib/client.ts";
+import { RedcapClient } from "../../lib/client.ts";
 import {
   readDictionary,
   readEavRecords,
   readInstruments,
   readRecords,
   type ReadRecordsOptions,
-} from "../lib/read_records.ts";
-import { createRedcapHandler } from "../lib/server/handler.ts";
-import { loadProject } from "../lib/server/load.ts";
-import { RedcapStore } from "../lib/server/store.ts";
-import { createDemoClient } from "../lib/server/demo_client.ts";
-import { labelRecords, levels } from "../lib/transform/label.ts";
-import { castRecords } from "../lib/transform/cast.ts";
-import { columnLabels } from "../lib/transform/label.ts";
-import { createTestServer } from "./_helpers.ts";
-import { frameColumns, frameHeight as nrow } from "../lib/api/_frame.ts";
-import { generateProject } from "./_generate_project.ts";
+} from "../../lib/read/read_records.ts";
+import { createRedcapHandler } from "../../lib/server/handler.ts";
+import { loadProject } from "../../lib/server/load.ts";
+import { RedcapStore } from "../../lib/server/store.ts";
+import { createDemoClient } from "../../lib/demo/client.ts";
+import { labelRecords, levels } from "../../lib/transform/label.ts";
+import { castRecords } from "../../lib/transform/cast.ts";
+import { columnLabels } from "../../lib/transform/label.ts";
+import { createTestServer } from "../_helpers.ts";
+import { frameColumns, frameHeight as nrow } from "../../lib/frame.ts";
+import { generateProject } from "../_generate_project.ts";
 
 function clientOf(server: { fetch: typeof fetch; token: string }): RedcapClient {
   return new RedcapClient("http://redcap.test/api/", server.token, {

@@ -7,7 +7,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { type EavCsvOptions, type EavCsvPlan, eavCsvToArrow } from "./_eav_csv.ts";
+import { type EavCsvOptions, type EavCsvPlan, eavCsvToArrow } from "./eav_csv.ts";
 import type { EavAnswer, EavJob } from "./_eav_worker.ts";
 
 interface Pending {

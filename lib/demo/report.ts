@@ -8,7 +8,7 @@
  */
 import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
-import { readDictionary, readEavRecords, readRecords } from "../read_records.ts";
+import { readDictionary, readEavRecords, readRecords } from "../read/read_records.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";
 import { checkBranchingLogic } from "../logic/frame.ts";
 import { validateRecords } from "../write/validate.ts";
@@ -53,8 +53,8 @@ const DIABETES_GLUCOSE = 126;
  *
  * @example The report of a small demo project
  * ```ts
- * import { demoReport } from "./demo_report.ts";
- * import { createDemoClient } from "../server/demo_client.ts";
+ * import { demoReport } from "./report.ts";
+ * import { createDemoClient } from "./client.ts";
  * import { ok } from "node:assert/strict";
  *
  * const report = await demoReport(createDemoClient({ records: 20 }));

@@ -8,7 +8,7 @@
  */
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { checkCsvBody, csvHeader } from "../_csv.ts";
+import { checkCsvBody, csvHeader } from "./csv_rows.ts";
 import { ipcStream, StringColumn } from "./_arrow_ipc.ts";
 
 const QUOTE = 34;

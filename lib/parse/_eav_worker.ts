@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type EavCsvOptions, type EavCsvPlan, eavCsvToArrow } from "./_eav_csv.ts";
+import { type EavCsvOptions, type EavCsvPlan, eavCsvToArrow } from "./eav_csv.ts";
 
 /** A job: a body to convert (the plan comes with the first one). */
 export interface EavJob {

@@ -1,14 +1,14 @@
 import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
-import { eavCsvPlan, eavCsvToArrow } from "../../lib/transform/_eav_csv.ts";
-import { EavCsvConverter, ipcSchema } from "../../lib/transform/_eav_converter.ts";
+import { eavCsvPlan, eavCsvToArrow } from "../../lib/parse/eav_csv.ts";
+import { EavCsvConverter, ipcSchema } from "../../lib/parse/eav_converter.ts";
 import { pivotEav, toEav } from "../../lib/transform/eav.ts";
 import { parseRedcapCsv } from "../../lib/parse/csv.ts";
 import { csvCell } from "../../lib/server/_http.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
-import { generate } from "./_generate.ts";
-import { clinic, rows } from "./_fixtures.ts";
+import { generate } from "../transform/_generate.ts";
+import { clinic, rows } from "../transform/_fixtures.ts";
 
 const encoder = new TextEncoder();
 
