@@ -32,7 +32,7 @@
 
 // The client and its errors
 export { RedcapClient, type RedcapClientOptions } from "./lib/client.ts";
-export type { CallOptions } from "./lib/api/_call.ts";
+export type { CallOptions } from "./lib/api/call.ts";
 export type { RequestParams } from "./lib/_request.ts";
 export {
   AUTO_BATCH_SIZE,
@@ -57,7 +57,7 @@ export type { Dag } from "./lib/api/dags.ts";
 export type { User } from "./lib/api/users.ts";
 export type { FileLocation, ImportFileOptions, RedcapFile } from "./lib/api/files.ts";
 // The rest of the API
-export type { ImportRows, SignalOptions } from "./lib/api/_admin.ts";
+export type { ImportRows, SignalOptions } from "./lib/api/admin.ts";
 export type { UserRole, UserRoleAssignment } from "./lib/api/user_admin.ts";
 export type { UserDagAssignment } from "./lib/api/dag_admin.ts";
 export type {
@@ -195,13 +195,8 @@ export {
   parseLogic,
   testLogic,
 } from "./lib/logic/logic.ts";
-export {
-  type BranchingIssue,
-  checkBranchingLogic,
-  evaluateLogic,
-  type LogicFieldMetadata,
-  logicToPolars,
-} from "./lib/logic/frame.ts";
+export { evaluateLogic, type LogicFieldMetadata, logicToPolars } from "./lib/logic/frame.ts";
+export { type BranchingIssue, checkBranchingLogic } from "./lib/logic/branching.ts";
 
 // Writing frames back: validated, previewed, batched imports; files of a field
 export {

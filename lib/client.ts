@@ -9,7 +9,7 @@ import { type ClientInternals, INTERNAL, type RequestParams, Transport } from ".
 import { canShowBar, type ProgressSinks } from "./_progress.ts";
 import { resolveRetry } from "./_retry.ts";
 import type { FetchFunction, ProgressEvent, RetryOptions } from "./types.ts";
-import { callApi, type CallOptions } from "./api/_call.ts";
+import { callApi, type CallOptions } from "./api/call.ts";
 import {
   deleteRecords,
   type DeleteRecordsOptions,
@@ -57,7 +57,7 @@ import {
   type ImportFileOptions,
   type RedcapFile,
 } from "./api/files.ts";
-import type { ImportRows, SignalOptions } from "./api/_admin.ts";
+import type { ImportRows, SignalOptions } from "./api/admin.ts";
 import * as userAdmin from "./api/user_admin.ts";
 import * as dagAdmin from "./api/dag_admin.ts";
 import * as fileRepository from "./api/file_repository.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { requireString } from "./_check.ts";
 import { text } from "./_schema.ts";
 import {
@@ -19,7 +19,7 @@ import {
   sendText,
   signalOnly,
   type SignalOptions,
-} from "./_admin.ts";
+} from "./admin.ts";
 import { RedcapResponseError } from "../errors.ts";
 
 const UserDagAssignmentSchema = z.looseObject({
@@ -51,7 +51,7 @@ export type UserDagAssignment = z.output<typeof UserDagAssignmentSchema>;
  * @returns The number of rows imported.
  */
 export async function importDags(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -96,7 +96,7 @@ export async function importDags(
  * @returns The number of groups deleted.
  */
 export async function deleteDags(
-  client: RedcapClient,
+  client: RedcapConnection,
   dags: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -128,7 +128,7 @@ export async function deleteDags(
  * @param options A cancel signal.
  */
 export async function switchDag(
-  client: RedcapClient,
+  client: RedcapConnection,
   dag: string,
   options: SignalOptions = {},
 ): Promise<void> {
@@ -168,7 +168,7 @@ export async function switchDag(
  * @returns One row per user.
  */
 export async function exportUserDagAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserDagAssignment[]> {
   const signal = signalOnly("export user-DAG assignments", options);
@@ -203,7 +203,7 @@ export async function exportUserDagAssignment(
  * @returns The number of rows imported.
  */
 export async function importUserDagAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {

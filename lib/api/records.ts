@@ -6,7 +6,7 @@
  */
 import { frameColumns, frameHeight } from "../frame.ts";
 import pl from "nodejs-polars";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
 import { csvHeader, parseCsv } from "../parse/csv_rows.ts";
@@ -28,7 +28,7 @@ import {
   checkTimestamp,
   requireString,
 } from "./_check.ts";
-import { type CsvReader, internals, requestFrame as requestTableFrame } from "./_call.ts";
+import { type CsvReader, internals, requestFrame as requestTableFrame } from "./call.ts";
 import { parseRedcapCsv } from "../parse/csv.ts";
 import { encodeStringRows, toRows } from "./_encode.ts";
 import { readCount, recordIdField } from "./metadata.ts";
@@ -157,7 +157,7 @@ const EXPORT_KEYS = [
  * @throws {RedcapResponseError} When a batch misses ids the id export listed.
  */
 export function exportRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportRecordsOptions = {},
 ): Promise<pl.DataFrame> {
   return exportRecordsWith(client, options);
@@ -201,7 +201,7 @@ export type BatchCsvReader = (
  * JSON retry of an empty CSV body, are read as usual.
  */
 export async function exportRecordsWith(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
@@ -367,7 +367,7 @@ export interface RecordIdFilters {
  * @throws {RedcapResponseError} When the answer has no record-id column.
  */
 export async function exportRecordIds(
-  client: RedcapClient,
+  client: RedcapConnection,
   idField: string,
   filters: RecordIdFilters,
   signal?: AbortSignal,
@@ -385,7 +385,7 @@ function distinctIds(column: pl.Series): string[] {
 
 /** The record-id column of {@linkcode exportRecordIds}'s export, one value per row. */
 async function exportIdColumn(
-  client: RedcapClient,
+  client: RedcapConnection,
   idField: string,
   filters: RecordIdFilters,
   signal?: AbortSignal,
@@ -433,7 +433,7 @@ async function exportIdColumn(
  * the same request is asked in JSON, where an empty result is `[]` and a failure stays empty.
  */
 async function requestRecordFrame(
-  client: RedcapClient,
+  client: RedcapConnection,
   spec: Parameters<typeof requestTableFrame>[1],
   onDone: (bytes: number, rows: number) => void,
   readCsv?: CsvReader,
@@ -602,7 +602,7 @@ export interface ImportRecordsResult {
  * @returns The count, ids or id mapping asked for.
  */
 export async function importRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRecordsData,
   options: ImportRecordsOptions = {},
 ): Promise<ImportRecordsResult> {
@@ -747,7 +747,7 @@ export interface DeleteRecordsOptions {
  * @returns The number of records (or items) REDCap deleted.
  */
 export async function deleteRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: DeleteRecordsOptions,
 ): Promise<number> {
   const action = "delete records";
@@ -823,7 +823,7 @@ export interface RenameRecordOptions {
  * @param options The old and new names.
  */
 export async function renameRecord(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: RenameRecordOptions,
 ): Promise<void> {
   const action = "rename record";
@@ -876,7 +876,7 @@ export async function renameRecord(
  * @param client The client.
  * @returns The record name, as text.
  */
-export async function generateNextRecordName(client: RedcapClient): Promise<string> {
+export async function generateNextRecordName(client: RedcapConnection): Promise<string> {
   return await internals(client).send({
     params: { content: "generateNextRecordName", format: "csv", returnFormat: "json" },
     retry: true,

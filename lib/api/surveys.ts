@@ -6,11 +6,11 @@
  * @module
  */
 import { z } from "zod";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { checkInteger, checkKeys, checkString, requireString } from "./_check.ts";
 import { optionalNum, text } from "./_schema.ts";
-import { readLine, type SignalOptions } from "./_admin.ts";
+import { readLine, type SignalOptions } from "./admin.ts";
 
 /** Where a survey response lives. */
 export interface SurveyLocation extends SignalOptions {
@@ -90,7 +90,7 @@ function location(action: string, content: string, options: SurveyLocation) {
  * @returns The survey URL.
  */
 export async function exportSurveyLink(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey link", "surveyLink", options);
@@ -117,7 +117,7 @@ export async function exportSurveyLink(
  * @returns The access code.
  */
 export async function exportSurveyAccessCode(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey access code", "surveyAccessCode", options);
@@ -145,7 +145,7 @@ export async function exportSurveyAccessCode(
  * @returns The return code.
  */
 export async function exportSurveyReturnCode(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey return code", "surveyReturnCode", options);
@@ -170,7 +170,7 @@ export async function exportSurveyReturnCode(
  * @returns The survey queue URL.
  */
 export async function exportSurveyQueueLink(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyQueueLinkOptions,
 ): Promise<string> {
   const action = "export survey queue link";
@@ -203,7 +203,7 @@ export async function exportSurveyQueueLink(
  * @returns One row per participant.
  */
 export async function exportSurveyParticipantList(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportSurveyParticipantListOptions,
 ): Promise<SurveyParticipant[]> {
   const action = "export survey participants";

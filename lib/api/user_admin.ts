@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 import {
   allNamed,
@@ -17,7 +17,7 @@ import {
   sendCount,
   signalOnly,
   type SignalOptions,
-} from "./_admin.ts";
+} from "./admin.ts";
 
 /** A form-rights map: REDCap sends an object in JSON (`{"intake":"1"}`), text in CSV. */
 const formMap = z.union([z.record(z.string(), num), text]);
@@ -63,7 +63,7 @@ export type UserRoleAssignment = z.output<typeof UserRoleAssignmentSchema>;
  * @returns The number of users imported.
  */
 export async function importUsers(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -100,7 +100,7 @@ export async function importUsers(
  * @returns The number of users removed.
  */
 export async function deleteUsers(
-  client: RedcapClient,
+  client: RedcapConnection,
   users: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -130,7 +130,7 @@ export async function deleteUsers(
  * @returns One row per role.
  */
 export async function exportUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserRole[]> {
   const signal = signalOnly("export user roles", options);
@@ -158,7 +158,7 @@ export async function exportUserRoles(
  * @returns The number of roles imported.
  */
 export async function importUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -202,7 +202,7 @@ export async function importUserRoles(
  * @returns The number of roles deleted.
  */
 export async function deleteUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   roles: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -233,7 +233,7 @@ export async function deleteUserRoles(
  * @returns One row per user.
  */
 export async function exportUserRoleAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserRoleAssignment[]> {
   const signal = signalOnly("export user-role assignments", options);
@@ -268,7 +268,7 @@ export async function exportUserRoleAssignment(
  * @returns The number of rows imported.
  */
 export async function importUserRoleAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {

@@ -10,7 +10,7 @@ import pl from "nodejs-polars";
 import type { RedcapClient } from "../client.ts";
 import { readDictionary, readEavRecords, readRecords } from "../read/read_records.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";
-import { checkBranchingLogic } from "../logic/frame.ts";
+import { checkBranchingLogic } from "../logic/branching.ts";
 import { validateRecords } from "../write/validate.ts";
 import { writeRecords } from "../write/write_records.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";

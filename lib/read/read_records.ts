@@ -8,7 +8,13 @@
  * @module
  */
 import pl from "nodejs-polars";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { exportProjectInfo } from "../api/project.ts";
+import { exportFieldNames } from "../api/field_names.ts";
+import { exportInstruments } from "../api/instruments.ts";
+import { exportEvents, exportInstrumentEventMappings } from "../api/events.ts";
+import { exportArms } from "../api/arms.ts";
+import { exportRepeatingFormsEvents } from "../api/repeating.ts";
 import {
   type ArmRow,
   DataDictionary,
@@ -28,6 +34,7 @@ import {
   type BatchIds,
   checkRecordIds,
   exportRecordIds,
+  exportRecords,
   type ExportRecordsOptions,
   exportRecordsWith,
   listedIds,
@@ -74,15 +81,15 @@ export interface ReadDictionaryOptions {
  * @returns The dictionary.
  */
 export async function readDictionary(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ReadDictionaryOptions = {},
 ): Promise<DataDictionary> {
   const { signal } = options;
   const [metadata, projectInfo, fieldNames, instruments] = await Promise.all([
     metadataRows(client, signal),
-    client.exportProjectInfo(),
-    client.exportFieldNames(),
-    client.exportInstruments(),
+    exportProjectInfo(client),
+    exportFieldNames(client),
+    exportInstruments(client),
   ]);
   signal?.throwIfAborted();
   const structure: DictionaryStructure = {
@@ -94,10 +101,10 @@ export async function readDictionary(
   const longitudinal = Number(projectInfo.is_longitudinal) === 1;
   const repeating = Number(projectInfo.has_repeating_instruments_or_events ?? 0) === 1;
   const [events, arms, mapping, repeatingRows] = await Promise.all([
-    longitudinal ? client.exportEvents() : undefined,
-    longitudinal ? client.exportArms() : undefined,
-    longitudinal ? client.exportInstrumentEventMappings() : undefined,
-    repeating ? client.exportRepeatingFormsEvents() : undefined,
+    longitudinal ? exportEvents(client) : undefined,
+    longitudinal ? exportArms(client) : undefined,
+    longitudinal ? exportInstrumentEventMappings(client) : undefined,
+    repeating ? exportRepeatingFormsEvents(client) : undefined,
   ]);
   if (longitudinal) {
     structure.events = events as EventRow[];
@@ -300,7 +307,7 @@ function typedResult(
  * @throws {RangeError} For an option value out of range.
  */
 export async function readRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ReadRecordsOptions = {},
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read records", options);
@@ -320,7 +327,7 @@ export async function readRecords(
     };
     return request.format === "csv"
       ? exportJoinedCsv(client, request, dictionary)
-      : client.exportRecords(request);
+      : exportRecords(client, request);
   };
   // Without `fields`/`forms` the export does not depend on the dictionary: ask for both at once.
   const [dd, raw] = options.fields || options.forms
@@ -344,7 +351,7 @@ export async function readRecords(
  * retry of an empty body), the export is read as `exportRecords` reads it.
  */
 async function exportJoinedCsv(
-  client: RedcapClient,
+  client: RedcapConnection,
   request: ExportRecordsOptions,
   dictionary: Promise<DataDictionary>,
 ): Promise<pl.DataFrame> {
@@ -361,7 +368,7 @@ async function exportJoinedCsv(
   if (bodies.length === 0) return frame;
   const parts = [...bodies.keys()].map((i) => bodies[i]);
   if (parts.some((b) => b === undefined) || frameColumns(frame).length > 0) {
-    return client.exportRecords(request);
+    return exportRecords(client, request);
   }
   const body = joinCsv(parts);
   const coded = codedColumns(await dictionary, csvHeader(body));
@@ -424,7 +431,7 @@ const TYPE_ROWS = 40_000;
  * **prepare** hears how many batches there will be before the first is asked for.
  */
 async function readBatched(
-  client: RedcapClient,
+  client: RedcapConnection,
   dictionary: DataDictionary,
   options: ReadRecordsOptions,
   exportFlat: (records: string[] | undefined) => Promise<pl.DataFrame>,
@@ -532,7 +539,7 @@ export interface ReadInstrumentsOptions extends ReadRecordsOptions {
  * @returns Frames keyed by form name.
  */
 export async function readInstruments(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ReadInstrumentsOptions = {},
 ): Promise<Map<string, pl.DataFrame>> {
   const { keepEmptyRows, ...readOptions } = options;
@@ -576,7 +583,7 @@ export async function readInstruments(
  * @returns The typed frame, the reports and the dictionary.
  */
 export async function readEavRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ReadRecordsOptions = {},
 ): Promise<ReadRecordsResult> {
   checkReadOptions("read EAV records", options);

@@ -16,7 +16,7 @@ import {
   type LogicValue,
   parseLogic,
 } from "../logic/logic.ts";
-import { formatDate, parseDate, toNumber, toText } from "../logic/_values.ts";
+import { formatDate, parseDate, toNumber, toText } from "../logic/values.ts";
 import { UNIT_MS } from "../logic/functions.ts";
 
 /** How one calculated field computes its value. */

@@ -15,7 +15,7 @@ import {
   selectFrame,
   withColumnsFrame,
 } from "../frame.ts";
-import type { ImportIssue } from "./validate.ts";
+import type { ImportIssue } from "./_issues.ts";
 
 /** What {@linkcode serializeFrame} returns. */
 export interface SerializedFrame {

@@ -5,7 +5,8 @@
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import pl from "nodejs-polars";
-import { checkBranchingLogic, evaluateLogic, logicToPolars } from "../../lib/logic/frame.ts";
+import { evaluateLogic, logicToPolars } from "../../lib/logic/frame.ts";
+import { checkBranchingLogic } from "../../lib/logic/branching.ts";
 import {
   evaluateExpression,
   LogicReferenceError,

@@ -7,7 +7,7 @@
 import { frameHeight } from "../frame.ts";
 import type pl from "nodejs-polars";
 import type { z } from "zod";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import {
   type ClientInternals,
@@ -24,9 +24,9 @@ import type { Format } from "../types.ts";
 import { checkBoolean, checkKeys } from "./_check.ts";
 
 /** The internals of a client (throws a TypeError for anything else). */
-export function internals(client: RedcapClient): ClientInternals {
+export function internals(client: RedcapConnection): ClientInternals {
   const found = (client as unknown as { [INTERNAL]?: ClientInternals })?.[INTERNAL];
-  if (!found) throw new TypeError("Cannot send request: expected a RedcapClient");
+  if (!found) throw new TypeError("Cannot send request: expected a RedcapConnection");
   return found;
 }
 
@@ -62,7 +62,7 @@ export interface RequestJsonOptions {
  * Reading requests only: always retried.
  */
 export function requestJson<S extends z.ZodType>(
-  client: RedcapClient,
+  client: RedcapConnection,
   params: RequestParams,
   schema: S,
   options: RequestJsonOptions = {},
@@ -106,7 +106,7 @@ export function parseFrame(content: string, format: Format, response: RawRespons
 /** Sends one table request and returns the frame and the body size; **readCsv** reads a CSV
  * body instead of {@linkcode parseRedcapCsv}. */
 export async function requestFrame(
-  client: RedcapClient,
+  client: RedcapConnection,
   spec: Omit<RequestSpec, "params"> & { params: RequestParams & { format: Format } },
   onDone?: (bytes: number, rows: number, frame: pl.DataFrame) => void,
   readCsv?: CsvReader,
@@ -148,7 +148,7 @@ const CHANGING_ACTIONS = ["import", "delete", "rename", "randomize", "switch", "
  * @returns The body text (possibly empty).
  */
 export async function callApi(
-  client: RedcapClient,
+  client: RedcapConnection,
   content: string,
   params: RequestParams = {},
   options: CallOptions = {},

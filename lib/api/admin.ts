@@ -5,11 +5,11 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { RequestParams, UploadFile } from "../_request.ts";
-import { internals } from "./_call.ts";
+import { internals } from "./call.ts";
 import { checkKeys, checkList } from "./_check.ts";
 import { isFrame, toRows } from "./_encode.ts";
 import { readCount } from "./metadata.ts";
@@ -88,14 +88,14 @@ export interface ChangeSpec {
 }
 
 /** Sends a changing request whose answer is a count, and returns the count. */
-export async function sendCount(client: RedcapClient, spec: ChangeSpec): Promise<number> {
+export async function sendCount(client: RedcapConnection, spec: ChangeSpec): Promise<number> {
   const text = await sendText(client, spec);
   return readCount(String(spec.params.content), text);
 }
 
 /** Sends a request and returns its body text (an empty body is allowed). */
 export async function sendText(
-  client: RedcapClient,
+  client: RedcapConnection,
   spec: ChangeSpec & { file?: UploadFile },
 ): Promise<string> {
   const inner = internals(client);
@@ -122,7 +122,7 @@ export async function sendText(
 
 /** Sends a reading request whose answer is one line of plain text (a link, a code). */
 export async function readLine(
-  client: RedcapClient,
+  client: RedcapConnection,
   params: RequestParams,
   signal?: AbortSignal,
 ): Promise<string> {
@@ -146,7 +146,7 @@ export async function readLine(
 
 /** Sends a reading request whose answer is a file; returns its MIME type, name and bytes. */
 export async function download(
-  client: RedcapClient,
+  client: RedcapConnection,
   params: RequestParams,
   signal?: AbortSignal,
 ): Promise<{ type: string; name?: string; content: Uint8Array }> {
