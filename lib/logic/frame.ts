@@ -14,12 +14,7 @@ import { evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
 import { truthy } from "./values.ts";
 import { lazyFrame, withColumnsFrame } from "../frame.ts";
-import {
-  castColumn,
-  type FieldMetadata,
-  type FrameInfo,
-  logicExpression,
-} from "./_translate.ts";
+import { castColumn, type FieldMetadata, type FrameInfo, logicExpression } from "./_translate.ts";
 import { cellText, codedFrame, frameInfo, frameRows, referencedFields } from "./_coded_frame.ts";
 export type { LogicFieldMetadata } from "./_translate.ts";
 
