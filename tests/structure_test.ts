@@ -22,6 +22,16 @@ const OVER_800_ALLOWED = new Set([
   "lib/server/demo.ts",
 ]);
 
+/**
+ * `_x.ts` files imported from outside their folder, allowed for now: server files that lose their
+ * `_` (or move) in the coordinator's server splits. Empty this list then; do not add to it.
+ */
+const UNDERSCORE_ALLOWED = new Set([
+  "lib/server/records/_export_plan.ts",
+  "lib/server/records/_parse_import.ts",
+  "lib/server/records/_next_name.ts",
+]);
+
 /** Client-side layers the server must not import (it may use dictionary, logic, parse, base files). */
 const CLIENT_SIDE = ["api", "read", "write", "transform", "plot", "jupyter", "report", "demo"]
   .map((d) => `lib/${d}/`).concat(["lib/client.ts"]);
@@ -130,7 +140,8 @@ Deno.test("structure: no file in lib/ over 800 lines (deferred server splits asi
 
 Deno.test("structure: an _x.ts file is imported only from its own folder (or folders in it)", () => {
   const bad = edges.filter(({ from, to }) =>
-    to.split("/").at(-1)!.startsWith("_") && !from.startsWith(dirname(to) + "/")
+    to.split("/").at(-1)!.startsWith("_") && !from.startsWith(dirname(to) + "/") &&
+    !UNDERSCORE_ALLOWED.has(to)
   );
   assertEquals(bad.map(show), []);
 });

@@ -16,6 +16,7 @@ import { truthy } from "./values.ts";
 import { lazyFrame, withColumnsFrame } from "../frame.ts";
 import { castColumn, type FieldMetadata, type FrameInfo, logicExpression } from "./_translate.ts";
 import { cellText, codedFrame, frameInfo, frameRows, referencedFields } from "./_coded_frame.ts";
+
 export type { LogicFieldMetadata } from "./_translate.ts";
 
 /** Evaluates a tree row by row; rows may refer to other rows of the same record. */

@@ -7,9 +7,6 @@
  *
  * @module
  */
-
-export type { DateFormat } from "../dictionary/validate.ts";
-export { type ImportIssue, type ImportIssueCode } from "./_issues.ts";
 import type pl from "nodejs-polars";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
@@ -19,6 +16,9 @@ import { type ImportIssue, type Report, sortIssues } from "./_issues.ts";
 import { planColumns } from "./_columns.ts";
 import { checkDags, checkDuplicateKeys, checkRowKeys } from "./_check_rows.ts";
 import { checkValues } from "./_check_values.ts";
+
+export type { DateFormat } from "../dictionary/validate.ts";
+export { type ImportIssue, type ImportIssueCode } from "./_issues.ts";
 
 /** Options for {@linkcode validateRecords}. */
 export interface ValidateRecordsOptions {

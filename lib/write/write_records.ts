@@ -27,6 +27,7 @@ import { compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
 import { type DateFormat, type ImportIssue, validateRawFrame } from "./validate.ts";
 import type { WriteRecordsResult } from "./_result.ts";
+
 export { type BatchResult, type WriteRecordsResult } from "./_result.ts";
 
 /** Options for {@linkcode writeRecords}. */
