@@ -195,7 +195,12 @@ export {
   parseLogic,
   testLogic,
 } from "./lib/logic/logic.ts";
-export { evaluateLogic, type LogicFieldMetadata, logicToPolars } from "./lib/logic/frame.ts";
+export {
+  evaluateLogic,
+  type LogicFieldMetadata,
+  type LogicMetadata,
+  logicToPolars,
+} from "./lib/logic/frame.ts";
 export { type BranchingIssue, checkBranchingLogic } from "./lib/logic/branching.ts";
 
 // Writing frames back: validated, previewed, batched imports; files of a field

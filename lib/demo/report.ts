@@ -15,7 +15,7 @@ import { validateRecords } from "../write/validate.ts";
 import { writeRecords } from "../write/write_records.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import type { Chart } from "../plot/chart.ts";
-import { type FieldInfo, fieldInfoFromMetadata } from "../plot/field_info.ts";
+import type { ChartField } from "../plot/field_info.ts";
 import {
   plotCheckboxes,
   plotChoices,
@@ -69,16 +69,8 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
   const started = Date.now();
   const dd = await readDictionary(client);
   const info = await client.exportProjectInfo();
-  const metadata = (await client.exportMetadata()).toRecords() as never;
   const arms = await client.exportArms();
   const mapping = await client.exportInstrumentEventMappings();
-  const fields = fieldInfoFromMetadata(metadata);
-  const fieldInfo = (name: string): FieldInfo => {
-    const field = fields.find((f) => f.name === name);
-    if (!field) throw new Error(`Cannot build the demo report: the project has no field "${name}"`);
-    const unit = dd.field(name)?.note;
-    return unit ? { ...field, label: `${field.label} (${unit})` } : field;
-  };
 
   // Read: typed and labelled; the same frame again from the EAV export.
   const { data, invalid, missing } = await readRecords(client);
@@ -107,13 +99,13 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
   const labs = form("labs");
   const qol = form("quality_of_life");
   const adverse = form("adverse_events");
-  const armInfo: FieldInfo = {
+  const armInfo: ChartField = {
     name: "arm",
     label: "Arm",
     type: "choice",
     choices: arms.map((a) => ({ code: a.name, label: a.name })),
   };
-  const visit: FieldInfo = { name: "visit", label: "Visit", type: "choice" };
+  const visit: ChartField = { name: "visit", label: "Visit", type: "choice" };
   const visitOrder = [...new Set(dd.events.map((e) => e.label))];
   const overVisits = {
     x: "visit",
@@ -129,21 +121,24 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
   const charts: Chart[] = [
     plotTimeline(
       vitals,
-      fieldInfo("sbp"),
+      dd,
+      "sbp",
       titled("Systolic blood pressure by arm (mean, 95% CI)", overVisits),
     ),
-    plotTimeline(vitals, fieldInfo("weight"), titled("Weight by arm (mean, 95% CI)", overVisits)),
+    plotTimeline(vitals, dd, "weight", titled("Weight by arm (mean, 95% CI)", overVisits)),
     plotTimeline(
       qol,
-      fieldInfo("qol_overall"),
+      dd,
+      "qol_overall",
       titled("Self-rated health by arm (mean, 95% CI)", overVisits),
     ),
     plotChoices(
       adverse,
-      fieldInfo("ae_severity"),
+      dd,
+      "ae_severity",
       titled("Adverse events by severity and arm", { by: "arm", byInfo: armInfo }),
     ),
-    plotCheckboxes(enrollment, fieldInfo("race"), { title: "Race (select all that apply)" }),
+    plotCheckboxes(enrollment, dd, "race", { title: "Race (select all that apply)" }),
     plotFormCompletion(data.filter(pl.col("redcap_event_name").str.endsWith("_arm_1")), {
       forms: dd.forms.map((f) => ({ name: f.name, label: f.label })),
       events: dd.events.filter((e) => e.arm === 1).map((e) => ({
@@ -154,7 +149,7 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
       title: "Forms marked Complete, arm 1",
     }),
     plotMissingness(atDesignatedVisits(data, dd, "vitals"), {
-      fields,
+      fields: dd,
       columns: formFields(dd, "vitals"),
       title: "Missing values, Vital Signs (at its visits)",
     }),
@@ -162,7 +157,7 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
 
   // Validate and write back the derived variable.
   const { data: coded } = await readRecords(client, { labels: "code" });
-  const hidden = checkBranchingLogic(coded, metadata);
+  const hidden = checkBranchingLogic(coded, dd);
   const maxGlucose = labs.groupBy("record_id").agg(pl.col("glucose").max().alias("max_glucose"));
   const candidates = enrollment.select("record_id", "redcap_event_name", "medical_history___dm")
     .join(maxGlucose, { on: "record_id" })

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import pl from "nodejs-polars";
 import type { FieldMetadata as FullFieldMetadata } from "../dictionary/metadata.ts";
 import type { BinaryNode, FieldNode, LogicNode, LogicValue } from "./ast.ts";
@@ -408,4 +409,17 @@ export function logicExpression(tree: LogicNode, info: FrameInfo): pl.Expr | und
     if (error instanceof Untranslatable) return undefined;
     throw error;
   }
+}
+
+/** The metadata of logic functions: the project's dictionary, or its metadata rows. */
+export type LogicMetadata = DataDictionary | readonly LogicFieldMetadata[];
+
+/**
+ * The metadata rows of a dictionary, or the rows given.
+ *
+ * @param source The project's dictionary or metadata rows.
+ * @returns Metadata rows.
+ */
+export function metadataRows(source: LogicMetadata): readonly LogicFieldMetadata[] {
+  return Array.isArray(source) ? source : (source as DataDictionary).metadata;
 }

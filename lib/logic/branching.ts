@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import { parse } from "./_parser.ts";
 import { frameColumns } from "../frame.ts";
-import type { FieldMetadata } from "./_translate.ts";
+import { type FieldMetadata, type LogicMetadata, metadataRows } from "./_translate.ts";
 import { cellText, codedFrame, frameRows } from "./_coded_frame.ts";
 import { evaluateCoded } from "./frame.ts";
 
@@ -45,13 +45,14 @@ export function formHasData(row: Record<string, unknown>, fields: string[]): boo
  * ```
  *
  * @param df A flat export.
- * @param metadata The data dictionary.
+ * @param dictionary The project's data dictionary (or its metadata rows).
  * @returns Columns `record`, `event`, `instance`, `field`, `value`, `issue`.
  */
 export function checkBranchingLogic(
   df: pl.DataFrame,
-  metadata: readonly FieldMetadata[],
+  dictionary: LogicMetadata,
 ): pl.DataFrame {
+  const metadata = metadataRows(dictionary);
   df = codedFrame(df, metadata);
   const out = {
     record: [] as string[],

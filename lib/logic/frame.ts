@@ -14,10 +14,17 @@ import { evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
 import { truthy } from "./values.ts";
 import { lazyFrame, withColumnsFrame } from "../frame.ts";
-import { castColumn, type FieldMetadata, type FrameInfo, logicExpression } from "./_translate.ts";
+import {
+  castColumn,
+  type FieldMetadata,
+  type FrameInfo,
+  logicExpression,
+  type LogicMetadata,
+  metadataRows,
+} from "./_translate.ts";
 import { cellText, codedFrame, frameInfo, frameRows, referencedFields } from "./_coded_frame.ts";
 
-export type { LogicFieldMetadata } from "./_translate.ts";
+export type { LogicFieldMetadata, LogicMetadata } from "./_translate.ts";
 
 /** Evaluates a tree row by row; rows may refer to other rows of the same record. */
 function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: Date): boolean[] {
@@ -67,29 +74,30 @@ function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: D
  *
  * @example Filter an export
  * ```ts
- * import { evaluateLogic } from "denocap";
+ * import { DataDictionary, evaluateLogic } from "denocap";
  * import pl from "nodejs-polars";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1", "2", "3"], age: ["70", "", "40"] });
- * const metadata = [
+ * const dictionary = DataDictionary.fromMetadata([
  *   { field_name: "record_id", form_name: "f", field_type: "text" },
  *   { field_name: "age", form_name: "f", field_type: "text" },
- * ];
- * deepStrictEqual([...evaluateLogic(df, metadata, "[age] >= 61")], [true, false, false]);
+ * ]);
+ * deepStrictEqual([...evaluateLogic(df, dictionary, "[age] >= 61")], [true, false, false]);
  * ```
  *
  * @param df A flat export (`record_id`, `redcap_event_name`, `redcap_repeat_instance`, ...).
- * @param metadata The project's data dictionary.
+ * @param dictionary The project's data dictionary (or its metadata rows).
  * @param expression REDCap logic.
  * @returns A boolean Series named `logic`, one value per row.
  * @throws {LogicError} for invalid logic or an unknown field.
  */
 export function evaluateLogic(
   df: pl.DataFrame,
-  metadata: readonly FieldMetadata[],
+  dictionary: LogicMetadata,
   expression: string | LogicNode,
 ): pl.Series {
+  const metadata = metadataRows(dictionary);
   const tree = typeof expression === "string" ? parse(expression) : expression;
   return evaluateCoded(codedFrame(df, metadata, referencedFields(tree)), metadata, tree);
 }
@@ -152,15 +160,16 @@ export function evaluateCoded(
  * ```
  *
  * @param df The frame the expression will run on (for column types).
- * @param metadata The data dictionary.
+ * @param dictionary The project's data dictionary (or its metadata rows).
  * @param expression REDCap logic.
  * @returns A boolean expression, or `undefined`.
  */
 export function logicToPolars(
   df: pl.DataFrame,
-  metadata: readonly FieldMetadata[],
+  dictionary: LogicMetadata,
   expression: string,
 ): pl.Expr | undefined {
   const tree = parse(expression);
-  return logicExpression(tree, frameInfo(df, metadata, tree, true))?.fillNull(false);
+  return logicExpression(tree, frameInfo(df, metadataRows(dictionary), tree, true))
+    ?.fillNull(false);
 }

@@ -5,7 +5,7 @@
  */
 import type pl from "nodejs-polars";
 import type { VegaLiteSpec } from "./chart.ts";
-import { checkboxColumn, type FieldInfo } from "./field_info.ts";
+import { type ChartField, checkboxColumn } from "./field_info.ts";
 import { columnValues, eventAxis, type EventEntry, groupAxis, requireColumn } from "./_data.ts";
 
 /** Options every chart helper takes. */
@@ -23,7 +23,7 @@ export interface GroupOptions {
   /** A column to split by (color), e.g. an arm, `redcap_event_name` or a choice field. */
   by?: string;
   /** The description of **by**, for its label (legend title) and its label order. */
-  byInfo?: FieldInfo;
+  byInfo?: ChartField;
   /**
    * When **by** is `redcap_event_name`: the event order (unique names, or `{name, label}` to
    * show labels). By default, order of first appearance.
@@ -67,7 +67,7 @@ export function discreteAxis(order: readonly string[]): Record<string, unknown> 
 /** Labels for columns, unique: field labels, checkbox columns as "Label (choice=Option)". */
 export function columnLabels(
   columns: readonly string[],
-  fields: readonly FieldInfo[],
+  fields: readonly ChartField[],
 ): Map<string, string> {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const checkboxLabels = new Map<string, string>();

@@ -4,14 +4,33 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
 import { columnValues, requireColumn, toNumber } from "./_data.ts";
 import { base, discreteAxis, groupOf, type GroupOptions, type PlotOptions } from "./_base.ts";
 
 /** Options for {@linkcode plotBox}. */
 export type PlotBoxOptions = PlotOptions & GroupOptions;
 
+/**
+ * A box plot of a number field (median, quartiles, 1.5 IQR whiskers, outliers), one box per
+ * **by** group in label order, or a single horizontal box.
+ *
+ * The field is found by name in the project's dictionary (label, kind, choices).
+ *
+ * @param frame The data.
+ * @param dictionary The project's data dictionary.
+ * @param field The field's name (a checkbox field by its base name).
+ * @param options Grouping, title and size.
+ * @returns A box plot.
+ */
+export function plotBox(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  field: string,
+  options?: PlotBoxOptions,
+): Chart;
 /**
  * A box plot of a number field (median, quartiles, 1.5 IQR whiskers, outliers), one box per
  * **by** group in label order, or a single horizontal box.
@@ -38,7 +57,14 @@ export type PlotBoxOptions = PlotOptions & GroupOptions;
  * @param options Grouping, title and size.
  * @returns A box plot.
  */
-export function plotBox(frame: pl.DataFrame, info: FieldInfo, options: PlotBoxOptions = {}): Chart {
+export function plotBox(frame: pl.DataFrame, info: ChartField, options?: PlotBoxOptions): Chart;
+export function plotBox(
+  frame: pl.DataFrame,
+  source: FieldSource,
+  nameOrOptions?: string | PlotBoxOptions,
+  maybeOptions?: PlotBoxOptions,
+): Chart {
+  const [info, options = {}] = resolveField<PlotBoxOptions>(source, nameOrOptions, maybeOptions);
   const action = `plot field "${info.name}"`;
   requireColumn(frame, info.name, action);
   const group = groupOf(frame, options, action);

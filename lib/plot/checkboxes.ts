@@ -4,8 +4,9 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
-import { checkboxColumn, type FieldInfo } from "./field_info.ts";
+import { type ChartField, checkboxColumn, type FieldSource, resolveField } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, isChecked } from "./_data.ts";
 import {
@@ -27,6 +28,25 @@ export interface PlotCheckboxesOptions extends PlotOptions, GroupOptions {
   orient?: "auto" | "vertical" | "horizontal";
 }
 
+/**
+ * Frequencies of a checkbox field's options: one bar per option (in dictionary order) counting
+ * the rows where it is checked, from the `field___code` columns. Tooltips give the share of rows
+ * with any answer. Cells may be Booleans, `0`/`1`, `Checked`/`Unchecked` or the option label.
+ *
+ * The field is found by name in the project's dictionary (label, kind, choices).
+ *
+ * @param frame The data with `{field}___{code}` columns.
+ * @param dictionary The project's data dictionary.
+ * @param field The field's name (a checkbox field by its base name).
+ * @param options Grouping, title and size.
+ * @returns A bar chart.
+ */
+export function plotCheckboxes(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  field: string,
+  options?: PlotCheckboxesOptions,
+): Chart;
 /**
  * Frequencies of a checkbox field's options: one bar per option (in dictionary order) counting
  * the rows where it is checked, from the `field___code` columns. Tooltips give the share of rows
@@ -54,9 +74,20 @@ export interface PlotCheckboxesOptions extends PlotOptions, GroupOptions {
  */
 export function plotCheckboxes(
   frame: pl.DataFrame,
-  info: FieldInfo,
-  options: PlotCheckboxesOptions = {},
+  info: ChartField,
+  options?: PlotCheckboxesOptions,
+): Chart;
+export function plotCheckboxes(
+  frame: pl.DataFrame,
+  source: FieldSource,
+  nameOrOptions?: string | PlotCheckboxesOptions,
+  maybeOptions?: PlotCheckboxesOptions,
 ): Chart {
+  const [info, options = {}] = resolveField<PlotCheckboxesOptions>(
+    source,
+    nameOrOptions,
+    maybeOptions,
+  );
   const action = `plot checkbox field "${info.name}"`;
   const present = new Set(frameColumns(frame));
   const options_ = (info.choices ?? []).map((c) => ({

@@ -4,8 +4,9 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
 import { categoryOrder, choiceLabeler, columnValues, requireColumn } from "./_data.ts";
 import {
   base,
@@ -42,6 +43,42 @@ export interface PlotChoicesOptions extends PlotOptions, GroupOptions {
  * counts. With **by** (an arm, an event, another choice field) the bars are grouped and colored.
  * The column may hold labels, raw codes or Booleans.
  *
+ * The field is found by name in the project's dictionary (label, kind, choices).
+ *
+ * @example Counts of a radio field, found in the dictionary
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { DataDictionary } from "denocap";
+ * import { plotChoices } from "denocap/plot";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "f", field_type: "text" },
+ *   { field_name: "pain", form_name: "f", field_type: "radio", field_label: "Pain",
+ *     select_choices_or_calculations: "0, None | 1, Mild | 2, Severe" },
+ * ]);
+ * const chart = plotChoices(pl.DataFrame({ pain: ["Mild", "None", "Mild"] }), dd, "pain");
+ * deepStrictEqual((chart.spec.encoding as any).x.sort, ["None", "Mild", "Severe"]);
+ * ```
+ *
+ * @param frame The data.
+ * @param dictionary The project's data dictionary.
+ * @param field The field's name (a checkbox field by its base name).
+ * @param options Grouping, orientation, missing values, title and size.
+ * @returns A bar chart.
+ */
+export function plotChoices(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  field: string,
+  options?: PlotChoicesOptions,
+): Chart;
+/**
+ * Bars of a choice field (radio, dropdown, yesno, truefalse, `{form}_complete`): one bar per
+ * choice in the data dictionary's order (not alphabetical), zero-count choices included, with
+ * counts. With **by** (an arm, an event, another choice field) the bars are grouped and colored.
+ * The column may hold labels, raw codes or Booleans.
+ *
  * @example Bars in dictionary order
  * ```ts
  * import pl from "nodejs-polars";
@@ -66,9 +103,20 @@ export interface PlotChoicesOptions extends PlotOptions, GroupOptions {
  */
 export function plotChoices(
   frame: pl.DataFrame,
-  info: FieldInfo,
-  options: PlotChoicesOptions = {},
+  info: ChartField,
+  options?: PlotChoicesOptions,
+): Chart;
+export function plotChoices(
+  frame: pl.DataFrame,
+  source: FieldSource,
+  nameOrOptions?: string | PlotChoicesOptions,
+  maybeOptions?: PlotChoicesOptions,
 ): Chart {
+  const [info, options = {}] = resolveField<PlotChoicesOptions>(
+    source,
+    nameOrOptions,
+    maybeOptions,
+  );
   const action = `plot field "${info.name}"`;
   requireColumn(frame, info.name, action);
   const { showMissing = false, orient = "auto", limit = 20 } = options;

@@ -5,7 +5,8 @@
  */
 import type pl from "nodejs-polars";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { type ChartField, chartFieldsOf } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import {
   categoryOrder,
@@ -26,9 +27,10 @@ export interface ChartOptions extends PlotOptions {
   mark: string | Record<string, unknown>;
   /** Channels (`x`, `y`, `color`, …): a column name or a vega-lite channel definition. */
   encoding: Readonly<Record<string, ChannelInput>>;
-  /** Field descriptions: labels become titles, choices give label order. */
-  fields?: readonly FieldInfo[];
-  /** Column → title, for columns without a FieldInfo. */
+  /** The project's dictionary (or field descriptions): labels become titles, choices give
+   * label order. */
+  fields?: readonly ChartField[] | DataDictionary;
+  /** Column → title, for columns without a ChartField. */
   labels?: Readonly<Record<string, string>>;
   /** vega-lite transforms (all columns are inlined when given). */
   transform?: readonly unknown[];
@@ -68,7 +70,7 @@ export interface ChartOptions extends PlotOptions {
  */
 export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
   const action = "build chart";
-  const byName = new Map((options.fields ?? []).map((f) => [f.name, f]));
+  const byName = new Map(chartFieldsOf(options.fields).map((f) => [f.name, f]));
   const used = new Set<string>();
   const encoding: Record<string, unknown> = {};
   for (const [channel, input] of Object.entries(options.encoding)) {
@@ -107,11 +109,11 @@ export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
   return new Chart(spec);
 }
 
-export function hasChoices(info: FieldInfo): boolean {
+export function hasChoices(info: ChartField): boolean {
   return info.type === "choice" || info.type === "form_status" || info.type === "boolean";
 }
 
-export function channelType(info: FieldInfo | undefined, variant: string): string {
+export function channelType(info: ChartField | undefined, variant: string): string {
   switch (info?.type) {
     case "number":
     case "integer":

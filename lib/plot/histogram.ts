@@ -4,8 +4,9 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
 import { columnValues, dtypeOf, isMissing, requireColumn, toNumber } from "./_data.ts";
 import { base, groupOf, type GroupOptions, type PlotOptions } from "./_base.ts";
 
@@ -18,6 +19,41 @@ export interface PlotHistogramOptions extends PlotOptions, GroupOptions {
   maxBins?: number;
 }
 
+/**
+ * A histogram of a number, integer, date or datetime field: binned counts (dates by month), x
+ * titled with the field label; **by** stacks colored groups. Numeric text (raw exports) is read
+ * as numbers.
+ *
+ * The field is found by name in the project's dictionary (label, kind, choices).
+ *
+ * @example A number field, found in the dictionary
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { DataDictionary } from "denocap";
+ * import { plotHistogram } from "denocap/plot";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "f", field_type: "text" },
+ *   { field_name: "weight", form_name: "f", field_type: "text", field_label: "Weight (kg)",
+ *     text_validation_type_or_show_slider_number: "number" },
+ * ]);
+ * const chart = plotHistogram(pl.DataFrame({ weight: [70.5, 80, 65] }), dd, "weight");
+ * strictEqual((chart.spec.encoding as any).x.title, "Weight (kg)");
+ * ```
+ *
+ * @param frame The data.
+ * @param dictionary The project's data dictionary.
+ * @param field The field's name (a checkbox field by its base name).
+ * @param options Bins, grouping, title and size.
+ * @returns A histogram.
+ */
+export function plotHistogram(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  field: string,
+  options?: PlotHistogramOptions,
+): Chart;
 /**
  * A histogram of a number, integer, date or datetime field: binned counts (dates by month), x
  * titled with the field label; **by** stacks colored groups. Numeric text (raw exports) is read
@@ -42,9 +78,20 @@ export interface PlotHistogramOptions extends PlotOptions, GroupOptions {
  */
 export function plotHistogram(
   frame: pl.DataFrame,
-  info: FieldInfo,
-  options: PlotHistogramOptions = {},
+  info: ChartField,
+  options?: PlotHistogramOptions,
+): Chart;
+export function plotHistogram(
+  frame: pl.DataFrame,
+  source: FieldSource,
+  nameOrOptions?: string | PlotHistogramOptions,
+  maybeOptions?: PlotHistogramOptions,
 ): Chart {
+  const [info, options = {}] = resolveField<PlotHistogramOptions>(
+    source,
+    nameOrOptions,
+    maybeOptions,
+  );
   const action = `plot field "${info.name}"`;
   requireColumn(frame, info.name, action);
   const { maxBins = 20 } = options;

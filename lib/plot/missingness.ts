@@ -5,15 +5,17 @@
  */
 import type pl from "nodejs-polars";
 import { Chart } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { type ChartField, chartFieldsOf } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, isMissing, requireColumn } from "./_data.ts";
 import { base, columnLabels, type PlotOptions } from "./_base.ts";
 
 /** Options for {@linkcode plotMissingness}. */
 export interface PlotMissingnessOptions extends PlotOptions {
-  /** Field descriptions, for labels (checkbox columns get "Label (choice=Option)"). */
-  fields?: readonly FieldInfo[];
+  /** The project's dictionary (or field descriptions), for labels (checkbox columns get
+   * "Label (choice=Option)"). */
+  fields?: readonly ChartField[] | DataDictionary;
   /**
    * Columns to check, in order. By default every column except the record id (first column)
    * and `redcap_*` columns.
@@ -54,7 +56,8 @@ export function plotMissingness(
   options: PlotMissingnessOptions = {},
 ): Chart {
   const action = "plot missing data";
-  const { mode = "share", fields = [] } = options;
+  const { mode = "share" } = options;
+  const fields = chartFieldsOf(options.fields);
   const all = frameColumns(frame);
   const present = new Set(all);
   const record = options.record ?? all[0];

@@ -4,8 +4,9 @@
  * @module
  */
 import type pl from "nodejs-polars";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
-import type { FieldInfo } from "./field_info.ts";
+import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import {
   columnValues,
@@ -26,7 +27,7 @@ export interface PlotTimelineOptions extends PlotOptions, GroupOptions {
    */
   x?: string;
   /** The description of **x** when it is a date field (its label titles the axis). */
-  xInfo?: FieldInfo;
+  xInfo?: ChartField;
   /**
    * Event order (unique event names, or `{name, label}` to show labels). By default, the order
    * in which events first appear in the frame.
@@ -42,6 +43,24 @@ export interface PlotTimelineOptions extends PlotOptions, GroupOptions {
   summary?: "records" | "mean";
 }
 
+/**
+ * A number over time or across events (longitudinal projects): x is the event (in event order)
+ * or a date field, y the number; one line per record, or the mean with its 95% CI per event.
+ *
+ * The field is found by name in the project's dictionary (label, kind, choices).
+ *
+ * @param frame The data, one row per record and event (or date).
+ * @param dictionary The project's data dictionary.
+ * @param field The field's name (a checkbox field by its base name).
+ * @param options The x column, event order, record column, summary, grouping, title, size.
+ * @returns A line chart.
+ */
+export function plotTimeline(
+  frame: pl.DataFrame,
+  dictionary: DataDictionary,
+  field: string,
+  options?: PlotTimelineOptions,
+): Chart;
 /**
  * A number over time or across events (longitudinal projects): x is the event (in event order)
  * or a date field, y the number; one line per record, or the mean with its 95% CI per event.
@@ -72,9 +91,20 @@ export interface PlotTimelineOptions extends PlotOptions, GroupOptions {
  */
 export function plotTimeline(
   frame: pl.DataFrame,
-  info: FieldInfo,
-  options: PlotTimelineOptions = {},
+  info: ChartField,
+  options?: PlotTimelineOptions,
+): Chart;
+export function plotTimeline(
+  frame: pl.DataFrame,
+  source: FieldSource,
+  nameOrOptions?: string | PlotTimelineOptions,
+  maybeOptions?: PlotTimelineOptions,
 ): Chart {
+  const [info, options = {}] = resolveField<PlotTimelineOptions>(
+    source,
+    nameOrOptions,
+    maybeOptions,
+  );
   const action = `plot field "${info.name}" over time`;
   requireColumn(frame, info.name, action);
   const { x = "redcap_event_name", xInfo, summary = "records" } = options;

@@ -13,8 +13,9 @@ import {
   LogicSyntaxError,
   truthy,
 } from "../../lib/logic/logic.ts";
-import { type FieldMetadata, fieldMetadata } from "../../lib/server/project.ts";
+import { type FieldMetadata, fieldMetadata } from "../../lib/dictionary/metadata.ts";
 import { readRecords } from "../../lib/read/read_records.ts";
+import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { createDemoClient } from "../../lib/demo/client.ts";
 
 const METADATA: FieldMetadata[] = [
@@ -237,6 +238,39 @@ Deno.test("checkBranchingLogic() reports hidden values and required fields left 
     "2|e1|pregnant||required_missing",
     "3|e1|symptoms|1|hidden_value",
   ]);
+  // The DataDictionary an analyst holds works the same as its metadata rows.
+  const fromDictionary = checkBranchingLogic(df, DataDictionary.fromMetadata(metadata));
+  deepStrictEqual(fromDictionary.toRecords(), issues.toRecords());
+});
+
+Deno.test("evaluateLogic() and logicToPolars() take the DataDictionary as well as metadata rows", () => {
+  const metadata = [
+    fieldMetadata({ field_name: "record_id", form_name: "f", field_type: "text" }),
+    fieldMetadata({
+      field_name: "sex",
+      form_name: "f",
+      field_type: "radio",
+      select_choices_or_calculations: "0, Female | 1, Male",
+    }),
+    fieldMetadata({ field_name: "age", form_name: "f", field_type: "text" }),
+  ];
+  const dictionary = DataDictionary.fromMetadata(metadata);
+  // Labels are read back as codes through the dictionary's choices.
+  const df = pl.DataFrame({
+    record_id: ["1", "2", "3"],
+    sex: ["Male", "Female", "Male"],
+    age: ["70", "", "40"],
+  });
+  const logic = "[sex] = '1' and [age] > 50";
+  deepStrictEqual([...evaluateLogic(df, dictionary, logic)], [true, false, false]);
+  deepStrictEqual([...evaluateLogic(df, dictionary, logic)], [
+    ...evaluateLogic(df, metadata, logic),
+  ]);
+  const expr = logicToPolars(pl.DataFrame({ age: ["70", "", "40"] }), dictionary, "[age] > 50")!;
+  deepStrictEqual(
+    [...pl.DataFrame({ age: ["70", "", "40"] }).select(expr.alias("x")).getColumn("x")],
+    [true, false, false],
+  );
 });
 
 Deno.test("evaluateLogic() compares coded fields with numbers as REDCap does", () => {
