@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { parseChoices } from "../dictionary/choices.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import pl from "nodejs-polars";
 import type { FieldMetadata as FullFieldMetadata } from "../dictionary/metadata.ts";
@@ -194,8 +195,7 @@ export const CODED_TYPES = new Set(["radio", "dropdown", "yesno", "truefalse"]);
 export function hasCanonicalCodes(field: FieldMetadata | undefined): boolean {
   if (!field || !CODED_TYPES.has(field.field_type)) return false;
   if (field.field_type !== "radio" && field.field_type !== "dropdown") return true;
-  return (field.select_choices_or_calculations ?? "").split("|").every((choice) => {
-    const code = choice.split(",")[0].trim();
+  return parseChoices(field.select_choices_or_calculations).every(({ code }) => {
     const n = toNumber(code);
     return n === undefined || formatNumber(n) === code;
   });

@@ -15,6 +15,7 @@ import {
   YES_NO_CHOICES,
 } from "../dictionary/choices.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { resolveFieldType } from "../dictionary/field_types.ts";
 
 export { FORM_STATUS_CHOICES };
 
@@ -165,12 +166,12 @@ function fieldInfoFromRow(row: FieldMetadataLike): ChartField | undefined {
   }
 }
 
+/** A text field's chart kind, from the dictionary's one field-type table. */
 function kindOfValidation(validation: string): FieldKind {
-  if (validation.startsWith("datetime")) return "datetime";
-  if (validation.startsWith("date")) return "date";
-  if (validation === "integer") return "integer";
-  if (validation === "number" || validation.startsWith("number_")) return "number";
-  return "text";
+  const { kind } = resolveFieldType("text", validation);
+  return kind === "integer" || kind === "number" || kind === "date" || kind === "datetime"
+    ? kind
+    : "text";
 }
 
 /** The field's choices (the dictionary's grammar), labels without HTML. */
