@@ -16,23 +16,41 @@
 
 /** One row of the data dictionary, with the 18 columns of `content=metadata` (all strings). */
 export interface FieldMetadata {
+  /** Variable name (`age`). */
   field_name: string;
+  /** Instrument (form) name. */
   form_name: string;
+  /** Section header shown above the field. */
   section_header: string;
+  /** REDCap field type (`text`, `radio`, `checkbox`, `calc`, ...). */
   field_type: string;
+  /** Field label (may hold HTML). */
   field_label: string;
+  /** Choices (`1, Yes | 2, No`), a calculation, or slider labels. */
   select_choices_or_calculations: string;
+  /** Field note (often the unit). */
   field_note: string;
+  /** Text validation type (`date_ymd`, `integer`, ...) or slider display flag. */
   text_validation_type_or_show_slider_number: string;
+  /** Minimum (hard with `@FORCE-MINMAX`, else soft). */
   text_validation_min: string;
+  /** Maximum (hard with `@FORCE-MINMAX`, else soft). */
   text_validation_max: string;
+  /** `y` for identifiers (PHI). */
   identifier: string;
+  /** Branching logic: when the field is shown. */
   branching_logic: string;
+  /** `y` when the field is required. */
   required_field: string;
+  /** Custom alignment (`LV`, `RH`, ...). */
   custom_alignment: string;
+  /** Question number (surveys). */
   question_number: string;
+  /** Matrix group name. */
   matrix_group_name: string;
+  /** `y` for a ranking matrix. */
   matrix_ranking: string;
+  /** Field annotation (action tags such as `@HIDDEN`). */
   field_annotation: string;
 }
 
