@@ -26,7 +26,7 @@ import { checkBoolean, checkKeys } from "./_check.ts";
 /** The internals of a client (throws a TypeError for anything else). */
 export function internals(client: RedcapConnection): ClientInternals {
   const found = (client as unknown as { [INTERNAL]?: ClientInternals })?.[INTERNAL];
-  if (!found) throw new TypeError("Cannot send request: expected a RedcapConnection");
+  if (!found) throw new TypeError("Cannot send request: expected a RedcapClient");
   return found;
 }
 
