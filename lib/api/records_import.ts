@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import type pl from "nodejs-polars";
 import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
