@@ -22,7 +22,8 @@ export interface PlotOptions {
 export interface GroupOptions {
   /** A column to split by (color), e.g. an arm, `redcap_event_name` or a choice field. */
   by?: string;
-  /** The description of **by**, for its label (legend title) and its label order. */
+  /** The description of **by**, for its label (legend title) and its label order. Found in the
+   * dictionary when the chart is given one and **by** is one of its fields. */
   byInfo?: ChartField;
   /**
    * When **by** is `redcap_event_name`: the event order (unique names, or `{name, label}` to

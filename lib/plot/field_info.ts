@@ -320,7 +320,8 @@ export function chartFieldsOf(
 
 /**
  * A chart helper's field argument: a {@linkcode ChartField}, or the project's dictionary with
- * the field's name passed next.
+ * the field's name passed next (then a **by** option naming a dictionary field takes that
+ * field's label and label order too).
  */
 export type FieldSource = ChartField | DataDictionary;
 
@@ -343,9 +344,17 @@ export function resolveField<O>(
         "Cannot plot field: with a data dictionary, pass the field's name next",
       );
     }
-    return [chartField(source, nameOrOptions), options];
+    return [chartField(source, nameOrOptions), withGroupField(source, options)];
   }
   return [source, nameOrOptions as O | undefined];
+}
+
+/** With a dictionary, a **by** that names one of its fields gets its label and label order. */
+function withGroupField<O>(dictionary: DataDictionary, options: O | undefined): O | undefined {
+  const group = options as { by?: unknown; byInfo?: ChartField } | undefined;
+  if (typeof group?.by !== "string" || group.byInfo) return options;
+  const known = CHART_FIELDS.get(dictionary)?.get(group.by);
+  return known ? { ...options, byInfo: known } as O : options;
 }
 
 /**

@@ -126,6 +126,14 @@ Deno.test("plots take the DataDictionary and a field name, and find label, kind 
     plotCheckboxes(df, dictionary, "race").spec,
     plotCheckboxes(df, rows.find((f) => f.name === "race")!).spec,
   );
+  // A `by` naming a dictionary field takes its label and choice order (legend title, colors).
+  deepStrictEqual(
+    encodingOf(plotCheckboxes(df, dictionary, "race", { by: "sex" })),
+    encodingOf(
+      plotCheckboxes(df, dictionary, "race", { by: "sex", byInfo: chartField(dictionary, "sex") }),
+    ),
+  );
+  strictEqual(encodingOf(plotHistogram(df, dictionary, "bmi", { by: "sex" })).color.title, "Sex");
   // The form status field takes the instrument's label.
   strictEqual(chartField(dictionary, "intake_complete").label, "Intake form complete?");
   strictEqual(
