@@ -1,28 +1,42 @@
 /**
- * denocap: REDCap data, analysis-ready, on Deno.
+ * denocap: REDCap data, analysis-ready, on Deno. A tour by task; each section below exports what
+ * the task needs.
  *
- * A tour: connect with {@linkcode RedcapClient} (here to the demo study, served in-process),
- * read typed and labelled records (types come from the data dictionary, labels too, from one
- * flat export), split them into one tidy table per instrument, check REDCap logic on the frame,
- * and write a validated frame back.
+ * - **Connect**: {@linkcode RedcapClient} for one project (`RedcapClient.fromEnv()`), or
+ *   `createDemoClient()` from `denocap/demo` for the demo study served in-process.
+ * - **Read**: {@linkcode readRecords} gives a typed, labelled frame (types and labels from the
+ *   data dictionary, {@linkcode readDictionary}); {@linkcode readInstruments} one tidy table per
+ *   instrument; the API's exports as they are (`client.exportRecords()`, ...).
+ * - **Tidy**: one {@linkcode DataDictionary} is the project model every function takes:
+ *   {@linkcode castRecords}, {@linkcode labelRecords}, {@linkcode splitInstruments},
+ *   {@linkcode pivotEav}, checkboxes.
+ * - **Check**: {@linkcode validateRecords} (what REDCap would refuse) and
+ *   {@linkcode checkBranchingLogic} (values hidden by branching logic).
+ * - **Analyse**: {@linkcode evaluateLogic} runs REDCap logic on a frame; {@linkcode codebook}.
+ * - **Plot**: `denocap/plot`, e.g. `plotField(frame, dictionary, "dob")`.
+ * - **Write**: {@linkcode writeRecords}: validated, previewed (`dryRun`), batched imports.
+ * - **Files**: {@linkcode exportFiles} and {@linkcode importFiles} for file-upload fields.
+ * - **Admin**: users, roles, DAGs, surveys, PDFs, randomization, logging (client methods).
  *
  * @example Read, check and write back the demo study
  * ```ts
  * import { evaluateLogic } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
+ * // Connect
  * const client = createDemoClient();
+ * // Read
  * const { data, invalid, dictionary } = await client.readRecords({ labels: "code" });
  * strictEqual(String(data.getColumn(dictionary.recordIdField).dtype), "DataType(String)");
  * strictEqual(invalid.shape.height, 0);
- *
+ * // Tidy
  * const forms = await client.readInstruments();
  * ok(forms.has("enrollment"));
- *
- * const hypertensive = evaluateLogic(data, dictionary.metadata, "[sbp] >= 140");
+ * // Analyse
+ * const hypertensive = evaluateLogic(data, dictionary, "[sbp] >= 140");
  * ok(hypertensive.toArray().some((v) => v === true));
- *
+ * // Write (a dry run: nothing changed, nothing sent)
  * const dryRun = await client.writeRecords(data, { dryRun: true });
  * strictEqual(dryRun.changes?.size, 0);
  * ```
@@ -30,57 +44,10 @@
  * @module
  */
 
-// The client and its errors
+// --- Connect: a client for one project's API (token, retries, timeouts, progress); errors
 export { RedcapClient, type RedcapClientOptions } from "./lib/client.ts";
-export type { CallOptions } from "./lib/api/_call.ts";
-export type { RequestParams } from "./lib/_request.ts";
-export {
-  AUTO_BATCH_SIZE,
-  type DeleteRecordsOptions,
-  type ExportRecordsOptions,
-  type ImportRecordsData,
-  type ImportRecordsOptions,
-  type ImportRecordsResult,
-  type RenameRecordOptions,
-} from "./lib/api/records.ts";
-export type { ExportMetadataOptions, ImportMetadataOptions } from "./lib/api/metadata.ts";
-export type { ExportFieldNamesOptions, FieldName } from "./lib/api/field_names.ts";
-export type { Instrument } from "./lib/api/instruments.ts";
-export type { ProjectEvent } from "./lib/api/events.ts";
-export type { Arm, ArmsOptions } from "./lib/api/arms.ts";
-export type { InstrumentEventMapping } from "./lib/api/events.ts";
-export type { RepeatingFormEvent } from "./lib/api/repeating.ts";
-export type { ProjectInfo } from "./lib/api/project.ts";
-export type { ExportReportOptions } from "./lib/api/reports.ts";
-export { type ExportLoggingOptions, LOG_TYPES, type LogEntry } from "./lib/api/logging.ts";
-export type { Dag } from "./lib/api/dags.ts";
-export type { User } from "./lib/api/users.ts";
-export type { FileLocation, ImportFileOptions, RedcapFile } from "./lib/api/files.ts";
-// The rest of the API
-export type { ImportRows, SignalOptions } from "./lib/api/_admin.ts";
-export type { UserRole, UserRoleAssignment } from "./lib/api/user_admin.ts";
-export type { UserDagAssignment } from "./lib/api/dag_admin.ts";
-export type {
-  CreateFolderOptions,
-  ExportFileRepositoryOptions,
-  FileRepositoryEntry,
-  ImportFileRepositoryOptions,
-} from "./lib/api/file_repository.ts";
-export type {
-  ExportSurveyParticipantListOptions,
-  SurveyLocation,
-  SurveyParticipant,
-  SurveyQueueLinkOptions,
-} from "./lib/api/surveys.ts";
-export type { ExportPdfOptions } from "./lib/api/pdf.ts";
-export type { RandomizeOptions, RandomizeResult } from "./lib/api/randomize.ts";
-export type {
-  CreateProjectData,
-  CreateProjectOptions,
-  ExportProjectXmlOptions,
-  SettingValue,
-} from "./lib/api/project_admin.ts";
-export type { ImportStructureOptions } from "./lib/api/structure_import.ts";
+export type { CallOptions } from "./lib/api/call.ts";
+export type { RedcapConnection, RequestParams } from "./lib/_request.ts";
 export {
   type ImportErrorRow,
   RedcapApiError,
@@ -103,12 +70,7 @@ export type {
   ReturnContent,
 } from "./lib/types.ts";
 
-// Parsing REDCap's wire formats
-export { parseRedcapCsv } from "./lib/parse/csv.ts";
-export { parseRedcapJson, rowsToFrame } from "./lib/parse/json.ts";
-export { parseRedcapXml, parseRedcapXmlRows } from "./lib/parse/xml.ts";
-
-// Reading analysis-ready frames
+// --- Read: analysis-ready frames (typed and labelled by the dictionary); the API's exports
 export {
   readDictionary,
   type ReadDictionaryOptions,
@@ -118,21 +80,32 @@ export {
   readRecords,
   type ReadRecordsOptions,
   type ReadRecordsResult,
-} from "./lib/read_records.ts";
-export { readReport, type ReadReportOptions } from "./lib/read_report.ts";
+} from "./lib/read/read_records.ts";
+export { readReport, type ReadReportOptions } from "./lib/read/read_report.ts";
 export {
-  writeDataset,
-  type WriteDatasetOptions,
-  type WriteDatasetResult,
-} from "./lib/dataset/write.ts";
-export {
-  type Dataset,
-  datasetProjects,
-  readDataset,
-  type ReadDatasetOptions,
-} from "./lib/dataset/read.ts";
+  AUTO_BATCH_SIZE,
+  type DeleteRecordsOptions,
+  type ExportRecordsOptions,
+  type ImportRecordsData,
+  type ImportRecordsOptions,
+  type ImportRecordsResult,
+  type RenameRecordOptions,
+} from "./lib/api/records.ts";
+export type { ExportMetadataOptions, ImportMetadataOptions } from "./lib/api/metadata.ts";
+export type { ExportFieldNamesOptions, FieldName } from "./lib/api/field_names.ts";
+export type { Instrument } from "./lib/api/instruments.ts";
+export type { ProjectEvent } from "./lib/api/events.ts";
+export type { InstrumentEventMapping } from "./lib/api/events.ts";
+export type { Arm, ArmsOptions } from "./lib/api/arms.ts";
+export type { RepeatingFormEvent } from "./lib/api/repeating.ts";
+export type { ProjectInfo } from "./lib/api/project.ts";
+export type { ExportReportOptions } from "./lib/api/reports.ts";
+export { parseRedcapCsv } from "./lib/parse/csv.ts";
+export { parseRedcapJson, rowsToFrame } from "./lib/parse/json.ts";
+export { parseRedcapXml, parseRedcapXmlRows } from "./lib/parse/xml.ts";
 
-// The data dictionary
+// --- Tidy: the project model (one DataDictionary); types, labels, checkboxes, EAV, instruments
+export { labelDataAccessGroups } from "./lib/transform/dag_labels.ts";
 export {
   type ArmRow,
   type CheckboxColumn,
@@ -164,9 +137,6 @@ export {
   resolveFieldType,
   type ValueKind,
 } from "./lib/dictionary/field_types.ts";
-export { type Codebook, codebook, type CodebookOptions } from "./lib/dictionary/codebook.ts";
-
-// Typed, labelled frames
 export {
   castRecords,
   type CastRecordsOptions,
@@ -191,16 +161,24 @@ export {
   type SplitInstrumentsOptions,
 } from "./lib/transform/split_instruments.ts";
 
-// Tables and summaries in dictionary order
+// --- Check: what REDCap would refuse before writing; values branching logic hides; names a
+// read would send; columns that shadow DataFrame members
+export { checkNames, type NamesToCheck, suggestName } from "./lib/dictionary/check_names.ts";
+export { shadowedColumns } from "./lib/transform/shadowed.ts";
+export {
+  type ImportIssue,
+  type ImportIssueCode,
+  validateRecords,
+  type ValidateRecordsOptions,
+} from "./lib/write/validate.ts";
+export { type BranchingIssue, checkBranchingLogic } from "./lib/logic/branching.ts";
+
+// --- Analyse: tables and summaries in dictionary order; REDCap logic over frames (filterLogic,
+// calculations); the codebook
 export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
 export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
 export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
 export { withEventColumns } from "./lib/analyse/longitudinal.ts";
-export { checkNames, type NamesToCheck, suggestName } from "./lib/dictionary/check_names.ts";
-export { shadowedColumns } from "./lib/transform/shadowed.ts";
-export { labelDataAccessGroups } from "./lib/transform/dag_labels.ts";
-
-// REDCap logic: filterLogic, calculations, branching logic
 export {
   evaluateExpression,
   type FieldNode,
@@ -223,28 +201,37 @@ export {
   type CheckCalculationsOptions,
 } from "./lib/logic/check_calculations.ts";
 export {
-  type BranchingIssue,
-  checkBranchingLogic,
   evaluateLogic,
   type LogicFieldMetadata,
+  type LogicMetadata,
   logicToPolars,
 } from "./lib/logic/frame.ts";
+export { type Codebook, codebook, type CodebookOptions } from "./lib/dictionary/codebook.ts";
 
-// Writing frames back: validated, previewed, batched imports; files of a field
+// --- Write: validated, previewed, batched imports
 export {
   type BatchResult,
   writeRecords,
   type WriteRecordsOptions,
   type WriteRecordsResult,
 } from "./lib/write/write_records.ts";
-export {
-  type ImportIssue,
-  type ImportIssueCode,
-  validateRecords,
-  type ValidateRecordsOptions,
-} from "./lib/write/validate.ts";
 export { type Change, ChangeSet } from "./lib/write/change_set.ts";
 export { ImportBatchError, ImportValidationError } from "./lib/write/errors.ts";
+
+// --- Hand off: one labelled Parquet (or CSV) file per instrument, read back offline
+export {
+  writeDataset,
+  type WriteDatasetOptions,
+  type WriteDatasetResult,
+} from "./lib/dataset/write.ts";
+export {
+  type Dataset,
+  datasetProjects,
+  readDataset,
+  type ReadDatasetOptions,
+} from "./lib/dataset/read.ts";
+
+// --- Files: file-upload fields, one file or a folder at once; the file repository
 export {
   exportFiles,
   type ExportFilesOptions,
@@ -252,3 +239,33 @@ export {
   type ImportFilesOptions,
   type MovedFile,
 } from "./lib/write/files.ts";
+export type { FileLocation, ImportFileOptions, RedcapFile } from "./lib/api/files.ts";
+export type {
+  CreateFolderOptions,
+  ExportFileRepositoryOptions,
+  FileRepositoryEntry,
+  ImportFileRepositoryOptions,
+} from "./lib/api/file_repository.ts";
+
+// --- Admin: users, roles, DAGs, surveys, PDFs, randomization, logging, project setup
+export { type ExportLoggingOptions, LOG_TYPES, type LogEntry } from "./lib/api/logging.ts";
+export type { Dag } from "./lib/api/dags.ts";
+export type { User } from "./lib/api/users.ts";
+export type { ImportRows, SignalOptions } from "./lib/api/admin.ts";
+export type { UserRole, UserRoleAssignment } from "./lib/api/user_admin.ts";
+export type { UserDagAssignment } from "./lib/api/dag_admin.ts";
+export type {
+  ExportSurveyParticipantListOptions,
+  SurveyLocation,
+  SurveyParticipant,
+  SurveyQueueLinkOptions,
+} from "./lib/api/surveys.ts";
+export type { ExportPdfOptions } from "./lib/api/pdf.ts";
+export type { RandomizeOptions, RandomizeResult } from "./lib/api/randomize.ts";
+export type {
+  CreateProjectData,
+  CreateProjectOptions,
+  ExportProjectXmlOptions,
+  SettingValue,
+} from "./lib/api/project_admin.ts";
+export type { ImportStructureOptions } from "./lib/api/structure_import.ts";

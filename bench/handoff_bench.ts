@@ -16,7 +16,7 @@
  * @module
  */
 import { RedcapClient } from "../lib/client.ts";
-import { readRecords } from "../lib/read_records.ts";
+import { readRecords } from "../lib/read/read_records.ts";
 import { runExport } from "../lib/cli/main.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";

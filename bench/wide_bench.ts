@@ -18,7 +18,7 @@
  */
 import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
-import { readRecords } from "../lib/read_records.ts";
+import { readRecords } from "../lib/read/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";

@@ -8,8 +8,7 @@
  * @module
  */
 import { join } from "node:path";
-import { createDemoClient } from "../lib/server/mod.ts";
-import { demoReport } from "../lib/report/demo_report.ts";
+import { createDemoClient, demoReport } from "denocap/demo";
 import { findChromium, probePage, ROOT, screenshot } from "../tests/_chromium.ts";
 
 const WIDTH = 1100;

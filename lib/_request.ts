@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseCsv } from "./_csv.ts";
+import { parseCsv } from "./parse/csv_rows.ts";
 import {
   type ImportErrorRow,
   RedcapApiError,
@@ -440,6 +440,16 @@ function htmlTitle(html: string): string {
 
 /** The key of a client's internals, shared by `lib/api/*` and never re-exported. */
 export const INTERNAL: unique symbol = Symbol("denocap.client.internal");
+
+/**
+ * What the API functions take: a `RedcapClient`, or anything else that carries a client's
+ * internals (its transport and structure cache). `lib/api/*`, `lib/read/*` and `lib/write/*` see
+ * only this, never the client class, so the client can wrap them without an import cycle.
+ */
+export interface RedcapConnection {
+  /** The client's transport and cache. */
+  readonly [INTERNAL]: ClientInternals;
+}
 
 /** What `lib/api/*` functions use of a client. */
 export interface ClientInternals {

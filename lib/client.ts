@@ -9,7 +9,7 @@ import { type ClientInternals, INTERNAL, type RequestParams, Transport } from ".
 import { canShowBar, type ProgressSinks } from "./_progress.ts";
 import { resolveRetry } from "./_retry.ts";
 import type { FetchFunction, ProgressEvent, RetryOptions } from "./types.ts";
-import { callApi, type CallOptions } from "./api/_call.ts";
+import { callApi, type CallOptions } from "./api/call.ts";
 import {
   deleteRecords,
   type DeleteRecordsOptions,
@@ -46,7 +46,7 @@ import { exportRepeatingFormsEvents, type RepeatingFormEvent } from "./api/repea
 import { exportProjectInfo, type ProjectInfo } from "./api/project.ts";
 import { exportVersion } from "./api/version.ts";
 import { exportReport, type ExportReportOptions } from "./api/reports.ts";
-import { readReport, type ReadReportOptions } from "./read_report.ts";
+import { readReport, type ReadReportOptions } from "./read/read_report.ts";
 import { exportLogging, type ExportLoggingOptions, type LogEntry } from "./api/logging.ts";
 import { type Dag, exportDags } from "./api/dags.ts";
 import { exportUsers, type User } from "./api/users.ts";
@@ -58,7 +58,7 @@ import {
   type ImportFileOptions,
   type RedcapFile,
 } from "./api/files.ts";
-import type { ImportRows, SignalOptions } from "./api/_admin.ts";
+import type { ImportRows, SignalOptions } from "./api/admin.ts";
 import * as userAdmin from "./api/user_admin.ts";
 import * as dagAdmin from "./api/dag_admin.ts";
 import * as fileRepository from "./api/file_repository.ts";
@@ -78,7 +78,7 @@ import {
   readRecords,
   type ReadRecordsOptions,
   type ReadRecordsResult,
-} from "./read_records.ts";
+} from "./read/read_records.ts";
 import {
   writeRecords,
   type WriteRecordsOptions,

@@ -6,8 +6,8 @@
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { join } from "node:path";
-import { demoReport } from "../lib/report/demo_report.ts";
-import { createDemoClient } from "../lib/server/demo_client.ts";
+import { demoReport } from "../lib/demo/report.ts";
+import { createDemoClient } from "../lib/demo/client.ts";
 import {
   findChromium,
   findNbconvert,

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import pl from "../lib/deps/polars.ts";
-import { createDemoClient } from "../lib/server/demo_client.ts";
-import { frameColumns, frameHeight } from "../lib/api/_frame.ts";
+import { createDemoClient } from "../lib/demo/client.ts";
+import { frameColumns, frameHeight } from "../lib/frame.ts";
 
 Deno.test("RedcapClient.readRecords() types the demo from one flat export", async () => {
   const client = createDemoClient({ records: 12 });

@@ -7,7 +7,7 @@
  */
 import type pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import { stripHtml } from "../plot/field_info.ts";
 
 /** A column's values as JavaScript values (Dates for Date/Datetime, arrays for lists). */

@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight, selectFrame } from "../api/_frame.ts";
+import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
 import { attachColumnLabels, readColumnLabels } from "../transform/_column_labels.ts";
 import { columnValues } from "./_field_values.ts";
 
@@ -29,7 +29,7 @@ const ADDED = {
  * @example Arm, visit and instance of the demo's rows
  * ```ts
  * import { withEventColumns } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 5 });

@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 import {
   checkboxOptions,
   columnValues,
@@ -183,7 +183,7 @@ function framedFields(frame: pl.DataFrame, dictionary: DataDictionary): string[]
  * @example The demo's vitals, Date columns included
  * ```ts
  * import { summarize } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 20 });

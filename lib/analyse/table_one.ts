@@ -7,7 +7,7 @@ import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayHtml, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import {
   checkboxOptions,
   columnValues,
@@ -163,8 +163,8 @@ function fieldLines(
  * @example Table 1 of the demo's participants at enrollment, by sex
  * ```ts
  * import { tableOne } from "denocap";
- * import { createDemoClient } from "denocap/server";
- * import pl from "../deps/polars.ts";
+ * import { createDemoClient } from "denocap/demo";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual, ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 40 });

@@ -41,7 +41,7 @@ export interface TabulateOptions {
  * @example Sex and race of the demo's participants
  * ```ts
  * import { tabulate } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 30 });

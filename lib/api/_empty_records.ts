@@ -6,7 +6,8 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { flatExportColumns } from "../dictionary/export_columns.ts";
 import { metadataRows } from "./metadata.ts";
 
 /**
@@ -15,7 +16,7 @@ import { metadataRows } from "./metadata.ts";
  * stored, non-blank values, and it stores the record id in every event with data.
  */
 export async function eavHasEveryRecord(
-  client: RedcapClient,
+  client: RedcapConnection,
   idField: string,
   fields: readonly string[] | undefined,
   forms: readonly string[] | undefined,
@@ -43,11 +44,11 @@ export interface EmptyFlatRequest {
  * `[]` (JSON). Built from the data dictionary (cached by the client).
  */
 export async function emptyFlatFrame(
-  client: RedcapClient,
+  client: RedcapConnection,
   request: EmptyFlatRequest,
 ): Promise<pl.DataFrame> {
-  // Imported when needed: read_records.ts imports records.ts, which imports this module.
-  const { readDictionary, flatExportColumns } = await import("../read_records.ts");
+  // Imported when needed: the read layer's dictionary is built from api/ functions.
+  const { readDictionary } = await import("../read/dictionary.ts");
   const dictionary = await readDictionary(client, { signal: request.signal });
   const columns = flatExportColumns(dictionary, request);
   return pl.DataFrame({}, { schema: Object.fromEntries(columns.map((c) => [c, pl.String])) });

@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { checkKeys, checkList } from "./_check.ts";
-import { requestJson } from "./_call.ts";
+import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 
 const ArmSchema = z.looseObject({ arm_num: num, name: text });
@@ -56,7 +56,10 @@ export function checkArms(action: string, options: ArmsOptions): { arms?: string
  * @param options Which arms.
  * @returns `arm_num` and `name` per arm.
  */
-export async function exportArms(client: RedcapClient, options: ArmsOptions = {}): Promise<Arm[]> {
+export async function exportArms(
+  client: RedcapConnection,
+  options: ArmsOptions = {},
+): Promise<Arm[]> {
   const { arms, key } = checkArms("export arms", options);
   return await requestJson(client, { content: "arm", arms }, z.array(ArmSchema), {
     cacheKey: `arm:${key}`,

@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { requireString } from "./_check.ts";
 import { text } from "./_schema.ts";
 import {
@@ -19,7 +19,7 @@ import {
   sendText,
   signalOnly,
   type SignalOptions,
-} from "./_admin.ts";
+} from "./admin.ts";
 import { RedcapResponseError } from "../errors.ts";
 
 const UserDagAssignmentSchema = z.looseObject({
@@ -37,7 +37,7 @@ export type UserDagAssignment = z.output<typeof UserDagAssignmentSchema>;
  *
  * @example Create a group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -51,7 +51,7 @@ export type UserDagAssignment = z.output<typeof UserDagAssignmentSchema>;
  * @returns The number of rows imported.
  */
 export async function importDags(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -81,7 +81,7 @@ export async function importDags(
  *
  * @example Create and delete a group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -96,7 +96,7 @@ export async function importDags(
  * @returns The number of groups deleted.
  */
 export async function deleteDags(
-  client: RedcapClient,
+  client: RedcapConnection,
   dags: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -116,7 +116,7 @@ export async function deleteDags(
  *
  * @example Switch group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  *
  * const client = createDemoClient({ records: 2 });
  * const [first] = await client.exportDags();
@@ -128,7 +128,7 @@ export async function deleteDags(
  * @param options A cancel signal.
  */
 export async function switchDag(
-  client: RedcapClient,
+  client: RedcapConnection,
   dag: string,
   options: SignalOptions = {},
 ): Promise<void> {
@@ -155,7 +155,7 @@ export async function switchDag(
  *
  * @example List group assignments
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -168,7 +168,7 @@ export async function switchDag(
  * @returns One row per user.
  */
 export async function exportUserDagAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserDagAssignment[]> {
   const signal = signalOnly("export user-DAG assignments", options);
@@ -186,7 +186,7 @@ export async function exportUserDagAssignment(
  *
  * @example Take a user out of their group
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -203,7 +203,7 @@ export async function exportUserDagAssignment(
  * @returns The number of rows imported.
  */
 export async function importUserDagAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {

@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { optionalNum, text } from "./_schema.ts";
 
 const DagSchema = z.looseObject({
@@ -38,6 +38,6 @@ export type Dag = z.output<typeof DagSchema>;
  * @param client The client.
  * @returns One row per group.
  */
-export async function exportDags(client: RedcapClient): Promise<Dag[]> {
+export async function exportDags(client: RedcapConnection): Promise<Dag[]> {
   return await requestJson(client, { content: "dag", action: "export" }, z.array(DagSchema));
 }

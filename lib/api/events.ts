@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { num, optionalNum, text } from "./_schema.ts";
 import { type ArmsOptions, checkArms } from "./arms.ts";
 
@@ -57,7 +57,7 @@ export type InstrumentEventMapping = z.output<typeof MappingSchema>;
  * @returns One row per event.
  */
 export async function exportEvents(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ArmsOptions = {},
 ): Promise<ProjectEvent[]> {
   const { arms, key } = checkArms("export events", options);
@@ -90,7 +90,7 @@ export async function exportEvents(
  * @returns One row per (event, instrument).
  */
 export async function exportInstrumentEventMappings(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ArmsOptions = {},
 ): Promise<InstrumentEventMapping[]> {
   const { arms, key } = checkArms("export instrument-event mappings", options);

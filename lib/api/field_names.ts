@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { checkKeys, checkString } from "./_check.ts";
-import { requestJson } from "./_call.ts";
+import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
 const FieldNameSchema = z.looseObject({
@@ -50,7 +50,7 @@ export interface ExportFieldNamesOptions {
  * @returns One row per export column.
  */
 export async function exportFieldNames(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportFieldNamesOptions = {},
 ): Promise<FieldName[]> {
   checkKeys("export field names", options, ["field"]);

@@ -5,13 +5,13 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import type { UploadFile } from "../_request.ts";
-import { checkShape, requestJson } from "./_call.ts";
+import { checkShape, requestJson } from "./call.ts";
 import { checkInteger, checkKeys, checkString, requireString } from "./_check.ts";
 import { num, optionalNum, text } from "./_schema.ts";
-import { download, sendText, signalOnly, type SignalOptions } from "./_admin.ts";
+import { download, sendText, signalOnly, type SignalOptions } from "./admin.ts";
 import type { RedcapFile } from "./files.ts";
 
 /** An id that REDCap's JSON may leave out (folders have no `doc_id`, files no `folder_id`). */
@@ -68,7 +68,7 @@ function docId(action: string, value: unknown): number {
  *
  * @example List the top level
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -82,7 +82,7 @@ function docId(action: string, value: unknown): number {
  * @returns Its entries.
  */
 export async function exportFileRepository(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportFileRepositoryOptions = {},
 ): Promise<FileRepositoryEntry[]> {
   const action = "list the File Repository";
@@ -101,7 +101,7 @@ export async function exportFileRepository(
  *
  * @example Create a folder
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -114,7 +114,7 @@ export async function exportFileRepository(
  * @returns The new folder's id.
  */
 export async function createFolderFileRepository(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: CreateFolderOptions,
 ): Promise<number> {
   const action = "create a File Repository folder";
@@ -154,7 +154,7 @@ export async function createFolderFileRepository(
  *
  * @example Upload a file and find it
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -166,7 +166,7 @@ export async function createFolderFileRepository(
  * @param options The file and the folder.
  */
 export async function importFileRepository(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ImportFileRepositoryOptions,
 ): Promise<void> {
   const action = "upload to the File Repository";
@@ -195,7 +195,7 @@ export async function importFileRepository(
  *
  * @example Upload and download a file
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -211,7 +211,7 @@ export async function importFileRepository(
  * @returns The name, MIME type and bytes.
  */
 export async function exportFileFromRepository(
-  client: RedcapClient,
+  client: RedcapConnection,
   doc_id: number,
   options: SignalOptions = {},
 ): Promise<RedcapFile> {
@@ -239,7 +239,7 @@ export async function exportFileFromRepository(
  *
  * @example Upload and delete a file
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -254,7 +254,7 @@ export async function exportFileFromRepository(
  * @param options A cancel signal.
  */
 export async function deleteFileRepository(
-  client: RedcapClient,
+  client: RedcapConnection,
   doc_id: number,
   options: SignalOptions = {},
 ): Promise<void> {

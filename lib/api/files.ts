@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { UploadFile } from "../_request.ts";
 import { checkInteger, checkKeys, checkString, requireString } from "./_check.ts";
-import { internals } from "./_call.ts";
+import { internals } from "./call.ts";
 import { downloadFileName } from "./_file_name.ts";
 
 /** Where a file lives. */
@@ -68,7 +68,10 @@ function location(action: string, options: FileLocation, extra: string[] = []) {
  * @param options The record, field, event and instance.
  * @returns The name, MIME type and bytes.
  */
-export async function exportFile(client: RedcapClient, options: FileLocation): Promise<RedcapFile> {
+export async function exportFile(
+  client: RedcapConnection,
+  options: FileLocation,
+): Promise<RedcapFile> {
   const params = { ...location("export file", options), action: "export", returnFormat: "json" };
   const inner = internals(client);
   const tracker = new ProgressTracker("file", 1, inner.progress);
@@ -116,7 +119,10 @@ export async function exportFile(client: RedcapClient, options: FileLocation): P
  * @param client The client.
  * @param options Where to store it, and the file.
  */
-export async function importFile(client: RedcapClient, options: ImportFileOptions): Promise<void> {
+export async function importFile(
+  client: RedcapConnection,
+  options: ImportFileOptions,
+): Promise<void> {
   const action = "import file";
   const params = { ...location(action, options, ["file"]), action: "import", returnFormat: "json" };
   const file = options.file;
@@ -139,7 +145,7 @@ export async function importFile(client: RedcapClient, options: ImportFileOption
  * @param client The client.
  * @param options The record, field, event and instance.
  */
-export async function deleteFile(client: RedcapClient, options: FileLocation): Promise<void> {
+export async function deleteFile(client: RedcapConnection, options: FileLocation): Promise<void> {
   const params = { ...location("delete file", options), action: "delete", returnFormat: "json" };
   await internals(client).send(
     {

@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
 const InstrumentSchema = z.looseObject({ instrument_name: z.string(), instrument_label: text });
@@ -35,7 +35,7 @@ export type Instrument = z.output<typeof InstrumentSchema>;
  * @param client The client.
  * @returns `instrument_name` and `instrument_label` per instrument.
  */
-export async function exportInstruments(client: RedcapClient): Promise<Instrument[]> {
+export async function exportInstruments(client: RedcapConnection): Promise<Instrument[]> {
   return await requestJson(client, { content: "instrument" }, z.array(InstrumentSchema), {
     cacheKey: "instrument",
   });

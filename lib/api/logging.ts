@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { checkKeys, checkOneOf, checkString, checkTimestamp } from "./_check.ts";
-import { requestJson } from "./_call.ts";
+import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
 const LogSchema = z.looseObject({
@@ -73,7 +73,7 @@ export interface ExportLoggingOptions {
  * @returns One row per entry, newest first as REDCap sends them.
  */
 export async function exportLogging(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportLoggingOptions = {},
 ): Promise<LogEntry[]> {
   const action = "export logging";

@@ -3,14 +3,14 @@
  *
  * @module
  */
-import { copyFrame, frameColumns } from "./_frame.ts";
+import { copyFrame, frameColumns } from "../frame.ts";
 import type pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { Format } from "../types.ts";
 import { checkKeys, checkList, checkOneOf } from "./_check.ts";
-import { internals, requestFrame } from "./_call.ts";
+import { internals, requestFrame } from "./call.ts";
 import { parseRedcapJson, rowsToFrame } from "../parse/json.ts";
 import { encodeRows } from "./_encode.ts";
 
@@ -54,7 +54,7 @@ export interface ExportMetadataOptions {
  * @returns One row per field.
  */
 export async function exportMetadata(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportMetadataOptions = {},
 ): Promise<pl.DataFrame> {
   const action = "export metadata";
@@ -76,7 +76,7 @@ interface CachedMetadata {
 
 /** The metadata export, asked once per client and request (until the cache is cleared). */
 function loadMetadata(
-  client: RedcapClient,
+  client: RedcapConnection,
   format: Format,
   fields: readonly string[] | undefined,
   forms: readonly string[] | undefined,
@@ -120,7 +120,7 @@ function loadMetadata(
  * answer; the same rows, not a copy: read them only).
  */
 export async function metadataRows(
-  client: RedcapClient,
+  client: RedcapConnection,
   signal?: AbortSignal,
 ): Promise<readonly Record<string, unknown>[]> {
   const cached = await loadMetadata(client, "json", undefined, undefined, signal);
@@ -128,7 +128,10 @@ export async function metadataRows(
 }
 
 /** The record-id field: the first field of the dictionary (cached). */
-export async function recordIdField(client: RedcapClient, signal?: AbortSignal): Promise<string> {
+export async function recordIdField(
+  client: RedcapConnection,
+  signal?: AbortSignal,
+): Promise<string> {
   const first = (await metadataRows(client, signal))[0]?.field_name;
   if (typeof first !== "string" || first === "") {
     throw new RedcapResponseError("metadata", "shape", "the data dictionary has no fields");
@@ -172,7 +175,7 @@ export interface ImportMetadataOptions {
  * @returns The number of fields imported.
  */
 export async function importMetadata(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: pl.DataFrame | readonly Record<string, unknown>[],
   options: ImportMetadataOptions = {},
 ): Promise<number> {

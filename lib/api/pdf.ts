@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { checkBoolean, checkInteger, checkKeys, checkString } from "./_check.ts";
-import { download, type SignalOptions } from "./_admin.ts";
+import { download, type SignalOptions } from "./admin.ts";
 
 /** Options for {@linkcode exportPdf}. */
 export interface ExportPdfOptions extends SignalOptions {
@@ -31,7 +31,7 @@ export interface ExportPdfOptions extends SignalOptions {
  *
  * @example A blank instrument
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -44,7 +44,7 @@ export interface ExportPdfOptions extends SignalOptions {
  * @returns The PDF's bytes.
  */
 export async function exportPdf(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportPdfOptions = {},
 ): Promise<Uint8Array> {
   const action = "export PDF";

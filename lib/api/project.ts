@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 
 const ProjectInfoSchema = z.looseObject({
@@ -49,7 +49,7 @@ export type ProjectInfo = z.output<typeof ProjectInfoSchema>;
  * @param client The client.
  * @returns The settings.
  */
-export async function exportProjectInfo(client: RedcapClient): Promise<ProjectInfo> {
+export async function exportProjectInfo(client: RedcapConnection): Promise<ProjectInfo> {
   // Some REDCap versions wrap the object in a one-element array.
   const schema = z.union([ProjectInfoSchema, z.array(ProjectInfoSchema)]).transform((v, ctx) => {
     if (!Array.isArray(v)) return v;

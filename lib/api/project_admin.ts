@@ -6,9 +6,9 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { checkShape, internals } from "./_call.ts";
+import { checkShape, internals } from "./call.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -17,7 +17,7 @@ import {
   checkString,
   requireString,
 } from "./_check.ts";
-import { sendCount, sendText, signalOnly, type SignalOptions } from "./_admin.ts";
+import { sendCount, sendText, signalOnly, type SignalOptions } from "./admin.ts";
 
 /** A setting's value: text, a number, a 0/1 flag as a boolean. */
 export type SettingValue = string | number | boolean;
@@ -128,7 +128,7 @@ function settingRow(action: string, data: Record<string, unknown>): Record<strin
  * @returns The new project's 32-character API token.
  */
 export async function createProject(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: CreateProjectData,
   options: CreateProjectOptions = {},
 ): Promise<string> {
@@ -162,7 +162,7 @@ export async function createProject(
  *
  * @example Rename the project
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -176,7 +176,7 @@ export async function createProject(
  * @returns The number of settings changed.
  */
 export async function importProjectSettings(
-  client: RedcapClient,
+  client: RedcapConnection,
   settings: Record<string, SettingValue>,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -201,7 +201,7 @@ export async function importProjectSettings(
  *
  * @example The demo's structure as XML
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -214,7 +214,7 @@ export async function importProjectSettings(
  * @returns The XML text.
  */
 export async function exportProjectXml(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportProjectXmlOptions = {},
 ): Promise<string> {
   const action = "export project XML";

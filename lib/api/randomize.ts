@@ -5,12 +5,12 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { checkShape } from "./_call.ts";
+import { checkShape } from "./call.ts";
 import { checkBoolean, checkKeys, requireString } from "./_check.ts";
 import { text } from "./_schema.ts";
-import { sendText, type SignalOptions } from "./_admin.ts";
+import { sendText, type SignalOptions } from "./admin.ts";
 
 /** Options for {@linkcode randomize}. */
 export interface RandomizeOptions extends SignalOptions {
@@ -40,7 +40,7 @@ export type RandomizeResult = z.output<typeof RandomizeSchema>;
  * @example The demo has no randomization
  * ```ts
  * import { RedcapApiError } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { rejects } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -52,7 +52,7 @@ export type RandomizeResult = z.output<typeof RandomizeSchema>;
  * @returns The allocation.
  */
 export async function randomize(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: RandomizeOptions,
 ): Promise<RandomizeResult> {
   const action = "randomize record";

@@ -4,20 +4,13 @@
  *
  * @module
  */
-import { frameColumns, frameHeight } from "./_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
-import { csvHeader, parseCsv } from "../_csv.ts";
-import type {
-  DecimalCharacter,
-  Format,
-  OverwriteBehavior,
-  RawOrLabel,
-  RecordType,
-  ReturnContent,
-} from "../types.ts";
+import { csvHeader } from "../parse/csv_rows.ts";
+import type { DecimalCharacter, Format, RawOrLabel, RecordType } from "../types.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -26,15 +19,25 @@ import {
   checkOneOf,
   checkString,
   checkTimestamp,
-  requireString,
 } from "./_check.ts";
-import { type CsvReader, internals, requestFrame as requestTableFrame } from "./_call.ts";
+import { type CsvReader, internals, requestFrame as requestTableFrame } from "./call.ts";
 import { parseRedcapCsv } from "../parse/csv.ts";
-import { encodeStringRows, toRows } from "./_encode.ts";
-import { readCount, recordIdField } from "./metadata.ts";
+import { recordIdField } from "./metadata.ts";
 import { eavHasEveryRecord, emptyFlatFrame } from "./_empty_records.ts";
-import { parseRedcapJson } from "../parse/json.ts";
-import { parseRedcapXml } from "../parse/xml.ts";
+
+export {
+  importRecords,
+  type ImportRecordsData,
+  type ImportRecordsOptions,
+  type ImportRecordsResult,
+} from "./records_import.ts";
+export {
+  deleteRecords,
+  type DeleteRecordsOptions,
+  generateNextRecordName,
+  renameRecord,
+  type RenameRecordOptions,
+} from "./records_manage.ts";
 
 /** Above this many records, `batchSize: "auto"` exports in batches of this many. */
 export const AUTO_BATCH_SIZE = 10_000;
@@ -161,7 +164,7 @@ const EXPORT_KEYS = [
  * @throws {RedcapResponseError} When a batch misses ids the id export listed.
  */
 export async function exportRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportRecordsOptions = {},
 ): Promise<pl.DataFrame> {
   const frame = await exportRecordsWith(client, options);
@@ -212,7 +215,7 @@ export type BatchCsvReader = (
  * JSON retry of an empty CSV body, are read as usual.
  */
 export async function exportRecordsWith(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportRecordsOptions = {},
   readCsv?: BatchCsvReader,
 ): Promise<pl.DataFrame> {
@@ -394,7 +397,7 @@ export interface RecordIdFilters {
  * @throws {RedcapResponseError} When the answer has no record-id column.
  */
 export async function exportRecordIds(
-  client: RedcapClient,
+  client: RedcapConnection,
   idField: string,
   filters: RecordIdFilters,
   signal?: AbortSignal,
@@ -412,7 +415,7 @@ function distinctIds(column: pl.Series): string[] {
 
 /** The record-id column of {@linkcode exportRecordIds}'s export, one value per row. */
 async function exportIdColumn(
-  client: RedcapClient,
+  client: RedcapConnection,
   idField: string,
   filters: RecordIdFilters,
   signal?: AbortSignal,
@@ -463,7 +466,7 @@ async function exportIdColumn(
  * retried as usual).
  */
 async function requestRecordFrame(
-  client: RedcapClient,
+  client: RedcapConnection,
   spec: Parameters<typeof requestTableFrame>[1],
   onDone: (bytes: number, rows: number) => void,
   readCsv?: CsvReader,
@@ -565,373 +568,4 @@ async function pool<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** Rows to import: a DataFrame or objects (values sent as text, `null` blank). */
-export type ImportRecordsData = pl.DataFrame | readonly Record<string, unknown>[];
-
-/** Options for {@linkcode importRecords}. */
-export interface ImportRecordsOptions {
-  /** *flat* rows of fields, or *eav* rows `record, field_name, value[, redcap_event_name]`.
-   * @default {"flat"}
-   */
-  type?: RecordType;
-  /** *normal* ignores blank values; *overwrite* erases stored values with blanks.
-   * @default {"normal"}
-   */
-  overwriteBehavior?: OverwriteBehavior;
-  /** Let REDCap name new records; the given names only group rows. Never retried.
-   * @default {false}
-   */
-  forceAutoNumber?: boolean;
-  /** Order of date parts in date and datetime values.
-   * @default {"YMD"}
-   */
-  dateFormat?: "YMD" | "MDY" | "DMY";
-  /** What to answer with: *count* of records, their *ids*, *auto_ids* (with forceAutoNumber),
-   * or *nothing*.
-   * @default {"count"}
-   */
-  returnContent?: ReturnContent;
-  /** Wire format. JSON by default: REDCap strips a leading space before `-`, `@`, `+`, `=` in
-   * CSV imports, and JSON has no such rewrite.
-   * @default {"json"}
-   */
-  format?: Format;
-  /** Cancels the request. */
-  signal?: AbortSignal;
-}
-
-/** What an import answered. */
-export interface ImportRecordsResult {
-  /** Records touched (`returnContent: "count"`). */
-  count?: number;
-  /** Record names touched (`"ids"`). */
-  ids?: string[];
-  /** New names and the names they were sent with (`"auto_ids"`). */
-  autoIds?: { id: string; originalId: string }[];
-}
-
-/**
- * Imports records (`content=record`, `data`). Imports are retried after transient failures
- * only when repeating them cannot create data twice: never with `forceAutoNumber` or a
- * `redcap_repeat_instance` of `new`. A rejected import throws a `RedcapApiError` whose `rows`
- * list each rejected value.
- *
- * @example Add a record and get its id back
- * ```ts
- * import { RedcapClient } from "denocap";
- * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
- * import { strictEqual } from "node:assert/strict";
- *
- * const store = RedcapStore.open();
- * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
- * const handler = createRedcapHandler(store);
- * const client = new RedcapClient("http://localhost/api/", tokens[0], {
- *   fetch: (input, init) => handler(new Request(input, init)),
- * });
- * const name = await client.generateNextRecordName();
- * const result = await client.importRecords(
- *   [{ record_id: name, redcap_event_name: "screening_arm_1", first_name: "Ada" }],
- *   { returnContent: "ids" },
- * );
- * strictEqual(result.ids?.[0], name);
- * ```
- *
- * @param client The client.
- * @param data The rows.
- * @param options How to write them and what to answer.
- * @returns The count, ids or id mapping asked for.
- */
-export async function importRecords(
-  client: RedcapClient,
-  data: ImportRecordsData,
-  options: ImportRecordsOptions = {},
-): Promise<ImportRecordsResult> {
-  const action = "import records";
-  checkKeys(action, options, [
-    "type",
-    "overwriteBehavior",
-    "forceAutoNumber",
-    "dateFormat",
-    "returnContent",
-    "format",
-    "signal",
-  ]);
-  const format = checkOneOf(action, "format", options.format, ["csv", "json", "xml"]) ?? "json";
-  const forceAutoNumber = checkBoolean(action, "forceAutoNumber", options.forceAutoNumber);
-  const returnContent = checkOneOf(action, "returnContent", options.returnContent, [
-    "count",
-    "ids",
-    "auto_ids",
-    "nothing",
-  ]) ?? "count";
-  if (returnContent === "auto_ids" && !forceAutoNumber) {
-    throw new RangeError(`Cannot ${action}: "returnContent" "auto_ids" needs "forceAutoNumber"`);
-  }
-  const type = checkOneOf(action, "type", options.type, ["flat", "eav"]);
-  const { columns, rows } = toRows(action, data);
-  const newInstance = rows.some((row) =>
-    row.redcap_repeat_instance?.trim().toLowerCase() === "new"
-  );
-  if (newInstance && type === "eav") {
-    throw new RangeError(
-      `Cannot ${action}: "redcap_repeat_instance" "new" works in flat imports only`,
-    );
-  }
-  const retry = forceAutoNumber
-    ? "the import uses forceAutoNumber, so a repeat could create the records twice"
-    : newInstance
-    ? 'the import adds "new" repeat instances, so a repeat could add them twice'
-    : true;
-  const inner = internals(client);
-  const tracker = new ProgressTracker("record", 1, inner.progress);
-  const result = await inner.send({
-    params: {
-      content: "record",
-      format,
-      type,
-      overwriteBehavior: checkOneOf(action, "overwriteBehavior", options.overwriteBehavior, [
-        "normal",
-        "overwrite",
-      ]),
-      forceAutoNumber,
-      dateFormat: checkOneOf(action, "dateFormat", options.dateFormat, ["YMD", "MDY", "DMY"]),
-      returnContent,
-      returnFormat: "json",
-      data: encodeStringRows(columns, rows, format),
-    },
-    retry,
-    allowEmpty: returnContent === "nothing",
-    signal: options.signal,
-  }, (response) => {
-    const parsed = readImportAnswer(response.text(), format, returnContent);
-    tracker.step(response.bytes.length, rows.length);
-    return parsed;
-  });
-  return result;
-}
-
-/** Reads an import answer in its format. */
-function readImportAnswer(
-  text: string,
-  format: Format,
-  returnContent: ReturnContent,
-): ImportRecordsResult {
-  if (returnContent === "nothing") return {};
-  if (returnContent === "count") return { count: readCount("record", text) };
-  let items: string[];
-  if (format === "json") {
-    const parsed = parseRedcapJson(text, "record");
-    if (!Array.isArray(parsed)) {
-      throw new RedcapResponseError("record", "shape", "expected a JSON array of ids");
-    }
-    items = parsed.map(String);
-  } else if (format === "xml") {
-    const doc = parseRedcapXml(text, "record") as { ids?: { id?: unknown[] } | string };
-    items = typeof doc.ids === "object" ? (doc.ids.id ?? []).map(String) : [];
-  } else {
-    const lines = parseCsv(text);
-    items = lines.slice(1).map((row) => row.join(","));
-  }
-  if (returnContent === "ids") return { ids: items };
-  return {
-    autoIds: items.map((item) => {
-      const comma = item.indexOf(",");
-      return comma < 0
-        ? { id: item, originalId: "" }
-        : { id: item.slice(0, comma), originalId: item.slice(comma + 1) };
-    }),
-  };
-}
-
-/** Options for {@linkcode deleteRecords}. */
-export interface DeleteRecordsOptions {
-  /** The records to delete. */
-  records: readonly (string | number)[];
-  /** Only in this arm (arm number). */
-  arm?: number;
-  /** Only this instrument's data (with `event` in longitudinal projects). */
-  instrument?: string;
-  /** Only this event's data. */
-  event?: string;
-  /** Only this repeat instance. */
-  repeat_instance?: number;
-  /** Also delete the records' logging (when the project allows it).
-   * @default {false}
-   */
-  delete_logging?: boolean;
-  /** Cancels the request. */
-  signal?: AbortSignal;
-}
-
-/**
- * Deletes records, or some of their data (`content=record&action=delete`). Not retried: a
- * repeat after a lost answer would report the records as missing.
- *
- * @example Delete a record
- * ```ts
- * import { RedcapClient } from "denocap";
- * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
- * import { strictEqual } from "node:assert/strict";
- *
- * const store = RedcapStore.open();
- * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
- * const handler = createRedcapHandler(store);
- * const client = new RedcapClient("http://localhost/api/", tokens[0], {
- *   fetch: (input, init) => handler(new Request(input, init)),
- * });
- * strictEqual(await client.deleteRecords({ records: ["1"] }), 1);
- * ```
- *
- * @param client The client.
- * @param options Which records and which part of them.
- * @returns The number of records (or items) REDCap deleted.
- */
-export async function deleteRecords(
-  client: RedcapClient,
-  options: DeleteRecordsOptions,
-): Promise<number> {
-  const action = "delete records";
-  checkKeys(action, options ?? {}, [
-    "records",
-    "arm",
-    "instrument",
-    "event",
-    "repeat_instance",
-    "delete_logging",
-    "signal",
-  ]);
-  const records = checkList(action, "records", options.records);
-  if (!records) throw new TypeError(`Cannot ${action}: "records" is required`);
-  const instrument = checkString(action, "instrument", options.instrument);
-  const repeatInstance = checkInteger(action, "repeat_instance", options.repeat_instance, 1, 32767);
-  if (repeatInstance !== undefined && instrument === undefined && options.event === undefined) {
-    throw new RangeError(`Cannot ${action}: "repeat_instance" needs "instrument" or "event"`);
-  }
-  const deleteLogging = checkBoolean(action, "delete_logging", options.delete_logging);
-  return await internals(client).send({
-    params: {
-      content: "record",
-      action: "delete",
-      records,
-      arm: checkInteger(action, "arm", options.arm, 1),
-      instrument,
-      event: checkString(action, "event", options.event),
-      repeat_instance: repeatInstance,
-      delete_logging: deleteLogging === undefined ? undefined : deleteLogging ? 1 : 0,
-      format: "json",
-      returnFormat: "json",
-    },
-    retry: "a repeated delete would fail for records already deleted",
-    signal: options.signal,
-  }, (response) => readCount("record", response.text()));
-}
-
-/** Options for {@linkcode renameRecord}. */
-export interface RenameRecordOptions {
-  /** The record's current name. */
-  record: string | number;
-  /** Its new name. */
-  new_record_name: string | number;
-  /** Only in this arm. */
-  arm?: number;
-  /** Cancels the request. */
-  signal?: AbortSignal;
-}
-
-/**
- * Renames a record (`content=record&action=rename`). Not retried: a repeat after a lost
- * answer would fail because the old name is gone.
- *
- * @example Rename a record
- * ```ts
- * import { RedcapClient } from "denocap";
- * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
- * import { strictEqual } from "node:assert/strict";
- *
- * const store = RedcapStore.open();
- * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
- * const handler = createRedcapHandler(store);
- * const client = new RedcapClient("http://localhost/api/", tokens[0], {
- *   fetch: (input, init) => handler(new Request(input, init)),
- * });
- * await client.renameRecord({ record: "1", new_record_name: "1001" });
- * const df = await client.exportRecords({ records: ["1001"], fields: ["record_id"] });
- * strictEqual(df.getColumn("record_id").get(0), "1001");
- * ```
- *
- * @param client The client.
- * @param options The old and new names.
- */
-export async function renameRecord(
-  client: RedcapClient,
-  options: RenameRecordOptions,
-): Promise<void> {
-  const action = "rename record";
-  checkKeys(action, options ?? {}, ["record", "new_record_name", "arm", "signal"]);
-  const record = requireString(action, "record", options.record);
-  const newName = requireString(action, "new_record_name", options.new_record_name);
-  await internals(client).send({
-    params: {
-      content: "record",
-      action: "rename",
-      record,
-      new_record_name: newName,
-      arm: checkInteger(action, "arm", options.arm, 1),
-      format: "json",
-      returnFormat: "json",
-    },
-    retry: "a repeated rename would fail because the old name is gone",
-    signal: options.signal,
-  }, (response) => {
-    const text = response.text().trim();
-    if (text !== "1" && text !== "true") {
-      throw new RedcapResponseError(
-        "record",
-        "shape",
-        `expected 1, got ${JSON.stringify(text.slice(0, 40))}`,
-      );
-    }
-  });
-}
-
-/**
- * The name REDCap would give the next new record (`content=generateNextRecordName`): the
- * highest numeric id plus one, DAG-prefixed for DAG users.
- *
- * @example Ask for the next name
- * ```ts
- * import { RedcapClient } from "denocap";
- * import { createRedcapHandler, loadProject, RedcapStore } from "denocap/server";
- * import { ok } from "node:assert/strict";
- *
- * const store = RedcapStore.open();
- * const { tokens } = loadProject(store, "demo", { demoRecords: 5 });
- * const handler = createRedcapHandler(store);
- * const client = new RedcapClient("http://localhost/api/", tokens[0], {
- *   fetch: (input, init) => handler(new Request(input, init)),
- * });
- * ok((await client.generateNextRecordName()).length > 0);
- * ```
- *
- * @param client The client.
- * @returns The record name, as text.
- */
-export async function generateNextRecordName(client: RedcapClient): Promise<string> {
-  return await internals(client).send({
-    params: { content: "generateNextRecordName", format: "csv", returnFormat: "json" },
-    retry: true,
-  }, (response) => {
-    let text = response.text().trim();
-    if (text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1);
-    if (text === "" || /[\n<{]/.test(text)) {
-      throw new RedcapResponseError(
-        "generateNextRecordName",
-        "shape",
-        `expected a record name, got ${JSON.stringify(text.slice(0, 40))}`,
-      );
-    }
-    return text;
-  });
 }

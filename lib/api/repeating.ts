@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
 const RepeatingSchema = z.looseObject({
@@ -42,7 +42,7 @@ export type RepeatingFormEvent = z.output<typeof RepeatingSchema>;
  * @returns One row per repeating instrument or event.
  */
 export async function exportRepeatingFormsEvents(
-  client: RedcapClient,
+  client: RedcapConnection,
 ): Promise<RepeatingFormEvent[]> {
   return await requestJson(client, { content: "repeatingFormsEvents" }, z.array(RepeatingSchema), {
     cacheKey: "repeatingFormsEvents",

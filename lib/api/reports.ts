@@ -4,11 +4,11 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { ProgressTracker } from "../_progress.ts";
 import type { DecimalCharacter, Format, RawOrLabel } from "../types.ts";
 import { checkBoolean, checkKeys, checkOneOf, requireString } from "./_check.ts";
-import { internals, requestFrame } from "./_call.ts";
+import { internals, requestFrame } from "./call.ts";
 
 /** Options for {@linkcode exportReport}. */
 export interface ExportReportOptions {
@@ -57,7 +57,7 @@ export interface ExportReportOptions {
  * @returns The report's rows.
  */
 export async function exportReport(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportReportOptions,
 ): Promise<pl.DataFrame> {
   const action = "export report";

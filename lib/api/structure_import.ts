@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { checkBoolean, checkKeys } from "./_check.ts";
 import {
   allNamed,
@@ -17,7 +17,7 @@ import {
   sendCount,
   signalOnly,
   type SignalOptions,
-} from "./_admin.ts";
+} from "./admin.ts";
 
 /** Options for {@linkcode importArms} and {@linkcode importEvents}. */
 export interface ImportStructureOptions extends SignalOptions {
@@ -53,7 +53,7 @@ function requireColumns(
  *
  * @example Add a third arm
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -69,7 +69,7 @@ function requireColumns(
  * @returns The number of arms imported.
  */
 export async function importArms(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: ImportStructureOptions = {},
 ): Promise<number> {
@@ -101,7 +101,7 @@ export async function importArms(
  *
  * @example Delete an arm
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -115,7 +115,7 @@ export async function importArms(
  * @returns The number of arms deleted.
  */
 export async function deleteArms(
-  client: RedcapClient,
+  client: RedcapConnection,
   arms: readonly (number | string)[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -143,7 +143,7 @@ export async function deleteArms(
  *
  * @example Add an event to arm 1
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -157,7 +157,7 @@ export async function deleteArms(
  * @returns The number of events imported.
  */
 export async function importEvents(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: ImportStructureOptions = {},
 ): Promise<number> {
@@ -186,7 +186,7 @@ export async function importEvents(
  *
  * @example Delete an event
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -201,7 +201,7 @@ export async function importEvents(
  * @returns The number of events deleted.
  */
 export async function deleteEvents(
-  client: RedcapClient,
+  client: RedcapConnection,
   events: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -221,7 +221,7 @@ export async function deleteEvents(
  *
  * @example Re-import the designations unchanged
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -235,7 +235,7 @@ export async function deleteEvents(
  * @returns The number of designations imported.
  */
 export async function importInstrumentEventMappings(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -258,7 +258,7 @@ export async function importInstrumentEventMappings(
  *
  * @example Re-import the repeating setup unchanged
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -272,7 +272,7 @@ export async function importInstrumentEventMappings(
  * @returns The number of rows imported.
  */
 export async function importRepeatingFormsEvents(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {

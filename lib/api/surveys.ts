@@ -6,11 +6,11 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { checkInteger, checkKeys, checkString, requireString } from "./_check.ts";
 import { optionalNum, text } from "./_schema.ts";
-import { readLine, type SignalOptions } from "./_admin.ts";
+import { readLine, type SignalOptions } from "./admin.ts";
 
 /** Where a survey response lives. */
 export interface SurveyLocation extends SignalOptions {
@@ -71,7 +71,7 @@ function location(action: string, content: string, options: SurveyLocation) {
  *
  * @example A record's survey link
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -90,7 +90,7 @@ function location(action: string, content: string, options: SurveyLocation) {
  * @returns The survey URL.
  */
 export async function exportSurveyLink(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey link", "surveyLink", options);
@@ -102,7 +102,7 @@ export async function exportSurveyLink(
  *
  * @example A record's access code
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -117,7 +117,7 @@ export async function exportSurveyLink(
  * @returns The access code.
  */
 export async function exportSurveyAccessCode(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey access code", "surveyAccessCode", options);
@@ -130,7 +130,7 @@ export async function exportSurveyAccessCode(
  *
  * @example A record's return code
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -145,7 +145,7 @@ export async function exportSurveyAccessCode(
  * @returns The return code.
  */
 export async function exportSurveyReturnCode(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyLocation,
 ): Promise<string> {
   const params = location("export survey return code", "surveyReturnCode", options);
@@ -158,7 +158,7 @@ export async function exportSurveyReturnCode(
  *
  * @example A record's survey queue link
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -170,7 +170,7 @@ export async function exportSurveyReturnCode(
  * @returns The survey queue URL.
  */
 export async function exportSurveyQueueLink(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SurveyQueueLinkOptions,
 ): Promise<string> {
   const action = "export survey queue link";
@@ -185,7 +185,7 @@ export async function exportSurveyQueueLink(
  *
  * @example The participants of the demo's survey
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 3 });
@@ -203,7 +203,7 @@ export async function exportSurveyQueueLink(
  * @returns One row per participant.
  */
 export async function exportSurveyParticipantList(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportSurveyParticipantListOptions,
 ): Promise<SurveyParticipant[]> {
   const action = "export survey participants";

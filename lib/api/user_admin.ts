@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 import {
   allNamed,
@@ -17,7 +17,7 @@ import {
   sendCount,
   signalOnly,
   type SignalOptions,
-} from "./_admin.ts";
+} from "./admin.ts";
 
 /** A form-rights map: REDCap sends an object in JSON (`{"intake":"1"}`), text in CSV. */
 const formMap = z.union([z.record(z.string(), num), text]);
@@ -49,7 +49,7 @@ export type UserRoleAssignment = z.output<typeof UserRoleAssignmentSchema>;
  *
  * @example Add a user without rights
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -63,7 +63,7 @@ export type UserRoleAssignment = z.output<typeof UserRoleAssignmentSchema>;
  * @returns The number of users imported.
  */
 export async function importUsers(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -86,7 +86,7 @@ export async function importUsers(
  *
  * @example Remove a user
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -100,7 +100,7 @@ export async function importUsers(
  * @returns The number of users removed.
  */
 export async function deleteUsers(
-  client: RedcapClient,
+  client: RedcapConnection,
   users: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -118,7 +118,7 @@ export async function deleteUsers(
  *
  * @example List roles
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -130,7 +130,7 @@ export async function deleteUsers(
  * @returns One row per role.
  */
 export async function exportUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserRole[]> {
   const signal = signalOnly("export user roles", options);
@@ -144,7 +144,7 @@ export async function exportUserRoles(
  *
  * @example Create a role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -158,7 +158,7 @@ export async function exportUserRoles(
  * @returns The number of roles imported.
  */
 export async function importUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {
@@ -187,7 +187,7 @@ export async function importUserRoles(
  *
  * @example Create and delete a role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -202,7 +202,7 @@ export async function importUserRoles(
  * @returns The number of roles deleted.
  */
 export async function deleteUserRoles(
-  client: RedcapClient,
+  client: RedcapConnection,
   roles: readonly string[],
   options: SignalOptions = {},
 ): Promise<number> {
@@ -220,7 +220,7 @@ export async function deleteUserRoles(
  *
  * @example List role assignments
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -233,7 +233,7 @@ export async function deleteUserRoles(
  * @returns One row per user.
  */
 export async function exportUserRoleAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: SignalOptions = {},
 ): Promise<UserRoleAssignment[]> {
   const signal = signalOnly("export user-role assignments", options);
@@ -251,7 +251,7 @@ export async function exportUserRoleAssignment(
  *
  * @example Give a user a new role
  * ```ts
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 2 });
@@ -268,7 +268,7 @@ export async function exportUserRoleAssignment(
  * @returns The number of rows imported.
  */
 export async function importUserRoleAssignment(
-  client: RedcapClient,
+  client: RedcapConnection,
   data: ImportRows,
   options: SignalOptions = {},
 ): Promise<number> {

@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "../deps/zod.ts";
-import type { RedcapClient } from "../client.ts";
-import { requestJson } from "./_call.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
 const UserSchema = z.looseObject({
@@ -41,6 +41,6 @@ export type User = z.output<typeof UserSchema>;
  * @param client The client.
  * @returns One row per user.
  */
-export async function exportUsers(client: RedcapClient): Promise<User[]> {
+export async function exportUsers(client: RedcapConnection): Promise<User[]> {
   return await requestJson(client, { content: "user" }, z.array(UserSchema));
 }

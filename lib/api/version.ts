@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { internals } from "./_call.ts";
+import { internals } from "./call.ts";
 import { ProgressTracker } from "../_progress.ts";
 
 /**
@@ -30,7 +30,7 @@ import { ProgressTracker } from "../_progress.ts";
  * @returns The version as `major.minor.patch`.
  * @throws {RedcapResponseError} When the body is not a version number.
  */
-export async function exportVersion(client: RedcapClient): Promise<string> {
+export async function exportVersion(client: RedcapConnection): Promise<string> {
   const inner = internals(client);
   return await inner.cached("version", async () => {
     const tracker = new ProgressTracker("version", 1, inner.progress);

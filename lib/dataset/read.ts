@@ -97,7 +97,7 @@ function restore(series: pl.Series, name: string): pl.Series {
  * @example Read one project of a partitioned dataset root
  * ```ts
  * import { readDataset, readInstruments, writeDataset, readDictionary } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 3 });

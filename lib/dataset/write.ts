@@ -9,7 +9,7 @@ import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codebook } from "../dictionary/codebook.ts";
 import { columnLabels } from "../transform/label.ts";
 import { addKeyValueMetadata } from "./_parquet_kv.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 import { columnMetadata, dictionaryJson, dtypeName, MANIFEST, type Manifest } from "./_columns.ts";
 
 /** Options for {@linkcode writeDataset}. */
@@ -55,7 +55,7 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  * ```ts
  * import { readDataset, readRecords, writeDataset } from "denocap";
  * import { splitInstruments } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const { data, dictionary } = await readRecords(createDemoClient({ records: 5 }));

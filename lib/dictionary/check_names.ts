@@ -86,7 +86,7 @@ function unknownNames(
  * @example An unknown field and a misspelt event
  * ```ts
  * import { checkNames } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { throws } from "node:assert/strict";
  *
  * const { dictionary } = await createDemoClient({ records: 1 }).readRecords();

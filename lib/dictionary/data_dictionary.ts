@@ -14,6 +14,7 @@ import {
   TRUE_FALSE_CHOICES,
   YES_NO_CHOICES,
 } from "./choices.ts";
+import type { FieldMetadata } from "./metadata.ts";
 import { type FieldTypeInfo, resolveFieldType } from "./field_types.ts";
 
 /** The 18 metadata columns, API names, with the UI download's display names. */
@@ -448,14 +449,15 @@ export class DataDictionary {
    * @throws {TypeError} When a row fails validation (names the row and field).
    */
   static fromMetadata(
-    rows: readonly Record<string, unknown>[],
+    rows: readonly (Record<string, unknown> | FieldMetadata)[],
     structure: DictionaryStructure = {},
   ): DataDictionary {
     const parsed = rows.map((raw, index) => {
-      const result = MetadataRowSchema.safeParse(normalizeRow(raw));
+      const row = raw as Record<string, unknown>;
+      const result = MetadataRowSchema.safeParse(normalizeRow(row));
       if (!result.success) {
         const issue = result.error.issues[0];
-        const name = (normalizeRow(raw).field_name as string) ?? "?";
+        const name = (normalizeRow(row).field_name as string) ?? "?";
         throw new TypeError(
           `Cannot read metadata row ${index + 1} ("${name}"): ${
             issue.path.join(".")

@@ -1,6 +1,8 @@
 /**
  * One lookup table from a field's `field_type` and validation to the kind of value it holds and
- * the Polars dtype {@linkcode castRecords} gives it.
+ * the Polars dtype {@linkcode castRecords} gives it, and the data dictionary's vocabulary: the
+ * field types REDCap accepts and the legacy names it maps (in Project XML, old dictionaries and
+ * metadata imports) to the ones its API exports.
  *
  * @module
  */
@@ -157,3 +159,34 @@ export function resolveFieldType(
   if (STRING_VALIDATIONS.has(v)) return info("string", pl.String);
   return info("string", pl.String, { note: `unknown validation type "${v}" read as text` });
 }
+
+/** Field types REDCap's data dictionary accepts. */
+export const FIELD_TYPES: readonly string[] = [
+  "text",
+  "notes",
+  "dropdown",
+  "radio",
+  "checkbox",
+  "yesno",
+  "truefalse",
+  "calc",
+  "file",
+  "slider",
+  "descriptive",
+  "sql",
+];
+
+/** Stored field types exported under another name (`select` is a dropdown). */
+export const LEGACY_FIELD_TYPES: Readonly<Record<string, string>> = {
+  select: "dropdown",
+  textarea: "notes",
+};
+
+/** Legacy validation names, as the API's metadata export renames them. */
+export const LEGACY_VALIDATIONS: Readonly<Record<string, string>> = {
+  int: "integer",
+  float: "number",
+  date: "date_ymd",
+  datetime: "datetime_ymd",
+  datetime_seconds: "datetime_seconds_ymd",
+};

@@ -7,7 +7,7 @@
 import type pl from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 
 /** The symbol Deno's Jupyter kernel looks for on a cell's value to get its MIME bundle. */
 export const JUPYTER_DISPLAY: symbol = Symbol.for("Jupyter.display");
@@ -111,7 +111,7 @@ function htmlToText(html: string): string {
  *
  * @example A frame shown with a title
  * ```ts
- * import pl from "../deps/polars.ts";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { displayFrame, withDisplay } from "denocap/jupyter";
  * import { ok } from "node:assert/strict";
  *

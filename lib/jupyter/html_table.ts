@@ -6,7 +6,7 @@
 
 import type pl from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
-import { frameColumns, frameHeight, lazyFrame } from "../api/_frame.ts";
+import { frameColumns, frameHeight, lazyFrame } from "../frame.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { columnLabels } from "../transform/label.ts";
 

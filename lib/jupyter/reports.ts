@@ -9,7 +9,7 @@ import { codebook, type CodebookOptions } from "../dictionary/codebook.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay } from "./display.ts";
 import type { HtmlTableOptions } from "./html_table.ts";
-import { frameHeight } from "../api/_frame.ts";
+import { frameHeight } from "../frame.ts";
 
 /** Options for {@linkcode displayCodebook}. */
 export interface DisplayCodebookOptions extends CodebookOptions {
@@ -27,7 +27,7 @@ export interface DisplayCodebookOptions extends CodebookOptions {
  * ```ts
  * import { readDictionary } from "denocap";
  * import { displayCodebook } from "denocap/jupyter";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const dd = await readDictionary(createDemoClient({ records: 1 }));
@@ -96,7 +96,7 @@ export function displayInvalid(invalid: pl.DataFrame, options: HtmlTableOptions 
  * ```ts
  * import { readRecords } from "denocap";
  * import { displayMissing } from "denocap/jupyter";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const { missing } = await readRecords(createDemoClient({ records: 30 }), { fields: ["ethnicity"] });

@@ -8,7 +8,7 @@
 import type { LogicNode, LogicValue } from "./ast.ts";
 import type { LogicContext } from "./evaluate.ts";
 import { evaluateExpression, formatLogicValue, parseLogic } from "./logic.ts";
-import { formatDate, parseDate, toNumber, toText } from "./_values.ts";
+import { formatDate, parseDate, toNumber, toText } from "./values.ts";
 import { UNIT_MS } from "./functions.ts";
 
 /** One calculated field, parsed. */

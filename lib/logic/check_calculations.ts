@@ -9,8 +9,8 @@ import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts
 import { type Calculation, computeCalculation, parseCalculation } from "./calculations.ts";
 import type { LogicContext } from "./evaluate.ts";
 import { logicReferences } from "./logic.ts";
-import { formatDate, formatNumber } from "./_values.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { formatDate, formatNumber } from "./values.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 
 /** Options for {@linkcode checkCalculations}. */
@@ -69,8 +69,8 @@ function sameValue(stored: string, computed: string): boolean {
  * @example A stale BMI
  * ```ts
  * import { checkCalculations } from "denocap";
- * import { createDemoClient } from "denocap/server";
- * import pl from "../deps/polars.ts";
+ * import { createDemoClient } from "denocap/demo";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });

@@ -6,7 +6,7 @@
  */
 import type { BinaryNode, FieldNode, LogicNode, LogicValue } from "./ast.ts";
 import { LOGIC_FUNCTIONS } from "./functions.ts";
-import { compareValues, numberValue, toNumber, truthy } from "./_values.ts";
+import { compareValues, numberValue, toNumber, truthy } from "./values.ts";
 
 /** Where evaluation reads values from. Every method but `value` is optional. */
 export interface LogicContext {

@@ -15,7 +15,7 @@ import {
   toText,
   truthy,
   wallClock,
-} from "./_values.ts";
+} from "./values.ts";
 
 /** What a function may read besides its arguments. */
 export interface FunctionEnvironment {

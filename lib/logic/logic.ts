@@ -18,7 +18,7 @@ import type { FieldNode, LogicNode, LogicValue } from "./ast.ts";
 import { walkLogic } from "./ast.ts";
 import { evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
-import { formatNumber, toText, truthy } from "./_values.ts";
+import { formatNumber, toText, truthy } from "./values.ts";
 
 export type { FieldNode, LogicNode, LogicValue } from "./ast.ts";
 export type { LogicContext } from "./evaluate.ts";

@@ -7,7 +7,7 @@
  */
 import pl from "../deps/polars.ts";
 import { RedcapResponseError } from "../errors.ts";
-import { checkCsvBody } from "../_csv.ts";
+import { checkCsvBody } from "./csv_rows.ts";
 
 /**
  * Reads a REDCap CSV body into a DataFrame whose columns are all strings (Utf8), exactly as

@@ -6,8 +6,8 @@
  */
 
 import type pl from "../deps/polars.ts";
-import type { FieldChoice, FieldInfo } from "./field_info.ts";
-import { frameColumns } from "../api/_frame.ts";
+import type { ChartField, FieldChoice } from "./field_info.ts";
+import { frameColumns } from "../frame.ts";
 
 /** Throws a clear error unless the frame has the column. */
 export function requireColumn(df: pl.DataFrame, column: string, action: string): void {
@@ -94,7 +94,7 @@ const BOOLEAN_CHOICES: readonly FieldChoice[] = [
  * raw codes (raw exports) or Booleans (yes/no as Boolean). Unknown values pass through as text;
  * missing values give null.
  */
-export function choiceLabeler(info: FieldInfo | undefined): (value: unknown) => string | null {
+export function choiceLabeler(info: ChartField | undefined): (value: unknown) => string | null {
   const choices = info?.choices ?? (info?.type === "boolean" ? BOOLEAN_CHOICES : []);
   const labels = new Set(choices.map((c) => c.label));
   const byCode = new Map(choices.map((c) => [c.code, c.label]));
@@ -114,7 +114,7 @@ export function choiceLabeler(info: FieldInfo | undefined): (value: unknown) => 
  * Category order: the field's choice labels in dictionary order, then any other observed value
  * in order of first appearance (so no data is hidden).
  */
-export function categoryOrder(info: FieldInfo | undefined, observed: Iterable<string>): string[] {
+export function categoryOrder(info: ChartField | undefined, observed: Iterable<string>): string[] {
   const order = (info?.choices ?? (info?.type === "boolean" ? BOOLEAN_CHOICES : [])).map((c) =>
     c.label
   );
@@ -176,7 +176,7 @@ export function eventAxis(
 export function groupAxis(
   df: pl.DataFrame,
   by: string,
-  byInfo: FieldInfo | undefined,
+  byInfo: ChartField | undefined,
   action: string,
 ): { values: (string | null)[]; order: string[]; title: string } {
   requireColumn(df, by, action);

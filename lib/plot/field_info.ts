@@ -1,17 +1,26 @@
 /**
  * The little a chart needs to know about a field: its label, its kind and its choices in
- * dictionary order. Built from REDCap metadata rows by {@linkcode fieldInfoFromMetadata}.
+ * dictionary order. Charts find it in a {@linkcode DataDictionary} by name
+ * ({@linkcode chartField}); {@linkcode fieldInfoFromMetadata} builds it from metadata rows.
+ * Choices, their grammar and the checkbox column suffix are the dictionary's.
  *
  * @module
  */
+import {
+  checkboxSuffix,
+  type Choice,
+  FORM_STATUS_CHOICES,
+  parseChoices,
+  TRUE_FALSE_CHOICES,
+  YES_NO_CHOICES,
+} from "../dictionary/choices.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
+import { resolveFieldType } from "../dictionary/field_types.ts";
 
-/** A coded choice, in the data dictionary's order. */
-export interface FieldChoice {
-  /** The raw code (`1`, `-99`). */
-  code: string;
-  /** The label shown in forms (`Yes`). */
-  label: string;
-}
+export { FORM_STATUS_CHOICES };
+
+/** A coded choice, in the data dictionary's order (the dictionary's {@linkcode Choice}). */
+export type FieldChoice = Choice;
 
 /** What kind of values a field holds, as far as charts care. */
 export type FieldKind =
@@ -25,8 +34,8 @@ export type FieldKind =
   | "boolean"
   | "form_status";
 
-/** A field as charts see it. */
-export interface FieldInfo {
+/** A field as charts see it: what {@linkcode chartField} finds in a dictionary. */
+export interface ChartField {
   /** The variable name (`age`); a checkbox's base name (`race`, not `race___1`). */
   name: string;
   /** The field label, HTML stripped: used for axis titles. */
@@ -37,6 +46,8 @@ export interface FieldInfo {
   choices?: readonly FieldChoice[];
   /** The instrument (form) the field belongs to. */
   form?: string;
+  /** The unit, from the field note (set by {@linkcode chartField}; already in the label). */
+  unit?: string;
 }
 
 /** The metadata columns {@linkcode fieldInfoFromMetadata} reads (a subset of `FieldMetadata`). */
@@ -54,19 +65,6 @@ export interface FieldMetadataLike {
   /** Text validation (`date_ymd`, `integer`, `number_2dp`, …) or slider display. */
   text_validation_type_or_show_slider_number?: string;
 }
-
-/** Implicit choices of every `{form}_complete` field. */
-export const FORM_STATUS_CHOICES: readonly FieldChoice[] = Object.freeze([
-  { code: "0", label: "Incomplete" },
-  { code: "1", label: "Unverified" },
-  { code: "2", label: "Complete" },
-]);
-
-const YES_NO: readonly FieldChoice[] = [{ code: "1", label: "Yes" }, { code: "0", label: "No" }];
-const TRUE_FALSE: readonly FieldChoice[] = [
-  { code: "1", label: "True" },
-  { code: "0", label: "False" },
-];
 
 /**
  * Builds chart descriptions from REDCap metadata rows (`content=metadata`): radio, dropdown,
@@ -98,8 +96,8 @@ const TRUE_FALSE: readonly FieldChoice[] = [
  * @param rows Metadata rows in dictionary order.
  * @returns One entry per data field plus one `{form}_complete` per form, in export order.
  */
-export function fieldInfoFromMetadata(rows: readonly FieldMetadataLike[]): FieldInfo[] {
-  const out: FieldInfo[] = [];
+export function fieldInfoFromMetadata(rows: readonly FieldMetadataLike[]): ChartField[] {
+  const out: ChartField[] = [];
   let currentForm: string | undefined;
   const closeForm = () => {
     if (currentForm !== undefined) out.push(formStatusInfo(currentForm));
@@ -129,9 +127,9 @@ export function fieldInfoFromMetadata(rows: readonly FieldMetadataLike[]): Field
  *
  * @param form The instrument name.
  * @param formLabel The instrument label, when known (`content=instrument`).
- * @returns A *form_status* FieldInfo named `{form}_complete`.
+ * @returns A *form_status* ChartField named `{form}_complete`.
  */
-export function formStatusInfo(form: string, formLabel?: string): FieldInfo {
+export function formStatusInfo(form: string, formLabel?: string): ChartField {
   return {
     name: `${form}_complete`,
     label: `${formLabel ?? humanize(form)} complete?`,
@@ -141,7 +139,7 @@ export function formStatusInfo(form: string, formLabel?: string): FieldInfo {
   };
 }
 
-function fieldInfoFromRow(row: FieldMetadataLike): FieldInfo | undefined {
+function fieldInfoFromRow(row: FieldMetadataLike): ChartField | undefined {
   const base = { name: row.field_name, label: stripHtml(row.field_label) || row.field_name };
   const form = row.form_name;
   const validation = (row.text_validation_type_or_show_slider_number ?? "").trim();
@@ -154,9 +152,9 @@ function fieldInfoFromRow(row: FieldMetadataLike): FieldInfo | undefined {
     case "checkbox":
       return { ...base, type: "checkbox", choices: parseChoiceText(row), form };
     case "yesno":
-      return { ...base, type: "choice", choices: YES_NO, form };
+      return { ...base, type: "choice", choices: YES_NO_CHOICES, form };
     case "truefalse":
-      return { ...base, type: "choice", choices: TRUE_FALSE, form };
+      return { ...base, type: "choice", choices: TRUE_FALSE_CHOICES, form };
     case "calc":
       return { ...base, type: "number", form };
     case "slider":
@@ -168,31 +166,18 @@ function fieldInfoFromRow(row: FieldMetadataLike): FieldInfo | undefined {
   }
 }
 
+/** A text field's chart kind, from the dictionary's one field-type table. */
 function kindOfValidation(validation: string): FieldKind {
-  if (validation.startsWith("datetime")) return "datetime";
-  if (validation.startsWith("date")) return "date";
-  if (validation === "integer") return "integer";
-  if (validation === "number" || validation.startsWith("number_")) return "number";
-  return "text";
+  const { kind } = resolveFieldType("text", validation);
+  return kind === "integer" || kind === "number" || kind === "date" || kind === "datetime"
+    ? kind
+    : "text";
 }
 
-/** REDCap's `1, Yes | 2, No` grammar: split on `|`, then on the first comma. */
+/** The field's choices (the dictionary's grammar), labels without HTML. */
 function parseChoiceText(row: FieldMetadataLike): FieldChoice[] {
-  const text = row.select_choices_or_calculations ?? "";
-  const choices: FieldChoice[] = [];
-  for (const raw of text.split("|")) {
-    const part = raw.trim();
-    if (!part) continue;
-    const comma = part.indexOf(",");
-    if (comma < 0) choices.push({ code: part, label: stripHtml(part) });
-    else {
-      choices.push({
-        code: part.slice(0, comma).trim(),
-        label: stripHtml(part.slice(comma + 1)),
-      });
-    }
-  }
-  return choices;
+  return parseChoices(row.select_choices_or_calculations)
+    .map((c) => ({ code: c.code, label: stripHtml(c.label) }));
 }
 
 const ENTITIES: Record<string, string> = {
@@ -253,10 +238,133 @@ export function stripHtml(label: string): string {
  * @returns The export column of that option.
  */
 export function checkboxColumn(field: string, code: string): string {
-  return `${field}___${code.replace(/[-.]/g, "_").toLowerCase().replace(/[^a-z0-9_]/g, "")}`;
+  return `${field}___${checkboxSuffix(code)}`;
 }
 
 function humanize(name: string): string {
   const text = name.replace(/_/g, " ").trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CHART_FIELDS = new WeakMap<DataDictionary, Map<string, ChartField>>();
+
+/**
+ * The chart description of a field, found in the project's dictionary: a data field, a
+ * checkbox field by its base name, or a `{form}_complete` field (labelled with the
+ * instrument's label when the dictionary knows it). The field note, REDCap's usual place for a
+ * unit, is added to the label: `Weight (kg)`.
+ *
+ * @example A field of a dictionary
+ * ```ts
+ * import { DataDictionary } from "denocap";
+ * import { chartField } from "denocap/plot";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "intake", field_type: "text" },
+ *   { field_name: "smoker", form_name: "intake", field_type: "yesno", field_label: "Smoker?" },
+ * ]);
+ * const field = chartField(dd, "smoker");
+ * deepStrictEqual([field.type, field.label, field.choices?.length], ["choice", "Smoker?", 2]);
+ * ```
+ *
+ * @param dictionary The project's dictionary.
+ * @param name A field name (checkbox fields by base name) or `{form}_complete`.
+ * @returns The field's label, kind and choices.
+ * @throws {RangeError} When the dictionary has no such field.
+ */
+export function chartField(dictionary: DataDictionary, name: string): ChartField {
+  let fields = CHART_FIELDS.get(dictionary);
+  if (!fields) {
+    fields = new Map(
+      fieldInfoFromMetadata(dictionary.metadata).map((f) => {
+        const form = f.type === "form_status" ? dictionary.form(f.form ?? "") : undefined;
+        return [
+          f.name,
+          form && form.label !== form.name ? formStatusInfo(form.name, form.label) : f,
+        ];
+      }),
+    );
+    CHART_FIELDS.set(dictionary, fields);
+  }
+  const field = fields.get(name);
+  if (!field) {
+    throw new RangeError(`Cannot plot field "${name}": the data dictionary has no such field`);
+  }
+  return field;
+}
+
+/**
+ * Every field of a dictionary as charts see it: data fields and each instrument's
+ * `{form}_complete`, in export order.
+ *
+ * @param dictionary The project's dictionary.
+ * @returns The chart fields.
+ */
+export function chartFields(dictionary: DataDictionary): ChartField[] {
+  chartField(dictionary, dictionary.recordIdField);
+  return [...CHART_FIELDS.get(dictionary)!.values()];
+}
+
+/**
+ * Chart fields from an option that takes descriptions or the dictionary.
+ *
+ * @param fields Descriptions, the dictionary, or nothing.
+ * @returns The descriptions.
+ */
+export function chartFieldsOf(
+  fields: readonly ChartField[] | DataDictionary | undefined,
+): readonly ChartField[] {
+  return fields === undefined ? [] : isDictionary(fields) ? chartFields(fields) : fields;
+}
+
+/**
+ * A chart helper's field argument: a {@linkcode ChartField}, or the project's dictionary with
+ * the field's name passed next (then a **by** option naming a dictionary field takes that
+ * field's label and label order too).
+ */
+export type FieldSource = ChartField | DataDictionary;
+
+/**
+ * Resolves a chart helper's arguments: `(field, options)` or `(dictionary, name, options)`.
+ *
+ * @param source A chart field, or the dictionary.
+ * @param nameOrOptions The field name (with a dictionary), else the options.
+ * @param options The options (with a dictionary).
+ * @returns The chart field and the options.
+ */
+export function resolveField<O>(
+  source: FieldSource,
+  nameOrOptions: string | O | undefined,
+  options: O | undefined,
+): [ChartField, O | undefined] {
+  if (isDictionary(source)) {
+    if (typeof nameOrOptions !== "string") {
+      throw new TypeError(
+        "Cannot plot field: with a data dictionary, pass the field's name next",
+      );
+    }
+    return [chartField(source, nameOrOptions), withGroupField(source, options)];
+  }
+  return [source, nameOrOptions as O | undefined];
+}
+
+/** With a dictionary, a **by** that names one of its fields gets its label and label order. */
+function withGroupField<O>(dictionary: DataDictionary, options: O | undefined): O | undefined {
+  const group = options as { by?: unknown; byInfo?: ChartField } | undefined;
+  if (typeof group?.by !== "string" || group.byInfo) return options;
+  const known = CHART_FIELDS.get(dictionary)?.get(group.by);
+  return known ? { ...options, byInfo: known } as O : options;
+}
+
+/**
+ * Whether a value is a {@linkcode DataDictionary} (by shape, so plots need not load it).
+ *
+ * @param value Anything.
+ * @returns `true` for a data dictionary.
+ */
+export function isDictionary(value: unknown): value is DataDictionary {
+  return typeof value === "object" && value !== null &&
+    typeof (value as DataDictionary).field === "function" &&
+    Array.isArray((value as DataDictionary).metadata);
 }

@@ -1,22 +1,25 @@
 /**
  * Charts of REDCap data as vega-lite specs, in the spirit of Observable Plot: each helper takes
- * a nodejs-polars DataFrame and a small field description ({@linkcode FieldInfo}), and returns a
+ * a nodejs-polars DataFrame and the project's `DataDictionary` with a field name (or a small field
+ * description, {@linkcode ChartField}), and returns a
  * {@linkcode Chart}. Categories follow the data dictionary's label order and axes are titled by
  * field labels. A chart shows in Deno's Jupyter kernel (vega-lite plus an SVG fallback rendered
  * headless) and saves as SVG, PNG or self-contained HTML.
  *
- * @example From metadata to a chart and its SVG
+ * @example From the data dictionary to a chart and its SVG
  * ```ts
  * import pl from "npm:nodejs-polars@0.25.2";
- * import { fieldInfoFromMetadata, plotField } from "denocap/plot";
+ * import { DataDictionary } from "denocap";
+ * import { plotField } from "denocap/plot";
  * import { deepStrictEqual, ok } from "node:assert/strict";
  *
- * const fields = fieldInfoFromMetadata([
+ * const dictionary = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "visit", field_type: "text" },
  *   { field_name: "pain", form_name: "visit", field_type: "dropdown", field_label: "Pain",
  *     select_choices_or_calculations: "0, None | 1, Mild | 2, Severe" },
  * ]);
  * const df = pl.DataFrame({ pain: ["Severe", "None", "Mild", "Severe"] });
- * const chart = plotField(df, "pain", fields);
+ * const chart = plotField(df, dictionary, "pain");
  * deepStrictEqual((chart.spec.encoding as any).x.sort, ["None", "Mild", "Severe"]);
  * ok((await chart.toSVG()).includes("mark-rect"));
  * ```
@@ -35,12 +38,15 @@ export {
 } from "./chart.ts";
 // Field descriptions, and building them from REDCap metadata.
 export {
+  type ChartField,
+  chartField,
+  chartFields,
   checkboxColumn,
   type FieldChoice,
-  type FieldInfo,
   fieldInfoFromMetadata,
   type FieldKind,
   type FieldMetadataLike,
+  type FieldSource,
   FORM_STATUS_CHOICES,
   formStatusInfo,
   stripHtml,

@@ -5,33 +5,5 @@
  * @module
  */
 
-/** Field types REDCap's data dictionary accepts. */
-export const FIELD_TYPES: readonly string[] = [
-  "text",
-  "notes",
-  "dropdown",
-  "radio",
-  "checkbox",
-  "yesno",
-  "truefalse",
-  "calc",
-  "file",
-  "slider",
-  "descriptive",
-  "sql",
-];
-
-/** Stored field types exported under another name (`select` is a dropdown). */
-export const LEGACY_FIELD_TYPES: Readonly<Record<string, string>> = {
-  select: "dropdown",
-  textarea: "notes",
-};
-
-/** Legacy validation names, as the API's metadata export renames them. */
-export const LEGACY_VALIDATIONS: Readonly<Record<string, string>> = {
-  int: "integer",
-  float: "number",
-  date: "date_ymd",
-  datetime: "datetime_ymd",
-  datetime_seconds: "datetime_seconds_ymd",
-};
+// One table for the client and the server: lib/dictionary/field_types.ts.
+export { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "../dictionary/field_types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { CsvSyntaxError, parseCsv } from "../_csv.ts";
+import { CsvSyntaxError, parseCsv } from "../parse/csv_rows.ts";
 import { uniqueEventName, uniqueGroupName } from "./_unique_names.ts";
 import { unescapeCsvInjection } from "./_csv_injection.ts";
 import {

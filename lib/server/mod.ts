@@ -31,9 +31,6 @@ export {
   startupLines,
 } from "./serve.ts";
 
-// A client bound in-process to a fresh demo project
-export { createDemoClient, type DemoClientOptions } from "./demo_client.ts";
-
 // Storage and projects
 export { RedcapStore, type StoreOptions } from "./store.ts";
 export {

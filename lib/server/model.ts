@@ -4,6 +4,14 @@
  *
  * @module
  */
+import {
+  checkboxSuffix,
+  type Choice,
+  FORM_STATUS_CHOICES,
+  parseChoices,
+  TRUE_FALSE_CHOICES,
+  YES_NO_CHOICES,
+} from "../dictionary/choices.ts";
 import type {
   Arm,
   DataAccessGroup,
@@ -12,11 +20,7 @@ import type {
   ProjectDefinition,
 } from "./project.ts";
 
-/** A coded choice of a radio, dropdown, checkbox, yesno or truefalse field. */
-export interface Choice {
-  code: string;
-  label: string;
-}
+export type { Choice };
 
 /** A form with its fields in dictionary order (without `{form}_complete`). */
 export interface FormModel {
@@ -42,34 +46,8 @@ export interface EventModel extends EventDefinition {
 /** The event id a classic project stores its data under. */
 export const CLASSIC_EVENT_ID = 1;
 
-const FORM_STATUS: Choice[] = [
-  { code: "0", label: "Incomplete" },
-  { code: "1", label: "Unverified" },
-  { code: "2", label: "Complete" },
-];
-const YES_NO: Choice[] = [{ code: "1", label: "Yes" }, { code: "0", label: "No" }];
-const TRUE_FALSE: Choice[] = [{ code: "1", label: "True" }, { code: "0", label: "False" }];
-
-/**
- * Parses a choices string (`1, Yes | 2, No`): split on `|`, then each on its first comma. A
- * choice without a comma is a legacy label-only choice whose code is its label.
- */
-export function parseChoices(text: string): Choice[] {
-  if (!text.trim()) return [];
-  return text.split("|").map((part) => part.trim()).filter((part) => part !== "").map((part) => {
-    const comma = part.indexOf(",");
-    if (comma < 0) return { code: part, label: part };
-    return { code: part.slice(0, comma).trim(), label: part.slice(comma + 1).trim() };
-  });
-}
-
-/**
- * REDCap's checkbox column suffix for a code: `-` and `.` become `_`, then lower-case, then
- * everything outside `[a-z0-9_]` is dropped (`-99` gives `_99`, `ABC` gives `abc`).
- */
-export function checkboxSuffix(code: string): string {
-  return code.replace(/[-.]/g, "_").toLowerCase().replace(/[^a-z0-9_]/g, "");
-}
+// REDCap's choice grammar and checkbox suffixes are the shared model's (lib/dictionary).
+export { checkboxSuffix, parseChoices };
 
 /** The missing-data codes a project declares (`missing_data_codes`, `CODE, label | ...`). */
 export function parseMissingDataCodes(text: string | number | undefined): Choice[] {
@@ -92,7 +70,7 @@ export class ProjectModel {
   readonly dags: readonly DataAccessGroup[];
   readonly missingDataCodes: readonly Choice[];
   readonly hasRepeating: boolean;
-  #choices = new Map<string, Choice[]>();
+  #choices = new Map<string, readonly Choice[]>();
 
   constructor(definition: ProjectDefinition) {
     this.definition = definition;
@@ -182,15 +160,15 @@ export class ProjectModel {
   }
 
   /** Coded choices of a field (implicit for yesno, truefalse and `{form}_complete`). */
-  choices(fieldName: string): Choice[] {
+  choices(fieldName: string): readonly Choice[] {
     const cached = this.#choices.get(fieldName);
     if (cached) return cached;
-    let result: Choice[] = [];
-    if (this.isFormStatus(fieldName)) result = FORM_STATUS;
+    let result: readonly Choice[] = [];
+    if (this.isFormStatus(fieldName)) result = FORM_STATUS_CHOICES;
     else {
       const field = this.fieldByName.get(fieldName);
-      if (field?.field_type === "yesno") result = YES_NO;
-      else if (field?.field_type === "truefalse") result = TRUE_FALSE;
+      if (field?.field_type === "yesno") result = YES_NO_CHOICES;
+      else if (field?.field_type === "truefalse") result = TRUE_FALSE_CHOICES;
       else if (
         field && ["radio", "dropdown", "checkbox"].includes(field.field_type)
       ) result = parseChoices(field.select_choices_or_calculations);

@@ -190,7 +190,6 @@ export function isLoopback(hostname: string): boolean {
     /^::ffff:127(\.\d{1,3}){3}$/.test(host);
 }
 
-
 /**
  * The lines the server prints at start: its URL, one line per token, then one line per saved
  * report (`report <id> project <project id> <unique report name> <title>`).

@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 
 /** Whether a checkbox cell (raw "1", cast `true`) is checked. */
 function checked(df: pl.DataFrame, column: string): pl.Expr {

@@ -4,7 +4,7 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 
 const registry = new WeakMap<pl.DataFrame, Readonly<Record<string, string>>>();
 

@@ -18,7 +18,7 @@ import {
   lazyFrame,
   rechunkShort,
   selectFrame,
-} from "../api/_frame.ts";
+} from "../frame.ts";
 
 /** Options for {@linkcode castRecords}. */
 export interface CastRecordsOptions {

@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
-import { frameColumns, selectFrame } from "../api/_frame.ts";
+import { frameColumns, selectFrame } from "../frame.ts";
 
 /** Options for {@linkcode combineCheckboxes}. */
 export interface CombineCheckboxesOptions {

@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { Dag } from "../api/dags.ts";
-import { frameColumns, selectFrame, withColumnsFrame } from "../api/_frame.ts";
+import { frameColumns, selectFrame, withColumnsFrame } from "../frame.ts";
 import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
@@ -23,7 +23,7 @@ const DAG = "redcap_data_access_group";
  * @example The demo's groups
  * ```ts
  * import { labelDataAccessGroups } from "denocap";
- * import pl from "../deps/polars.ts";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1", "2"], redcap_data_access_group: ["boston_general", null] });

@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight, selectFrame } from "../api/_frame.ts";
+import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
 
 const EVENT = "redcap_event_name";
 const INSTRUMENT = "redcap_repeat_instrument";

@@ -10,7 +10,7 @@ import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
-import { frameColumns, selectFrame } from "../api/_frame.ts";
+import { frameColumns, selectFrame } from "../frame.ts";
 
 /** Options for {@linkcode labelRecords}. */
 export interface LabelRecordsOptions {

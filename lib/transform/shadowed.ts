@@ -6,7 +6,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import { frameColumns } from "../api/_frame.ts";
+import { frameColumns } from "../frame.ts";
 
 /** A frame without REDCap-style columns: what is defined on it is a member. */
 const PROBE = pl.DataFrame({ _probe: [0] }) as unknown as Record<string, unknown>;
@@ -30,7 +30,7 @@ const SAFE: Record<string, string> = {
  * @example The demo's height field
  * ```ts
  * import { shadowedColumns } from "denocap";
- * import pl from "../deps/polars.ts";
+ * import pl from "npm:nodejs-polars@0.25.2";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const df = pl.DataFrame({ record_id: ["1"], height: [170], sbp: [120] });

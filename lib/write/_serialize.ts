@@ -14,8 +14,8 @@ import {
   rechunkShort,
   selectFrame,
   withColumnsFrame,
-} from "../api/_frame.ts";
-import type { ImportIssue } from "./validate.ts";
+} from "../frame.ts";
+import type { ImportIssue } from "./_issues.ts";
 
 /** What {@linkcode serializeFrame} returns. */
 export interface SerializedFrame {

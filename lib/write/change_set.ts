@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
 import { displayHtml, type HtmlBundle, JUPYTER_DISPLAY } from "../jupyter/display.ts";
 import { htmlTable } from "../jupyter/html_table.ts";
 import { isIn } from "./_serialize.ts";

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { ImportIssue } from "./validate.ts";
-import type { WriteRecordsResult } from "./write_records.ts";
+import type { ImportIssue } from "./_issues.ts";
+import type { WriteRecordsResult } from "./_result.ts";
 
 /**
  * The pre-flight check of an import found errors, so nothing was sent. `issues` holds every

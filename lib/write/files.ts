@@ -7,10 +7,12 @@
  */
 import { join } from "node:path";
 import pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { exportRecords } from "../api/records.ts";
+import { exportFile, importFile } from "../api/files.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, frameHeight } from "../api/_frame.ts";
-import { readDictionary } from "../read_records.ts";
+import { frameColumns, frameHeight } from "../frame.ts";
+import { readDictionary } from "../read/read_records.ts";
 
 /** Options for {@linkcode exportFiles}. */
 export interface ExportFilesOptions {
@@ -90,7 +92,7 @@ function fileName(
  * @example Files out of one project, into a folder
  * ```ts
  * import { exportFiles } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { ok } from "node:assert/strict";
  *
  * const client = createDemoClient({ records: 10 });
@@ -105,13 +107,13 @@ function fileName(
  * @returns The files written.
  */
 export async function exportFiles(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ExportFilesOptions,
 ): Promise<MovedFile[]> {
   const action = "export files";
   const dd = options.dictionary ?? await readDictionary(client, { signal: options.signal });
   const field = fileField(dd, options.field, action);
-  const raw = await client.exportRecords({
+  const raw = await exportRecords(client, {
     fields: [dd.recordIdField, field.name],
     records: options.records,
     signal: options.signal,
@@ -131,7 +133,7 @@ export async function exportFiles(
   for (const row of rows) {
     options.signal?.throwIfAborted();
     const instance = row.instance === "" ? 1 : Number(row.instance);
-    const file = await client.exportFile({
+    const file = await exportFile(client, {
       record: row.record,
       field: field.name,
       event: dd.longitudinal ? row.event : undefined,
@@ -157,7 +159,7 @@ export async function exportFiles(
  * @example Copy a field's files from one project to another
  * ```ts
  * import { exportFiles, importFiles, readRecords, writeRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import { strictEqual } from "node:assert/strict";
  *
  * const source = createDemoClient({ records: 10 });
@@ -176,13 +178,13 @@ export async function exportFiles(
  * @throws {RangeError} When a file name names no known record or event.
  */
 export async function importFiles(
-  client: RedcapClient,
+  client: RedcapConnection,
   options: ImportFilesOptions,
 ): Promise<MovedFile[]> {
   const action = "import files";
   const dd = options.dictionary ?? await readDictionary(client, { signal: options.signal });
   const field = fileField(dd, options.field, action);
-  const ids = await client.exportRecords({ fields: [dd.recordIdField], signal: options.signal });
+  const ids = await exportRecords(client, { fields: [dd.recordIdField], signal: options.signal });
   const records = frameHeight(ids) === 0 ? [] : (ids.getColumn(dd.recordIdField)
     .unique().toArray() as (string | null)[]).filter((r): r is string => r !== null)
     // Longest first, so `1_2` wins over `1` for `1_2_x.pdf`.
@@ -236,7 +238,7 @@ export async function importFiles(
   }
   for (const file of plan) {
     options.signal?.throwIfAborted();
-    await client.importFile({
+    await importFile(client, {
       record: file.record,
       field: field.name,
       event: dd.longitudinal ? file.event : undefined,

@@ -6,7 +6,10 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import type { RedcapClient } from "../client.ts";
+import type { RedcapConnection } from "../_request.ts";
+import { exportDags } from "../api/dags.ts";
+import { exportRecords } from "../api/records.ts";
+import { callApi } from "../api/call.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { RedcapApiError } from "../errors.ts";
 import {
@@ -17,12 +20,15 @@ import {
   selectFrame,
   sliceFrame,
   withColumnsFrame,
-} from "../api/_frame.ts";
-import { readDictionary } from "../read_records.ts";
+} from "../frame.ts";
+import { readDictionary } from "../read/read_records.ts";
 import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
-import { type ChangeSet, compareWithStored } from "./change_set.ts";
+import { compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
 import { type DateFormat, type ImportIssue, validateRawFrame } from "./validate.ts";
+import type { WriteRecordsResult } from "./_result.ts";
+
+export { type BatchResult, type WriteRecordsResult } from "./_result.ts";
 
 /** Options for {@linkcode writeRecords}. */
 export interface WriteRecordsOptions {
@@ -65,48 +71,6 @@ export interface WriteRecordsOptions {
   concurrency?: number;
   /** Cancels the import between batches (and the request in flight). */
   signal?: AbortSignal;
-}
-
-/** The outcome of one batch. */
-export interface BatchResult {
-  /** 0-based batch number. */
-  index: number;
-  /** The records of the batch (as given). */
-  records: string[];
-  /** *imported*; *failed* (REDCap refused it: nothing of it was stored); *uncertain* (no
-   * answer: it may or may not have been stored); *not_sent* (skipped after a failure). */
-  status: "imported" | "failed" | "uncertain" | "not_sent";
-  /** Records REDCap reported as imported. */
-  count?: number;
-  /** The error of a failed or uncertain batch. */
-  error?: unknown;
-}
-
-/** What {@linkcode writeRecords} returns. */
-export interface WriteRecordsResult {
-  /** Whether this was a dry run (nothing sent). */
-  dryRun: boolean;
-  /** Records imported. */
-  count: number;
-  /** Records imported (as given; see `autoIds` for their new names). */
-  imported: string[];
-  /** Records of batches REDCap refused (nothing of them stored). */
-  failed: string[];
-  /** Records of batches never sent. */
-  notSent: string[];
-  /** Records of batches without an answer (network failure, timeout): check them. */
-  uncertain?: string[];
-  /** With `forceAutoNumber`: given id → id REDCap assigned. */
-  autoIds: Record<string, string>;
-  /** One entry per batch. */
-  batches: BatchResult[];
-  /** Warnings of the pre-flight check (soft ranges, read-only columns left out). */
-  warnings: ImportIssue[];
-  /** With `dryRun`: what the import would change. */
-  changes?: ChangeSet;
-  /** Milliseconds spent: `serialize`, `validate`, `encode` (CSV per batch) client-side, and
-   * `send` (requests, the server's import included). */
-  timings?: { serialize: number; validate: number; encode: number; send: number };
 }
 
 const OPTION_KEYS = [
@@ -297,7 +261,7 @@ function batchesOf(
  * @example Change a value and see the change first
  * ```ts
  * import { readRecords, writeRecords } from "denocap";
- * import { createDemoClient } from "denocap/server";
+ * import { createDemoClient } from "denocap/demo";
  * import pl from "npm:nodejs-polars@0.25.2";
  * import { strictEqual } from "node:assert/strict";
  *
@@ -321,7 +285,7 @@ function batchesOf(
  * @throws {ImportBatchError} When a batch fails (the error's `result` says what landed).
  */
 export async function writeRecords(
-  client: RedcapClient,
+  client: RedcapConnection,
   frame: pl.DataFrame,
   options: WriteRecordsOptions = {},
 ): Promise<WriteRecordsResult> {
@@ -371,7 +335,7 @@ export async function writeRecords(
   if (!skipValidation) {
     let dags: string[] | undefined;
     if (frameColumns(flat).includes("redcap_data_access_group")) {
-      dags = (await client.exportDags()).map((d) => d.unique_group_name);
+      dags = (await exportDags(client)).map((d) => d.unique_group_name);
     }
     if (type === "flat" && frameColumns(flat).includes(dd.recordIdField)) {
       runs = recordRuns(flat, dd.recordIdField);
@@ -408,7 +372,7 @@ export async function writeRecords(
         .unique({ maintainOrder: true }).toArray() as string[]);
     const stored = forceAutoNumber || ids.length === 0
       ? pl.DataFrame()
-      : await client.exportRecords({ records: ids, signal });
+      : await exportRecords(client, { records: ids, signal });
     result.changes = compareWithStored(
       wireToText(flat, datetimeFormat),
       stored,
@@ -453,7 +417,7 @@ export async function writeRecords(
       timings.encode += performance.now() - te;
       const ts = performance.now();
       try {
-        const text = await client.call("record", {
+        const text = await callApi(client, "record", {
           format,
           type,
           overwriteBehavior,

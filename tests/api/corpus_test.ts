@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { RedcapApiError, RedcapResponseError } from "../../lib/errors.ts";
-import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
+import { frameColumns, frameHeight } from "../../lib/frame.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../_helpers.ts";
 import { fakeClient, json, text } from "./_fake.ts";
 

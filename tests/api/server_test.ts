@@ -7,7 +7,7 @@ import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import { RedcapApiError } from "../../lib/errors.ts";
 import { createTestServer } from "../_helpers.ts";
-import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
+import { frameColumns, frameHeight } from "../../lib/frame.ts";
 
 type Transport = "in-process" | "socket";
 

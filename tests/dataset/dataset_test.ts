@@ -4,12 +4,12 @@
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
-import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
+import { DuckDBInstance } from "../_duckdb.ts";
 import { readDataset, writeDataset } from "../../mod.ts";
-import { readInstruments } from "../../lib/read_records.ts";
-import { readDictionary } from "../../lib/read_records.ts";
+import { readInstruments } from "../../lib/read/read_records.ts";
+import { readDictionary } from "../../lib/read/read_records.ts";
 import { columnLabels } from "../../lib/transform/label.ts";
-import { createDemoClient } from "../../lib/server/demo_client.ts";
+import { createDemoClient } from "../../lib/demo/client.ts";
 
 async function demoForms(options: { checkboxes?: "boolean" | "list" } = {}) {
   const client = createDemoClient({ records: 12 });

@@ -4,7 +4,7 @@
  */
 import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
-import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
+import { DuckDBInstance } from "../_duckdb.ts";
 import { addKeyValueMetadata } from "../../lib/dataset/_parquet_kv.ts";
 
 async function kvOf(path: string): Promise<Record<string, string>> {

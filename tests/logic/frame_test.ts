@@ -5,16 +5,16 @@
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
-import { checkBranchingLogic, evaluateLogic, logicToPolars } from "../../lib/logic/frame.ts";
+import { evaluateLogic, logicToPolars } from "../../lib/logic/frame.ts";
+import { demoFrames } from "./_demo_frames.ts";
 import {
   evaluateExpression,
   LogicReferenceError,
   LogicSyntaxError,
   truthy,
 } from "../../lib/logic/logic.ts";
-import { type FieldMetadata, fieldMetadata } from "../../lib/server/project.ts";
-import { readRecords } from "../../lib/read_records.ts";
-import { createDemoClient } from "../../lib/server/demo_client.ts";
+import { type FieldMetadata, fieldMetadata } from "../../lib/dictionary/metadata.ts";
+import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 
 const METADATA: FieldMetadata[] = [
   fieldMetadata({ field_name: "record_id", form_name: "demo", field_type: "text" }),
@@ -184,58 +184,34 @@ Deno.test("evaluateLogic() throws for invalid logic and unknown fields", () => {
   });
 });
 
-Deno.test("checkBranchingLogic() reports hidden values and required fields left blank", () => {
+Deno.test("evaluateLogic() and logicToPolars() take the DataDictionary as well as metadata rows", () => {
   const metadata = [
-    fieldMetadata({ field_name: "record_id", form_name: "demo", field_type: "text" }),
+    fieldMetadata({ field_name: "record_id", form_name: "f", field_type: "text" }),
     fieldMetadata({
       field_name: "sex",
-      form_name: "demo",
+      form_name: "f",
       field_type: "radio",
-      required_field: "y",
+      select_choices_or_calculations: "0, Female | 1, Male",
     }),
-    fieldMetadata({
-      field_name: "pregnant",
-      form_name: "demo",
-      field_type: "yesno",
-      branching_logic: "[sex] = '0'",
-      required_field: "y",
-    }),
-    fieldMetadata({
-      field_name: "symptoms",
-      form_name: "demo",
-      field_type: "checkbox",
-      branching_logic: "[pregnant] = '1'",
-    }),
-    fieldMetadata({
-      field_name: "weight",
-      form_name: "visit",
-      field_type: "text",
-      required_field: "y",
-    }),
+    fieldMetadata({ field_name: "age", form_name: "f", field_type: "text" }),
   ];
+  const dictionary = DataDictionary.fromMetadata(metadata);
+  // Labels are read back as codes through the dictionary's choices.
   const df = pl.DataFrame({
-    record_id: ["1", "2", "3", "4"],
-    redcap_event_name: ["e1", "e1", "e1", "e2"],
-    sex: ["1", "0", "0", ""],
-    pregnant: ["1", "", "0", ""],
-    symptoms___1: ["1", "0", "1", "0"],
-    symptoms___2: ["1", "0", "0", "0"],
-    demo_complete: ["2", "2", "0", ""],
-    weight: ["", "", "", "70"],
-    visit_complete: ["", "", "", "2"],
+    record_id: ["1", "2", "3"],
+    sex: ["Male", "Female", "Male"],
+    age: ["70", "", "40"],
   });
-  // Record 1: `pregnant` is hidden (sex 1) but holds 1, so `symptoms` is shown: REDCap
-  // evaluates branching logic on stored values, hidden or not. Row 4 has no demo data.
-  const issues = checkBranchingLogic(df, metadata);
-  deepStrictEqual(issues.columns, ["record", "event", "instance", "field", "value", "issue"]);
-  const rows = issues.toRecords().map((r) =>
-    `${r.record}|${r.event}|${r.field}|${r.value}|${r.issue}`
-  );
-  deepStrictEqual(rows.sort(), [
-    "1|e1|pregnant|1|hidden_value",
-    "2|e1|pregnant||required_missing",
-    "3|e1|symptoms|1|hidden_value",
+  const logic = "[sex] = '1' and [age] > 50";
+  deepStrictEqual([...evaluateLogic(df, dictionary, logic)], [true, false, false]);
+  deepStrictEqual([...evaluateLogic(df, dictionary, logic)], [
+    ...evaluateLogic(df, metadata, logic),
   ]);
+  const expr = logicToPolars(pl.DataFrame({ age: ["70", "", "40"] }), dictionary, "[age] > 50")!;
+  deepStrictEqual(
+    [...pl.DataFrame({ age: ["70", "", "40"] }).select(expr.alias("x")).getColumn("x")],
+    [true, false, false],
+  );
 });
 
 Deno.test("evaluateLogic() compares coded fields with numbers as REDCap does", () => {
@@ -267,21 +243,6 @@ Deno.test("evaluateLogic() compares coded fields with numbers as REDCap does", (
   deepStrictEqual(run("[odd] = 1"), [true, true, false]);
   deepStrictEqual(run("[odd] = '01'"), [true, true, false]);
 });
-
-/** The demo read three ways: labels as codes, as labels, and both. */
-async function demoFrames(
-  checkboxes: "boolean" | "list" = "boolean",
-): Promise<{ frames: Record<string, pl.DataFrame>; metadata: FieldMetadata[] }> {
-  const client = createDemoClient();
-  const frames: Record<string, pl.DataFrame> = {};
-  let metadata: FieldMetadata[] = [];
-  for (const labels of ["code", "label", "both"] as const) {
-    const read = await readRecords(client, { labels, checkboxes });
-    frames[labels] = read.data;
-    metadata = read.dictionary.metadata as FieldMetadata[];
-  }
-  return { frames, metadata };
-}
 
 const DEMO_EXPRESSIONS = [
   "[sex] = '1'",
@@ -325,33 +286,6 @@ Deno.test("evaluateLogic() reads checkbox list columns of labels as options", as
       );
     }
   }
-});
-
-Deno.test("checkBranchingLogic() reports the same issues with labels as with codes", async () => {
-  const { frames, metadata } = await demoFrames();
-  const issues = (labels: string, md: FieldMetadata[]) =>
-    checkBranchingLogic(frames[labels], md).toRecords().map((r) => JSON.stringify(r)).sort();
-  // The demo's own branching logic holds everywhere: a labelled frame must not say otherwise.
-  deepStrictEqual(issues("code", metadata), []);
-  deepStrictEqual(issues("label", metadata), []);
-  deepStrictEqual(issues("both", metadata), []);
-  // Branching logic on radio, yesno, checkbox and form-status fields that some rows break.
-  const logic: Record<string, string> = {
-    ethnicity: "[sex] = '1'",
-    race: "[ethnicity] = '2' and [consent] = '1'",
-    smoker: "[race(5)] = '1' or [enrollment_complete] = 2",
-    ae_severity: "[ae_serious] = '1'",
-    qol_pain: "[qol_mobility] > 1",
-    withdrawal_reason: "[completed_study] = '1'",
-  };
-  const changed = metadata.map((m) =>
-    m.field_name in logic ? { ...m, branching_logic: logic[m.field_name], required_field: "y" } : m
-  );
-  const code = issues("code", changed);
-  const kinds = new Set(code.map((r) => JSON.parse(r).issue));
-  ok(kinds.has("hidden_value") && kinds.has("required_missing"), [...kinds].join());
-  deepStrictEqual(issues("label", changed), code);
-  deepStrictEqual(issues("both", changed), code);
 });
 
 Deno.test("evaluateLogic() keeps codes when every value is a code, even a label too", () => {

@@ -3,11 +3,19 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pl from "../../lib/deps/polars.ts";
 import { plotField } from "../../lib/plot/auto.ts";
-import { type FieldInfo, fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
-import { plotFormCompletion, plotMissingness, plotTimeline } from "../../lib/plot/vega_lite.ts";
+import { type ChartField, chartField, fieldInfoFromMetadata } from "../../lib/plot/field_info.ts";
+import {
+  plotCheckboxes,
+  plotChoices,
+  plotFormCompletion,
+  plotHistogram,
+  plotMissingness,
+  plotTimeline,
+} from "../../lib/plot/vega_lite.ts";
+import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { assertRenders, encodingOf, type Json, valuesOf } from "./_assert_chart.ts";
 
-const FIELDS: FieldInfo[] = [
+const FIELDS: ChartField[] = [
   {
     name: "sex",
     label: "Sex",
@@ -64,6 +72,79 @@ Deno.test("plotField() picks the chart from the field's type", async () => {
     "Asian",
   ]);
   for (const f of FIELDS) await assertRenders(plotField(df, f.name, FIELDS), ["rect"]);
+});
+
+Deno.test("plots take the DataDictionary and a field name, and find label, kind and choices", () => {
+  const metadata = [
+    { field_name: "record_id", form_name: "intake", field_type: "text" },
+    {
+      field_name: "sex",
+      form_name: "intake",
+      field_type: "radio",
+      field_label: "<b>Sex</b>",
+      select_choices_or_calculations: "1, Female | 2, Male",
+    },
+    {
+      field_name: "race",
+      form_name: "intake",
+      field_type: "checkbox",
+      field_label: "Race",
+      select_choices_or_calculations: "1, White | 2, Asian",
+    },
+    {
+      field_name: "bmi",
+      form_name: "intake",
+      field_type: "text",
+      field_label: "Body mass index",
+      text_validation_type_or_show_slider_number: "number",
+    },
+    {
+      field_name: "dob",
+      form_name: "intake",
+      field_type: "text",
+      field_label: "Date of birth",
+      text_validation_type_or_show_slider_number: "date_ymd",
+    },
+  ];
+  const dictionary = DataDictionary.fromMetadata(metadata, {
+    instruments: [{ instrument_name: "intake", instrument_label: "Intake form" }],
+  });
+  const rows = fieldInfoFromMetadata(metadata.map((m) => ({ field_label: "", ...m })));
+  const df = frame();
+  for (const name of ["sex", "race", "bmi", "dob"]) {
+    deepStrictEqual(plotField(df, dictionary, name).spec, plotField(df, name, rows).spec, name);
+  }
+  deepStrictEqual(
+    plotHistogram(df, dictionary, "bmi").spec,
+    plotHistogram(df, rows.find((f) => f.name === "bmi")!).spec,
+  );
+  deepStrictEqual(
+    plotChoices(df, dictionary, "sex", { title: "S" }).spec,
+    plotChoices(df, rows.find((f) => f.name === "sex")!, { title: "S" }).spec,
+  );
+  deepStrictEqual(
+    plotCheckboxes(df, dictionary, "race").spec,
+    plotCheckboxes(df, rows.find((f) => f.name === "race")!).spec,
+  );
+  // A `by` naming a dictionary field takes its label and choice order (legend title, colors).
+  deepStrictEqual(
+    encodingOf(plotCheckboxes(df, dictionary, "race", { by: "sex" })),
+    encodingOf(
+      plotCheckboxes(df, dictionary, "race", { by: "sex", byInfo: chartField(dictionary, "sex") }),
+    ),
+  );
+  strictEqual(encodingOf(plotHistogram(df, dictionary, "bmi", { by: "sex" })).color.title, "Sex");
+  // The form status field takes the instrument's label.
+  strictEqual(chartField(dictionary, "intake_complete").label, "Intake form complete?");
+  strictEqual(
+    encodingOf(plotField(df, dictionary, "intake_complete")).x.title,
+    "Intake form complete?",
+  );
+  throws(
+    () => plotField(df, dictionary, "nope"),
+    /Cannot plot field "nope": the data dictionary has no such field/,
+  );
+  throws(() => plotHistogram(df, dictionary, undefined as never), /pass the field's name/);
 });
 
 Deno.test("plotField() guesses the type from the dtype when no description is given", () => {

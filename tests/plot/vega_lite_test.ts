@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
-import type { FieldInfo } from "../../lib/plot/field_info.ts";
+import type { ChartField } from "../../lib/plot/field_info.ts";
 import {
   chart,
   plotBox,
@@ -13,7 +13,7 @@ import {
 } from "../../lib/plot/vega_lite.ts";
 import { assertRenders, encodingOf, type Json, valuesOf } from "./_assert_chart.ts";
 
-const PAIN: FieldInfo = {
+const PAIN: ChartField = {
   name: "pain",
   label: "Pain level",
   type: "choice",
@@ -23,14 +23,14 @@ const PAIN: FieldInfo = {
     { code: "2", label: "Mild" },
   ],
 };
-const ARM: FieldInfo = {
+const ARM: ChartField = {
   name: "arm",
   label: "Study arm",
   type: "choice",
   choices: [{ code: "2", label: "Placebo" }, { code: "1", label: "Drug" }],
 };
-const WEIGHT: FieldInfo = { name: "weight", label: "Weight (kg)", type: "number" };
-const RACE: FieldInfo = {
+const WEIGHT: ChartField = { name: "weight", label: "Weight (kg)", type: "number" };
+const RACE: ChartField = {
   name: "race",
   label: "Race",
   type: "checkbox",
@@ -98,7 +98,7 @@ Deno.test("plotChoices() orders bars by the dictionary's labels and titles the a
 Deno.test("plotChoices() reads raw codes and Booleans as their labels", () => {
   const raw = plotChoices(pl.DataFrame({ pain: ["1", "3", "3"] }), PAIN);
   deepStrictEqual(valuesOf(raw).map((v: Json) => v.count), [2, 1, 0]);
-  const yesno: FieldInfo = {
+  const yesno: ChartField = {
     name: "smoker",
     label: "Smoker?",
     type: "choice",
@@ -145,7 +145,7 @@ Deno.test("plotChoices() groups and colors by another field in its label order",
 });
 
 Deno.test("plotChoices() lays bars down when labels are long, and on request", () => {
-  const long: FieldInfo = {
+  const long: ChartField = {
     name: "q",
     label: "Question",
     type: "choice",
@@ -162,7 +162,7 @@ Deno.test("plotChoices() lays bars down when labels are long, and on request", (
 
 Deno.test("plotChoices() renders a long label whole and keeps the axis title clear of it", async () => {
   const label = "Native Hawaiian or Other Pacific Islander";
-  const info: FieldInfo = {
+  const info: ChartField = {
     name: "race",
     label: "Race",
     type: "choice",

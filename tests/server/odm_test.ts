@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { parseCsvObjects } from "../../lib/_csv.ts";
+import { parseCsvObjects } from "../../lib/parse/csv_rows.ts";
 import { ProjectModel } from "../../lib/server/model.ts";
 import { readProjectXml } from "../../lib/server/odm.ts";
 import { type FieldMetadata, METADATA_COLUMNS } from "../../lib/server/project.ts";

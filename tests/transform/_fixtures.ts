@@ -1,7 +1,7 @@
 /** Loaders for the `tests/fixtures/` projects and the shared corpus (skipped when absent). */
 import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
-import { parseCsvObjects } from "../../lib/_csv.ts";
+import { parseCsvObjects } from "../../lib/parse/csv_rows.ts";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 

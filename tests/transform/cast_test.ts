@@ -3,7 +3,7 @@ import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords, codedColumns } from "../../lib/transform/cast.ts";
 import { parseRedcapCsv } from "../../lib/parse/csv.ts";
-import { frameColumns, frameHeight } from "../../lib/api/_frame.ts";
+import { frameColumns, frameHeight } from "../../lib/frame.ts";
 import { splitInstruments } from "../../lib/transform/split_instruments.ts";
 import { columnLabels, labelRecords } from "../../lib/transform/label.ts";
 import { clinic, fixtureText, rows } from "./_fixtures.ts";

@@ -19,7 +19,7 @@ import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { castRecords } from "../../lib/transform/cast.ts";
 import { pivotEav } from "../../lib/transform/eav.ts";
 import { splitInstruments } from "../../lib/transform/split_instruments.ts";
-import { parseCsvObjects } from "../../lib/_csv.ts";
+import { parseCsvObjects } from "../../lib/parse/csv_rows.ts";
 import {
   corpusText,
   hasCorpus,

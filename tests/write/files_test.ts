@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import { readRecords } from "../../lib/read_records.ts";
+import { readRecords } from "../../lib/read/read_records.ts";
 import { demoProject } from "../../lib/server/demo.ts";
 import { exportFiles, importFiles } from "../../lib/write/files.ts";
 import { writeRecords } from "../../lib/write/write_records.ts";

@@ -412,7 +412,7 @@ Deno.test("writeRecords() rejects bad options", async () => {
 });
 
 Deno.test("validateRecords() agrees with the server's value check on random values of every type", async () => {
-  const { checkTextValue } = await import("../../lib/server/records/_validate.ts");
+  const { checkTextValue } = await import("../../lib/dictionary/validate.ts");
   const { dd } = await projectClient(classicProject());
   const fields = [
     "age",

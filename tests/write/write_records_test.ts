@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
-import { readRecords } from "../../lib/read_records.ts";
+import { readRecords } from "../../lib/read/read_records.ts";
 import { readProjectXml } from "../../lib/server/odm.ts";
 import { demoProject } from "../../lib/server/demo.ts";
 import { toEav } from "../../lib/transform/eav.ts";

@@ -5,11 +5,11 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "../../deps/xml.ts";
+import { csvRows, CsvSyntaxError, parseCsv } from "../../parse/csv_rows.ts";
+import { ApiError, type Format } from "../_http.ts";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";
 import { dropBlankText } from "../_xml_text.ts";
 import { unescapeCsvInjection } from "../_csv_injection.ts";
-import { csvRows, CsvSyntaxError, parseCsv } from "../../_csv.ts";
-import { ApiError, type Format } from "../_http.ts";
 
 /** A flat import row: column name to raw value. */
 export type FlatRow = Record<string, string>;

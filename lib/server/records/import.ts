@@ -19,11 +19,11 @@ import {
   type DateFormat,
   NUL_IN_VALUE,
   visible,
-} from "./_validate.ts";
+} from "../../dictionary/validate.ts";
 import { recordNamer } from "./_next_name.ts";
 import { tableOfObjects } from "./_parse_import.ts";
 
-export type { DateFormat } from "./_validate.ts";
+export type { DateFormat } from "../../dictionary/validate.ts";
 
 /** Options of {@linkcode importFlatRows}. */
 export interface ImportOptions {

@@ -6,9 +6,7 @@
  * @module
  */
 import { XMLParser } from "../../deps/xml.ts";
-import { doctypeMessage, hasDoctype } from "../_xml.ts";
-import { dropBlankText } from "../_xml_text.ts";
-import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
+import { CsvSyntaxError, parseCsvObjects } from "../../parse/csv_rows.ts";
 import {
   type ApiContext,
   ApiError,
@@ -19,6 +17,8 @@ import {
   XML_DECLARATION,
 } from "../_http.ts";
 import type { ProjectDefinition, UserRights } from "../project.ts";
+import { doctypeMessage, hasDoctype } from "../_xml.ts";
+import { dropBlankText } from "../_xml_text.ts";
 
 /** Message when the token's user lacks the API Export right (as the file routes answer). */
 export const NO_EXPORT_RIGHT = "You do not have API Export privileges";

@@ -8,9 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { XMLParser } from "../../deps/xml.ts";
-import { doctypeMessage, hasDoctype } from "../_xml.ts";
-import { dropBlankText } from "../_xml_text.ts";
-import { CsvSyntaxError, parseCsvObjects } from "../../_csv.ts";
+import { CsvSyntaxError, parseCsvObjects } from "../../parse/csv_rows.ts";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";
@@ -23,6 +21,8 @@ import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./_rights.ts";
 import { writeProjectXml, type XmlRecord } from "./_project_xml.ts";
 import { PROJECT_INFO_KEYS, projectInfo } from "./project_info.ts";
+import { doctypeMessage, hasDoctype } from "../_xml.ts";
+import { dropBlankText } from "../_xml_text.ts";
 
 /** Message for a project creation sent with a project token. */
 export const NEEDS_SUPER_TOKEN =

@@ -8,7 +8,7 @@
  * - the date-range case: its request has no literal timestamps.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { parseCsv } from "../../../lib/_csv.ts";
+import { parseCsv } from "../../../lib/parse/csv_rows.ts";
 import { csvCell } from "../../../lib/server/_http.ts";
 import { declareToken } from "../../../lib/server/load.ts";
 import { CORPUS_DIR, createTestServer, NO_CORPUS, type TestServer } from "../../_helpers.ts";

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { parseCsv } from "../../../lib/_csv.ts";
+import { parseCsv } from "../../../lib/parse/csv_rows.ts";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { ProjectModel } from "../../../lib/server/model.ts";
 import {

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { parseCsv } from "../../../lib/_csv.ts";
+import { parseCsv } from "../../../lib/parse/csv_rows.ts";
 import { readProjectXml } from "../../../lib/server/odm.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../../_helpers.ts";
 import { serve } from "./_projects.ts";

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { ApiError } from "../../../lib/server/_http.ts";
 import { importFlatRows, type ImportOptions } from "../../../lib/server/records/import.ts";
-import { INVALID_FORMAT } from "../../../lib/server/records/_validate.ts";
+import { INVALID_FORMAT } from "../../../lib/dictionary/validate.ts";
 import { classicProject, dump, longitudinalProject, serve } from "./_projects.ts";
 
 const USER: ImportOptions = { username: "tester" };

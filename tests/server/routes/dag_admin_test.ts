@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { classicProject, setup } from "./_setup.ts";
 
 Deno.test("importDags() creates groups with derived unique names and renames named ones", async () => {

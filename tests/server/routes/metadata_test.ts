@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { METADATA_COLUMNS } from "../../../lib/server/project.ts";
 import { validateDictionary } from "../../../lib/server/routes/metadata.ts";
 import { NO_DESIGN_RIGHT } from "../../../lib/server/routes/_structure_io.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { PROJECT_INFO_KEYS } from "../../../lib/server/routes/project_info.ts";
 import { classicProject, longitudinalProject, setup } from "./_setup.ts";
 

@@ -3,7 +3,7 @@
  * PyCap doctest transcripts, redcap-etl API dumps). Skipped when the corpus is absent.
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { loadProject } from "../../../lib/server/load.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";

@@ -2,7 +2,7 @@ import { match, strictEqual } from "node:assert/strict";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { loadProject } from "../../../lib/server/load.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { longitudinalProject, setup } from "./_setup.ts";
 
 const LONG_XML = new URL(

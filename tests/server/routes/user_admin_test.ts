@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { ROLE_COLUMNS } from "../../../lib/server/routes/user_admin.ts";
 import { classicProject, setup } from "./_setup.ts";
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { parseCsvObjects } from "../../../lib/_csv.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
 import { USER_COLUMNS } from "../../../lib/server/routes/users.ts";
 import { classicProject, setup } from "./_setup.ts";
 
