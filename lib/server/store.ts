@@ -448,9 +448,9 @@ export class RedcapStore {
       const args: (string | number)[] = [projectId, JSON.stringify(chunk)];
       if (onlyEvents) args.push(onlyEvents);
       if (onlyFields) args.push(onlyFields);
-      const rows = statement.iterate(...args) as unknown as Iterable<
-        [string, number, number, string, string]
-      >;
+      // `all()`, not `iterate()`: node:sqlite's iterator costs a call into the runtime per row,
+      // about five times the time of fetching a chunk's rows at once.
+      const rows = statement.all(...args) as unknown as [string, number, number, string, string][];
       for (const [record, event_id, instance, field_name, value] of rows) {
         byRecord.get(record)!.push({ record, event_id, instance, field_name, value });
       }
