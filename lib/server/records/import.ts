@@ -812,6 +812,12 @@ function quote(value: string): string {
   return `'${value}'`;
 }
 
+/**
+ * Data rows inserted per statement: one call into SQLite for 100 rows instead of 100 calls
+ * (about twice as fast for a large import).
+ */
+const INSERT_BATCH = 100;
+
 /** Writes checked rows, a chunk at a time, and recomputes the records' calculations. */
 class RowWriter {
   readonly #store: RedcapStore;
@@ -821,6 +827,10 @@ class RowWriter {
   readonly #existing: Map<string, { arms: Set<number>; dag: string }>;
   readonly #options: { overwrite: boolean; seed: boolean; username: string; dag: string };
   readonly #insert: StatementSync;
+  /** Inserts {@linkcode INSERT_BATCH} rows in one call. */
+  readonly #insertMany: StatementSync;
+  /** Rows to insert, flattened (record, event, instance, field, value), written in batches. */
+  #pending: (string | number)[] = [];
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
   readonly #now: Date;
@@ -846,6 +856,10 @@ class RowWriter {
     this.#insert = store.sql(
       "INSERT INTO data (project_id, record, event_id, instance, field_name, value) " +
         "VALUES (?,?,?,?,?,?)",
+    );
+    this.#insertMany = store.sql(
+      "INSERT INTO data (project_id, record, event_id, instance, field_name, value) VALUES " +
+        Array(INSERT_BATCH).fill(`(${projectId},?,?,?,?,?)`).join(","),
     );
     this.#remove = store.sql(
       "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
@@ -892,15 +906,50 @@ class RowWriter {
     return list;
   }
 
+  /** Queues a data row; queued rows reach the store by {@linkcode INSERT_BATCH}. */
+  #add(record: string, eventId: number, instance: number, field: string, value: string): void {
+    const pending = this.#pending;
+    pending.push(record, eventId, instance, field, value);
+    if (pending.length === INSERT_BATCH * 5) {
+      this.#insertMany.run(...pending);
+      this.#pending = [];
+    }
+  }
+
+  /** Writes the queued rows (before a delete, and at the end of each chunk). */
+  #flush(): void {
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i += 5) {
+      this.#insert.run(
+        this.#projectId,
+        pending[i],
+        pending[i + 1],
+        pending[i + 2],
+        pending[i + 3],
+        pending[i + 4],
+      );
+    }
+    this.#pending = [];
+  }
+
+  /** Deletes the values of one field of one record-event-instance, after the queued inserts. */
+  #delete(record: string, eventId: number, field: string, instance: number): void {
+    this.#flush();
+    this.#remove.run(this.#projectId, record, eventId, field, instance);
+  }
+
   /** Writes one chunk of checked rows. */
   write(infos: RowInfo[]): void {
+    this.#write(infos);
+    this.#flush();
+  }
+
+  #write(infos: RowInfo[]): void {
     const store = this.#store;
     const projectId = this.#projectId;
     const options = this.#options;
     const existing = this.#existing;
     const idField = this.#model.recordIdField;
-    const insert = this.#insert;
-    const remove = this.#remove;
     // Group rows: record → unit key → rows (a row with instance "new" is a unit of its own).
     const byRecord = new Map<string, Map<string, Unit>>();
     let fresh = 0;
@@ -1014,7 +1063,7 @@ class RowWriter {
           if (!old) {
             // A new record: nothing to compare with or replace.
             for (const v of values) {
-              insert.run(projectId, record, eventId, instance, field, v);
+              this.#add(record, eventId, instance, field, v);
               written?.push({ record, event_id: eventId, instance, field_name: field, value: v });
             }
             changes.push(detail);
@@ -1023,8 +1072,8 @@ class RowWriter {
           const key = `${eventId}|${instance}|${field}`;
           const before = old.get(key) ?? [];
           if (before.length === values.length && before.every((v, i) => v === values[i])) return;
-          if (before.length > 0) remove.run(projectId, record, eventId, field, instance);
-          for (const v of values) insert.run(projectId, record, eventId, instance, field, v);
+          if (before.length > 0) this.#delete(record, eventId, field, instance);
+          for (const v of values) this.#add(record, eventId, instance, field, v);
           old.set(key, values);
           changes.push(detail);
         };
@@ -1032,7 +1081,7 @@ class RowWriter {
           touchedEvents.add(eventId);
           const key = `${eventId}|1|${idField}`;
           if (!(old?.has(key))) {
-            insert.run(projectId, record, eventId, 1, idField, record);
+            this.#add(record, eventId, 1, idField, record);
             old?.set(key, [record]);
             written?.push({
               record,
@@ -1117,12 +1166,8 @@ class RowWriter {
   #recompute(record: string, points: DataPoint[]): void {
     const values = new RecordValues(record, points);
     for (const c of recomputeRecord(this.#model, this.#calcs, values, this.#now)) {
-      if (c.old.length > 0) {
-        this.#remove.run(this.#projectId, record, c.eventId, c.field, c.instance);
-      }
-      if (c.value !== "") {
-        this.#insert.run(this.#projectId, record, c.eventId, c.instance, c.field, c.value);
-      }
+      if (c.old.length > 0) this.#delete(record, c.eventId, c.field, c.instance);
+      if (c.value !== "") this.#add(record, c.eventId, c.instance, c.field, c.value);
     }
   }
 }
