@@ -48,9 +48,9 @@ function* readInputs(
   dags: Map<string, string>,
   only: ReturnType<typeof pointSelection>,
 ): Generator<ExportRecordInput> {
-  // Key order: the writers order rows themselves, and SQLite skips a sort per chunk. Chunks of
-  // 50 records (a few thousand rows) keep each step of a streamed body short.
-  for (const { record, points } of store.readRecords(projectId, names, 50, true, only)) {
+  // Key order, one record per read: the writers order rows themselves, SQLite skips a sort,
+  // and each step of a streamed body stays short.
+  for (const { record, points } of store.readRecords(projectId, names, 500, true, only)) {
     yield { record, dag: dags.get(record) ?? "", points };
   }
 }
