@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { demoProject } from "./demo.ts";
+import { demoProject, demoRecordRows } from "./demo.ts";
 import { readProjectFolder } from "./folder.ts";
 import { readProjectXml } from "./odm.ts";
 import type { ProjectDefinition, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
-import { importFlatRows } from "./records/import.ts";
+import { importFlatRows, importRecordRows } from "./records/import.ts";
 import type { RedcapStore } from "./store.ts";
+import type { ProjectModel } from "./model.ts";
 
 /** Where a project comes from: `"demo"`, a path to a Project XML file or a folder, or a definition. */
 export type ProjectSource = "demo" | string | ProjectDefinition;
@@ -36,6 +37,7 @@ export interface LoadedProject {
   projectId: number;
   /** Tokens declared for the project; the first has full rights. */
   tokens: string[];
+  /** The project's definition (the demo's without its records: they are made as they load). */
   definition: ProjectDefinition;
 }
 
@@ -85,7 +87,14 @@ export function loadProject(
   source: ProjectSource,
   options: LoadProjectOptions = {},
 ): LoadedProject {
-  const definition = typeof source === "string" ? readProjectSource(source, options) : source;
+  // The demo's rows are generated as the import reads them, never held all at once.
+  const demo = source === "demo";
+  const definition = demo
+    ? demoProject({ records: 0 })
+    : typeof source === "string"
+    ? readProjectSource(source, options)
+    : source;
+  const demoRows = demo ? demoRecordRows(options.demoRecords ?? 300, 1, {}, definition.files) : [];
   const acceptInvalid = options.acceptInvalid ??
     (typeof source === "string" && source !== "demo" && !Deno.statSync(source).isDirectory);
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
@@ -106,7 +115,16 @@ export function loadProject(
       tokens.push(token);
     });
     const firstUser = declared[0].username;
-    if (definition.records.length > 0) {
+    if (demo) {
+      const header = flatColumns(store.project(projectId));
+      importRecordRows(
+        store,
+        projectId,
+        header,
+        demoRows.map((row) => header.map((name) => row[name])),
+        { username: firstUser, seed: true, overwriteBehavior: "normal", acceptInvalid },
+      );
+    } else if (definition.records.length > 0) {
       importFlatRows(store, projectId, definition.records, {
         username: firstUser,
         seed: true,
@@ -117,6 +135,29 @@ export function loadProject(
     fillFiles(store, projectId, definition);
     return { projectId, tokens, definition };
   });
+}
+
+/**
+ * Every column of a project's flat rows (record id, the structural columns, then fields in
+ * dictionary order with checkbox options, survey timestamps and form status): the header under
+ * which generated rows are imported.
+ */
+function flatColumns(model: ProjectModel): string[] {
+  const id = model.recordIdField;
+  const header = [id, "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
+  header.push("redcap_data_access_group");
+  for (const form of model.forms) {
+    if (form.survey) header.push(`${form.name}_timestamp`);
+    for (const field of form.fields) {
+      const name = field.field_name;
+      if (name === id || field.field_type === "descriptive") continue;
+      if (field.field_type === "checkbox") {
+        for (const { column } of model.checkboxColumns(name)) header.push(column);
+      } else header.push(name);
+    }
+    header.push(`${form.name}_complete`);
+  }
+  return header;
 }
 
 function fullAccess(rights: UserRights): Partial<UserRights> {
