@@ -996,8 +996,10 @@ class RowWriter {
       for (const unit of units.values()) {
         for (const info of unit.rows) if (info.dagValue !== "") dag = info.dagValue;
       }
-      for (const unit of units.values()) {
-        const arm = unit.event.arm_num;
+      // Each arm once (a record has up to a few hundred units in one arm).
+      const arms = new Set<number>();
+      for (const unit of units.values()) arms.add(unit.event.arm_num);
+      for (const arm of arms) {
         if (!entry) {
           if (store.ensureRecord(projectId, record, arm, dag ?? options.dag)) created = true;
         } else if (!entry.arms.has(arm)) {
@@ -1019,10 +1021,7 @@ class RowWriter {
         entry.dag = dag;
       }
       if (!entry) {
-        existing.set(record, {
-          arms: new Set(units.values().map((u) => u.event.arm_num)),
-          dag: dag ?? options.dag,
-        });
+        existing.set(record, { arms, dag: dag ?? options.dag });
       }
       // Next instances for "new".
       const maxInstance = new Map<string, number>();
