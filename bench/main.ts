@@ -27,6 +27,7 @@ const KNOWN: BenchEntry[] = [
   { file: "frames_bench.ts", mode: "run" },
   { file: "wide_bench.ts", mode: "bench" },
   { file: "server_bench.ts", mode: "run" },
+  { file: "serve_bench.ts", mode: "run" },
 ];
 
 /** Every benchmark file of the folder with how to run it, known ones first. */
