@@ -567,28 +567,16 @@ export function demoProject(options: DemoProjectOptions = {}): ProjectDefinition
   };
 }
 
-/**
- * The demo's flat rows, made as they are read (100,000 records are 611,000 rows: a load never
- * holds them all); fills `recordDags` and `files` as it goes.
- */
-export function demoRecordRows(
-  count: number,
-  seed: number,
-  recordDags: Record<string, string> = {},
-  files: StoredFile[] = [],
-): Generator<Record<string, string>> {
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`Cannot build demo project: records must be a whole number, got ${count}`);
-  }
-  return generateRows(count, seed, recordDags, files);
-}
-
-function* generateRows(
+/** The demo's flat rows, made as they are read; fills `recordDags` and `files` as it goes. */
+export function* demoRecordRows(
   count: number,
   seed: number,
   recordDags: Record<string, string>,
   files: StoredFile[],
 ): Generator<Record<string, string>> {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`Cannot build demo project: records must be a whole number, got ${count}`);
+  }
   const rand = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];

@@ -7,7 +7,7 @@
 import { demoProject, demoRecordRows } from "./demo.ts";
 import { readProjectFolder } from "./folder.ts";
 import { readProjectXml } from "./odm.ts";
-import type { ProjectDefinition, UserRights } from "./project.ts";
+import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 import { importFlatRows, importRecordRows } from "./records/import.ts";
 import type { RedcapStore } from "./store.ts";
@@ -89,12 +89,14 @@ export function loadProject(
 ): LoadedProject {
   // The demo's rows are generated as the import reads them, never held all at once.
   const demo = source === "demo";
+  const demoFiles: StoredFile[] = [];
   const definition = demo
-    ? demoProject({ records: 0 })
+    ? { ...demoProject({ records: 0 }), files: demoFiles }
     : typeof source === "string"
     ? readProjectSource(source, options)
     : source;
-  const demoRows = demo ? demoRecordRows(options.demoRecords ?? 300, 1, {}, definition.files) : [];
+  // (seed 1: the demo's default, as `readProjectSource` builds it)
+  const demoRows = demo ? demoRecordRows(options.demoRecords ?? 300, 1, {}, demoFiles) : [];
   const acceptInvalid = options.acceptInvalid ??
     (typeof source === "string" && source !== "demo" && !Deno.statSync(source).isDirectory);
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
