@@ -29,6 +29,7 @@ const KNOWN: BenchEntry[] = [
   { file: "server_bench.ts", mode: "run" },
   { file: "demo_bench.ts", mode: "bench" },
   { file: "handoff_bench.ts", mode: "run" },
+  { file: "serve_bench.ts", mode: "run" },
 ];
 
 /** Every benchmark file of the folder with how to run it, known ones first. */

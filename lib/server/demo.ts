@@ -464,9 +464,9 @@ function tie(weight: number, height: number): boolean {
  */
 export function demoProject(options: DemoProjectOptions = {}): ProjectDefinition {
   const { records: count = 300, seed = 1 } = options;
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`Cannot build demo project: records must be a whole number, got ${count}`);
-  }
+  const recordDags: Record<string, string> = {};
+  const files: StoredFile[] = [];
+  const records = [...demoRecordRows(count, seed, recordDags, files)];
   const metadata = demoMetadata();
   const events: EventDefinition[] = [];
   const formEventMapping: FormEventMapping[] = [];
@@ -520,7 +520,6 @@ export function demoProject(options: DemoProjectOptions = {}): ProjectDefinition
     },
   ];
 
-  const { records, recordDags, files } = generateRecords(count, seed);
   return {
     info: {
       project_title: "denocap demo: Cardiometabolic Outcomes Study",
@@ -615,7 +614,16 @@ function demoReports(): ReportDefinition[] {
   ];
 }
 
-function generateRecords(count: number, seed: number) {
+/** The demo's flat rows, made as they are read; fills `recordDags` and `files` as it goes. */
+export function* demoRecordRows(
+  count: number,
+  seed: number,
+  recordDags: Record<string, string>,
+  files: StoredFile[],
+): Generator<Record<string, string>> {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`Cannot build demo project: records must be a whole number, got ${count}`);
+  }
   const rand = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
@@ -632,9 +640,6 @@ function generateRecords(count: number, seed: number) {
   };
   const time = () => `${PAD[int(7, 17)]}:${PAD[int(0, 59)]}`;
 
-  const records: Record<string, string>[] = [];
-  const recordDags: Record<string, string> = {};
-  const files: StoredFile[] = [];
   let filesLeft = 3;
 
   for (let n = 1; n <= count; n++) {
@@ -710,7 +715,7 @@ function generateRecords(count: number, seed: number) {
     enrollment.consent = consent ? "1" : "0";
     enrollment.consent_datetime = consent ? `${dayString(enrollDay)} ${time()}` : "";
     enrollment.enrollment_complete = status();
-    records.push(enrollment);
+    yield enrollment;
     if (progress === 1) continue;
 
     const heightCm = Math.round(clamp(normal(female ? 163 : 177, 7), 140, 205));
@@ -795,7 +800,7 @@ function generateRecords(count: number, seed: number) {
         row.study_comments = chance(0.15) ? pick(COMMENTS) : "";
         row.completion_complete = status();
       }
-      records.push(row);
+      yield row;
       // Adverse events, repeating within week 4 and week 12.
       if (forms.includes("adverse_events") && aeLeft > 0) {
         const here = plan.slug === "week_12" || progress <= 3 ? aeLeft : int(0, aeLeft);
@@ -824,12 +829,11 @@ function generateRecords(count: number, seed: number) {
           ae.ae_actions___unk = "0";
           ae.ae_actions___na = "0";
           if (dag) ae.redcap_data_access_group = dag;
-          records.push(ae);
+          yield ae;
         }
       }
     }
   }
-  return { records, recordDags, files };
 }
 
 const TABLE_START = (Date.UTC(1925, 0, 1) - EPOCH) / DAY_MS;

@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { demoProject } from "./demo.ts";
+import { demoProject, demoRecordRows } from "./demo.ts";
 import { readProjectFolder } from "./folder.ts";
 import { readProjectXml } from "./odm.ts";
-import type { ProjectDefinition, UserRights } from "./project.ts";
+import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
-import { importFlatRows } from "./records/import.ts";
+import { importFlatRows, importRecordRows } from "./records/import.ts";
 import type { RedcapStore } from "./store.ts";
 import { numberReports } from "./_reports.ts";
+import type { ProjectModel } from "./model.ts";
 
 /** Where a project comes from: `"demo"`, a path to a Project XML file or a folder, or a definition. */
 export type ProjectSource = "demo" | string | ProjectDefinition;
@@ -20,6 +21,11 @@ export type ProjectSource = "demo" | string | ProjectDefinition;
 export interface LoadProjectOptions {
   /** Fixes the full-rights token (32 hex characters) instead of generating one. */
   token?: string;
+  /** Replaces the tokens the definition declares (the demo's published ones) with tokens
+   * generated for this load.
+   * @default {false}
+   */
+  freshTokens?: boolean;
   /** Number of records of the demo project.
    * @default {300}
    */
@@ -37,6 +43,7 @@ export interface LoadedProject {
   projectId: number;
   /** Tokens declared for the project; the first has full rights. */
   tokens: string[];
+  /** The project's definition (the demo's without its records: they are made as they load). */
   definition: ProjectDefinition;
 }
 
@@ -86,13 +93,28 @@ export function loadProject(
   source: ProjectSource,
   options: LoadProjectOptions = {},
 ): LoadedProject {
-  let definition = typeof source === "string" ? readProjectSource(source, options) : source;
+  // The demo's rows are generated as the import reads them, never held all at once.
+  const demo = source === "demo";
+  const demoFiles: StoredFile[] = [];
+  let definition = demo
+    ? { ...demoProject({ records: 0 }), files: demoFiles }
+    : typeof source === "string"
+    ? readProjectSource(source, options)
+    : source;
   if (definition.reports?.some((r) => !(r.report_id > 0))) {
     const taken = store.projectIds().flatMap((id) =>
       (store.project(id).definition.reports ?? []).map((r) => r.report_id)
     );
     definition = { ...definition, reports: numberReports(definition.reports, taken) };
   }
+  if (options.freshTokens) {
+    definition = {
+      ...definition,
+      tokens: definition.tokens?.map((t) => ({ ...t, token: generateToken() })),
+    };
+  }
+  // (seed 1: the demo's default, as `readProjectSource` builds it)
+  const demoRows = demo ? demoRecordRows(options.demoRecords ?? 300, 1, {}, demoFiles) : [];
   const acceptInvalid = options.acceptInvalid ?? (typeof source === "string" && source !== "demo");
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
     throw new RangeError("Cannot load project: the token must be 32 hexadecimal characters");
@@ -112,7 +134,16 @@ export function loadProject(
       tokens.push(token);
     });
     const firstUser = declared[0].username;
-    if (definition.records.length > 0) {
+    if (demo) {
+      const header = flatColumns(store.project(projectId));
+      importRecordRows(
+        store,
+        projectId,
+        header,
+        demoRows.map((row) => header.map((name) => row[name])),
+        { username: firstUser, seed: true, overwriteBehavior: "normal", acceptInvalid },
+      );
+    } else if (definition.records.length > 0) {
       const { invalid } = importFlatRows(store, projectId, definition.records, {
         username: firstUser,
         seed: true,
@@ -143,6 +174,29 @@ function reportInvalid(
     `Loaded project '${title}' with ${invalid.length} value(s) that fail today's validation, ` +
       `kept as REDCap holds them:\n${lines.join("\n")}`,
   );
+}
+
+/**
+ * Every column of a project's flat rows (record id, the structural columns, then fields in
+ * dictionary order with checkbox options, survey timestamps and form status): the header under
+ * which generated rows are imported.
+ */
+function flatColumns(model: ProjectModel): string[] {
+  const id = model.recordIdField;
+  const header = [id, "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
+  header.push("redcap_data_access_group");
+  for (const form of model.forms) {
+    if (form.survey) header.push(`${form.name}_timestamp`);
+    for (const field of form.fields) {
+      const name = field.field_name;
+      if (name === id || field.field_type === "descriptive") continue;
+      if (field.field_type === "checkbox") {
+        for (const { column } of model.checkboxColumns(name)) header.push(column);
+      } else header.push(name);
+    }
+    header.push(`${form.name}_complete`);
+  }
+  return header;
 }
 
 function fullAccess(rights: UserRights): Partial<UserRights> {

@@ -99,9 +99,10 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
   if (loaded.length === 0) {
     loaded = (options.projects ?? ["demo"]).map((source, index) => {
       const token = index === 0 && !published ? options.token : undefined;
-      return loadProject(store, source === "demo" && !published ? freshDemo(options) : source, {
+      return loadProject(store, source, {
         token,
         demoRecords: options.demoRecords,
+        freshTokens: source === "demo" && !published,
       }).projectId;
     });
   }
@@ -152,13 +153,6 @@ export function serveRedcap(options: ServeRedcapOptions = {}): Promise<RunningRe
       },
     }, isLoopback(hostname) ? loopbackOnly(handler) : handler);
   });
-}
-
-/** The demo with tokens generated for this start (the published ones are public). */
-function freshDemo(options: ServeRedcapOptions) {
-  const definition = demoProject({ records: options.demoRecords });
-  definition.tokens = definition.tokens?.map((t) => ({ ...t, token: generateToken() }));
-  return definition;
 }
 
 /**

@@ -61,7 +61,14 @@ export class EavWriter {
   readonly #events = new Map<number, { rank: number; name: string; event: EventModel }>();
   readonly #fieldInfo = new Map<
     string,
-    { order: number; form: string; isId: boolean; transform?: ValueTransform }
+    {
+      order: number;
+      form: string;
+      isId: boolean;
+      transform?: ValueTransform;
+      /** A checkbox's codes by dictionary rank, from 1. */
+      codes?: Map<string, number>;
+    }
   >();
   readonly #surveyForms: Set<string>;
 
@@ -91,6 +98,9 @@ export class EavWriter {
         form: model.formOf(name)!,
         isId: name === model.recordIdField,
         transform: plan.transforms.get(name),
+        codes: model.fieldByName.get(name)?.field_type === "checkbox"
+          ? new Map(model.checkboxColumns(name).map((c, i) => [c.code, i + 1]))
+          : undefined,
       })
     );
     const sorted = [...plan.events.values()].sort((a, b) =>
@@ -124,10 +134,12 @@ export class EavWriter {
       if (!event) continue;
       const field = fields.get(p.field_name);
       if (field) {
-        // Sort key: event rank, then instance (projects with repeating data), then field order.
+        // Sort key: event rank, then instance (projects with repeating data), then field order,
+        // then a checkbox's codes in dictionary order: the order the importer stores them in
+        // (REDCap's storage order), which the store's index does not keep (it sorts by value).
         keys.push(
           ((event.rank * 1e6 + (hasRepeating ? p.instance : 0)) * 1e5 + field.order) * 1e4 +
-            picked.length % 1e4,
+            (field.codes?.get(p.value) ?? 0),
         );
         picked.push(p);
       } else if (

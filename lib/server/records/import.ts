@@ -842,6 +842,12 @@ function quote(value: string): string {
   return `'${value}'`;
 }
 
+/**
+ * Data rows inserted per statement: one call into SQLite for 100 rows instead of 100 calls
+ * (about twice as fast for a large import).
+ */
+const INSERT_BATCH = 100;
+
 /** Writes checked rows, a chunk at a time, and recomputes the records' calculations. */
 class RowWriter {
   readonly #store: RedcapStore;
@@ -857,6 +863,10 @@ class RowWriter {
     api: boolean;
   };
   readonly #insert: StatementSync;
+  /** Inserts {@linkcode INSERT_BATCH} rows in one call. */
+  readonly #insertMany: StatementSync;
+  /** Rows to insert, flattened (record, event, instance, field, value), written in batches. */
+  #pending: (string | number)[] = [];
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
   readonly #now: Date;
@@ -882,6 +892,10 @@ class RowWriter {
     this.#insert = store.sql(
       "INSERT INTO data (project_id, record, event_id, instance, field_name, value) " +
         "VALUES (?,?,?,?,?,?)",
+    );
+    this.#insertMany = store.sql(
+      "INSERT INTO data (project_id, record, event_id, instance, field_name, value) VALUES " +
+        Array(INSERT_BATCH).fill(`(${projectId},?,?,?,?,?)`).join(","),
     );
     this.#remove = store.sql(
       "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
@@ -928,15 +942,50 @@ class RowWriter {
     return list;
   }
 
+  /** Queues a data row; queued rows reach the store by {@linkcode INSERT_BATCH}. */
+  #add(record: string, eventId: number, instance: number, field: string, value: string): void {
+    const pending = this.#pending;
+    pending.push(record, eventId, instance, field, value);
+    if (pending.length === INSERT_BATCH * 5) {
+      this.#insertMany.run(...pending);
+      this.#pending = [];
+    }
+  }
+
+  /** Writes the queued rows (before a delete, and at the end of each chunk). */
+  #flush(): void {
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i += 5) {
+      this.#insert.run(
+        this.#projectId,
+        pending[i],
+        pending[i + 1],
+        pending[i + 2],
+        pending[i + 3],
+        pending[i + 4],
+      );
+    }
+    this.#pending = [];
+  }
+
+  /** Deletes the values of one field of one record-event-instance, after the queued inserts. */
+  #delete(record: string, eventId: number, field: string, instance: number): void {
+    this.#flush();
+    this.#remove.run(this.#projectId, record, eventId, field, instance);
+  }
+
   /** Writes one chunk of checked rows. */
   write(infos: RowInfo[]): void {
+    this.#write(infos);
+    this.#flush();
+  }
+
+  #write(infos: RowInfo[]): void {
     const store = this.#store;
     const projectId = this.#projectId;
     const options = this.#options;
     const existing = this.#existing;
     const idField = this.#model.recordIdField;
-    const insert = this.#insert;
-    const remove = this.#remove;
     // Group rows: record → unit key → rows (a row with instance "new" is a unit of its own).
     const byRecord = new Map<string, Map<string, Unit>>();
     let fresh = 0;
@@ -983,8 +1032,10 @@ class RowWriter {
       for (const unit of units.values()) {
         for (const info of unit.rows) if (info.dagValue !== "") dag = info.dagValue;
       }
-      for (const unit of units.values()) {
-        const arm = unit.event.arm_num;
+      // Each arm once (a record has up to a few hundred units in one arm).
+      const arms = new Set<number>();
+      for (const unit of units.values()) arms.add(unit.event.arm_num);
+      for (const arm of arms) {
         if (!entry) {
           if (store.ensureRecord(projectId, record, arm, dag ?? options.dag)) created = true;
         } else if (!entry.arms.has(arm)) {
@@ -1006,10 +1057,7 @@ class RowWriter {
         entry.dag = dag;
       }
       if (!entry) {
-        existing.set(record, {
-          arms: new Set(units.values().map((u) => u.event.arm_num)),
-          dag: dag ?? options.dag,
-        });
+        existing.set(record, { arms, dag: dag ?? options.dag });
       }
       // Next instances for "new".
       const maxInstance = new Map<string, number>();
@@ -1050,7 +1098,7 @@ class RowWriter {
           if (!old) {
             // A new record: nothing to compare with or replace.
             for (const v of values) {
-              insert.run(projectId, record, eventId, instance, field, v);
+              this.#add(record, eventId, instance, field, v);
               written?.push({ record, event_id: eventId, instance, field_name: field, value: v });
             }
             changes.push(detail);
@@ -1059,8 +1107,8 @@ class RowWriter {
           const key = `${eventId}|${instance}|${field}`;
           const before = old.get(key) ?? [];
           if (before.length === values.length && before.every((v, i) => v === values[i])) return;
-          if (before.length > 0) remove.run(projectId, record, eventId, field, instance);
-          for (const v of values) insert.run(projectId, record, eventId, instance, field, v);
+          if (before.length > 0) this.#delete(record, eventId, field, instance);
+          for (const v of values) this.#add(record, eventId, instance, field, v);
           old.set(key, values);
           changes.push(detail);
         };
@@ -1068,7 +1116,7 @@ class RowWriter {
           touchedEvents.add(eventId);
           const key = `${eventId}|1|${idField}`;
           if (!(old?.has(key))) {
-            insert.run(projectId, record, eventId, 1, idField, record);
+            this.#add(record, eventId, 1, idField, record);
             old?.set(key, [record]);
             written?.push({
               record,
@@ -1154,12 +1202,8 @@ class RowWriter {
   #recompute(record: string, points: DataPoint[]): void {
     const values = new RecordValues(record, points);
     for (const c of recomputeRecord(this.#model, this.#calcs, values, this.#now)) {
-      if (c.old.length > 0) {
-        this.#remove.run(this.#projectId, record, c.eventId, c.field, c.instance);
-      }
-      if (c.value !== "") {
-        this.#insert.run(this.#projectId, record, c.eventId, c.instance, c.field, c.value);
-      }
+      if (c.old.length > 0) this.#delete(record, c.eventId, c.field, c.instance);
+      if (c.value !== "") this.#add(record, c.eventId, c.instance, c.field, c.value);
     }
   }
 }

@@ -8,7 +8,7 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { demoProject } from "../../../lib/server/demo.ts";
 import { loadProject } from "../../../lib/server/load.ts";
-import type { ProjectDefinition } from "../../../lib/server/project.ts";
+import { fieldMetadata, type ProjectDefinition } from "../../../lib/server/project.ts";
 import { planExport, pointSelection } from "../../../lib/server/records/_export_plan.ts";
 import {
   exportRecordChunks,
@@ -257,4 +257,40 @@ Deno.test("pointSelection() reads every point without a subset or with filterLog
   const only = pointSelection(planExport(project, { fields: ["hr"], events: ["baseline_arm_2"] }));
   deepStrictEqual(only?.fields.sort(), ["hr", "study_id"]);
   deepStrictEqual(only?.events, [43]);
+});
+
+Deno.test("an EAV export lists a checkbox's codes in dictionary order, not sorted by value", async () => {
+  // The data index sorts a field's values ("1" < "10" < "9" < "b"); the importer stores a
+  // checkbox's codes in dictionary order, and REDCap's EAV export keeps that storage order.
+  const base = classicProject();
+  const definition: ProjectDefinition = {
+    ...base,
+    metadata: [
+      ...base.metadata,
+      fieldMetadata({
+        field_name: "picks",
+        form_name: base.metadata[0].form_name,
+        field_type: "checkbox",
+        select_choices_or_calculations: "b, Bee | 9, Nine | 10, Ten | 1, One",
+      }),
+    ],
+    records: [],
+  };
+  const s = serveProject(definition);
+  const id = definition.metadata[0].field_name;
+  const imported = await s.post({
+    content: "record",
+    format: "json",
+    data: JSON.stringify([
+      { [id]: "1", picks___b: "1", picks___9: "1", picks___10: "1", picks___1: "1" },
+    ]),
+  });
+  strictEqual(imported.status, 200, await imported.text());
+  const response = await s.post({ format: "json", type: "eav", fields: `${id},picks` });
+  const rows: { field_name: string; value: string }[] = await response.json();
+  deepStrictEqual(
+    rows.filter((r) => r.field_name === "picks").map((r) => r.value),
+    ["b", "9", "10", "1"],
+  );
+  s.store.close();
 });
