@@ -10,8 +10,7 @@
  */
 import { errorResponse } from "./_http.ts";
 import { createRedcapHandler } from "./handler.ts";
-import { demoProject } from "./demo.ts";
-import { generateToken, loadProject, type ProjectSource } from "./load.ts";
+import { loadProject, type ProjectSource } from "./load.ts";
 import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
 import { checkBaseUrl } from "./_public_url.ts";
