@@ -9,9 +9,9 @@
  * @module
  */
 import { resolve } from "node:path";
-import { RedcapClient } from "denocap";
-import { serveRedcap } from "denocap/server";
-import { demoReport } from "denocap/demo";
+import { RedcapClient } from "./mod.ts";
+import { serveRedcap } from "./lib/server/mod.ts";
+import { demoReport } from "./lib/demo/mod.ts";
 
 function option(name: string, fallback: string): string {
   const index = Deno.args.indexOf(name);

@@ -11,7 +11,13 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** The entry points a user imports: deno.json's `exports`, each imported by the script below. */
-const ENTRY_POINTS = ["mod.ts", "lib/server/mod.ts", "lib/plot/mod.ts", "lib/jupyter/mod.ts"];
+const ENTRY_POINTS = [
+  "mod.ts",
+  "lib/server/mod.ts",
+  "lib/plot/mod.ts",
+  "lib/jupyter/mod.ts",
+  "lib/demo/mod.ts",
+];
 
 function tsFiles(dir: string): string[] {
   const found: string[] = [];
@@ -126,22 +132,22 @@ Deno.test({
       const script = `
 import { readRecords, RedcapClient } from "${url("mod.ts")}";
 import { serveRedcap } from "${url("lib/server/mod.ts")}";
-import { fieldInfoFromMetadata, plotField } from "${url("lib/plot/mod.ts")}";
+import { plotField } from "${url("lib/plot/mod.ts")}";
 import { displayFrame } from "${url("lib/jupyter/mod.ts")}";
-import { demoReport } from "${url("lib/report/demo_report.ts")}";
+import { createDemoClient, demoReport } from "${url("lib/demo/mod.ts")}";
 
 const server = await serveRedcap({ demoRecords: 5 });
 try {
   const client = new RedcapClient(server.url, server.tokens[0].token);
-  const { data } = await readRecords(client);
-  const fields = fieldInfoFromMetadata((await client.exportMetadata()).toRecords() as never);
-  const svg = await plotField(data, "sex", fields).toSVG();
+  const { data, dictionary } = await readRecords(client);
+  const svg = await plotField(data, dictionary, "sex").toSVG();
   const html = displayFrame(data.head(2))[Symbol.for("Jupyter.display")]()["text/html"];
   console.log(JSON.stringify({
     rows: data.shape.height,
     svg: svg.startsWith("<svg"),
     html: html.includes("<table"),
     report: typeof demoReport,
+    demo: typeof createDemoClient,
   }));
 } finally {
   await server.close();
@@ -169,8 +175,8 @@ try {
       strictEqual(run.code, 0, `the script failed:\n${stderr.slice(-3000)}`);
       const shown = JSON.parse(new TextDecoder().decode(run.stdout).trim().split("\n").at(-1)!);
       deepStrictEqual(
-        { svg: shown.svg, html: shown.html, report: shown.report },
-        { svg: true, html: true, report: "function" },
+        { svg: shown.svg, html: shown.html, report: shown.report, demo: shown.demo },
+        { svg: true, html: true, report: "function", demo: "function" },
       );
       ok(shown.rows > 0, "the demo project has records");
 

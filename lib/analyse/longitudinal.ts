@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
-import { attachColumnLabels, readColumnLabels } from "../transform/_column_labels.ts";
+import { attachColumnLabels, readColumnLabels } from "../transform/column_labels.ts";
 import { columnValues } from "./_field_values.ts";
 
 /** The columns {@linkcode withEventColumns} adds, and their column labels. */

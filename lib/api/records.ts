@@ -384,8 +384,8 @@ export async function exportRecordsWith(
 export interface RecordIdFilters {
   events?: readonly string[];
   filterLogic?: string;
-  dateRangeBegin?: string;
-  dateRangeEnd?: string;
+  dateRangeBegin?: string | Date;
+  dateRangeEnd?: string | Date;
 }
 
 /**

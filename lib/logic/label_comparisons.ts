@@ -14,7 +14,7 @@ import {
   TRUE_FALSE_CHOICES,
   YES_NO_CHOICES,
 } from "../dictionary/choices.ts";
-import type { LogicFieldMetadata } from "./frame.ts";
+import type { LogicFieldMetadata } from "./_translate.ts";
 
 /** A comparison of a coded field with one of its labels. */
 export interface LabelComparison {

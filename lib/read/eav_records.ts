@@ -85,6 +85,8 @@ export async function readBatched(
     ids = await exportRecordIds(client, id, {
       events: options.events,
       filterLogic: options.filterLogic,
+      dateRangeBegin: options.dateRangeBegin,
+      dateRangeEnd: options.dateRangeEnd,
     }, signal);
     if (ids.length <= size) {
       // One request with the same filters: every id exported must be in it (a body cut short

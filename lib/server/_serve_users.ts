@@ -5,7 +5,7 @@
  * @module
  */
 import { fullRights, type UserRights } from "./project.ts";
-import { effectiveRights } from "./routes/_rights.ts";
+import { effectiveRights } from "./routes/rights.ts";
 import { generateToken } from "./load.ts";
 import type { RedcapStore } from "./store.ts";
 

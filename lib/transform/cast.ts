@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
-import { attachColumnLabels } from "./_column_labels.ts";
+import { attachColumnLabels } from "./column_labels.ts";
 import { mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
 import {

@@ -7,7 +7,7 @@
 import pl from "../deps/polars.ts";
 import type { Dag } from "../api/dags.ts";
 import { frameColumns, selectFrame, withColumnsFrame } from "../frame.ts";
-import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
+import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
 import { mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
 

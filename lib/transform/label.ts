@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
+import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";

@@ -6,7 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { attachColumnLabels, readColumnLabels } from "./_column_labels.ts";
+import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
 import { frameColumns, lazyFrame } from "../frame.ts";
 
 const EVENT = "redcap_event_name";

@@ -543,10 +543,17 @@ const ROUTES: {
   },
   {
     route: "reports",
-    dag: "no content=report route on this server yet",
-    forms: "no content=report route on this server yet",
-    async check(s) {
-      strictEqual((await s.post(DEMO_TOKEN, { content: "report", report_id: "1" })).status, 400);
+    dag: "only the group's records (as the record export the report runs on)",
+    forms: "as the flat export: dates of a de-identified form left out",
+    async check(s, forms) {
+      const report = (token: string) =>
+        s.post(token, { content: "report", report_id: "1", format: "json" });
+      const mine = (await report(DEMO_DAG_TOKEN)).json() as { record_id: string }[];
+      ok(mine.length > 0 && mine.every((r) => s.boston.includes(r.record_id)));
+      const all = (await report(DEMO_TOKEN)).json() as { record_id: string }[];
+      ok(all.some((r) => s.denver.includes(r.record_id)));
+      const text = (await report(forms)).text;
+      ok(text.includes('"sex"') && !text.includes('"enroll_date"'), text.slice(0, 200));
     },
   },
 ];

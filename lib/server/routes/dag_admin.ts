@@ -26,7 +26,7 @@ import {
   projectUsers,
   saveUsers,
   visibleUsers,
-} from "./_rights.ts";
+} from "./rights.ts";
 
 const MAPPING_COLUMNS = ["username", "redcap_data_access_group"];
 

@@ -16,7 +16,7 @@ import {
   requireRight,
   rowsBody,
 } from "./_structure_io.ts";
-import { logManage } from "./_rights.ts";
+import { logManage } from "./rights.ts";
 import { roleId } from "../project.ts";
 import { formatTimestamp } from "../store.ts";
 

@@ -14,7 +14,7 @@ import {
   FORM_READ_ONLY,
   formEntryRight,
   formExportRight,
-} from "./_rights.ts";
+} from "./rights.ts";
 import { NO_IMPORT_RIGHTS } from "./records_import.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { hiddenAtLevel } from "../records/_export_plan.ts";
 import type { LogEntry } from "../store.ts";
-import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./_rights.ts";
+import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./rights.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
 import { userDag } from "./records_manage.ts";
 

@@ -13,7 +13,7 @@ import { type PdfLine, writePdf } from "../_pdf.ts";
 import { requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { hiddenAtLevel } from "../records/_export_plan.ts";
-import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./_rights.ts";
+import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./rights.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 
 /** What REDCap prints in place of a value the user's export rights hide. */

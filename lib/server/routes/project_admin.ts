@@ -18,7 +18,7 @@ import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } fr
 import { hiddenAtLevel } from "../records/_export_plan.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
-import { formExportRight, logManage } from "./_rights.ts";
+import { formExportRight, logManage } from "./rights.ts";
 import { writeProjectXml, type XmlRecord } from "./_project_xml.ts";
 import { PROJECT_INFO_KEYS, projectInfo } from "./project_info.ts";
 import { doctypeMessage, hasDoctype } from "../_xml.ts";

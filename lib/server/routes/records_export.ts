@@ -12,7 +12,7 @@ import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
 import { exportProjectXml } from "./project_admin.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
 import type { RedcapStore } from "../store.ts";
-import { formExportRight } from "./_rights.ts";
+import { formExportRight } from "./rights.ts";
 
 /** REDCap's message for a token whose user lacks the API Export right. */
 const NO_EXPORT_RIGHT = "You do not have API Export privileges";

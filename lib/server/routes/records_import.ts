@@ -20,7 +20,7 @@ import {
   tableOfObjects,
 } from "../records/_parse_import.ts";
 import { type DateFormat, importRecordRows, type ImportResult } from "../records/import.ts";
-import { formMaps } from "./_rights.ts";
+import { formMaps } from "./rights.ts";
 
 /** REDCap's message for a token without API import rights. */
 export const NO_IMPORT_RIGHTS = "You do not have API Import/Update privileges";

@@ -8,7 +8,7 @@
  */
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel, FormModel } from "../model.ts";
-import { FORM_NO_ACCESS, formEntryRight } from "./_rights.ts";
+import { FORM_NO_ACCESS, formEntryRight } from "./rights.ts";
 import { exportFormat, requireExport, rowsBody } from "./_structure_io.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 

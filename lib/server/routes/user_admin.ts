@@ -28,7 +28,7 @@ import {
   RIGHT_FLAGS,
   saveUsers,
   visibleUsers,
-} from "./_rights.ts";
+} from "./rights.ts";
 
 /** `content=userRole` columns in REDCap's order. */
 export const ROLE_COLUMNS: readonly string[] = [

@@ -7,7 +7,7 @@
 import { type ApiContext, escapeXml, formatRows, ok, XML_DECLARATION } from "../_http.ts";
 import type { UserRights } from "../project.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";
-import { effectiveRights, formMaps, RIGHT_FLAGS, visibleUsers } from "./_rights.ts";
+import { effectiveRights, formMaps, RIGHT_FLAGS, visibleUsers } from "./rights.ts";
 
 /**
  * Message when the user lacks the Data Access Groups right. REDCap answers 400 with its own text
