@@ -84,11 +84,14 @@ export {
 export { readReport, type ReadReportOptions } from "./lib/read/read_report.ts";
 export {
   AUTO_BATCH_SIZE,
+  type BatchIds,
   type DeleteRecordsOptions,
+  exportRecordBodies,
   type ExportRecordsOptions,
   type ImportRecordsData,
   type ImportRecordsOptions,
   type ImportRecordsResult,
+  type RecordBody,
   type RenameRecordOptions,
 } from "./lib/api/records.ts";
 export type { ExportMetadataOptions, ImportMetadataOptions } from "./lib/api/metadata.ts";

@@ -6,10 +6,10 @@
  */
 import { frameColumns, frameHeight } from "../frame.ts";
 import pl from "../deps/polars.ts";
-import type { RedcapConnection } from "../_request.ts";
+import type { RedcapConnection, RequestParams } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
-import { csvHeader } from "../parse/csv_rows.ts";
+import { checkCsvBody, csvHeader } from "../parse/csv_rows.ts";
 import type { DecimalCharacter, Format, RawOrLabel, RecordType } from "../types.ts";
 import {
   checkBoolean,
@@ -20,7 +20,7 @@ import {
   checkString,
   checkTimestamp,
 } from "./_check.ts";
-import { type CsvReader, internals, requestFrame as requestTableFrame } from "./call.ts";
+import { internals, parseFrame } from "./call.ts";
 import { parseRedcapCsv } from "../parse/csv.ts";
 import { recordIdField } from "./metadata.ts";
 import { eavHasEveryRecord, emptyFlatFrame } from "./_empty_records.ts";
@@ -167,7 +167,20 @@ export async function exportRecords(
   client: RedcapConnection,
   options: ExportRecordsOptions = {},
 ): Promise<pl.DataFrame> {
-  const frame = await exportRecordsWith(client, options);
+  // Each body is parsed as it arrives, inside the request, so a body that does not parse (cut
+  // short inside a quoted value, yet ended by a line break) is asked again like any garbled one.
+  const parsed = new Map<Uint8Array, pl.DataFrame>();
+  const bodies = recordBodies(client, exportPlan(options), (part) => {
+    parsed.set(part.body, parseRecordBody(part));
+  });
+  const frames: pl.DataFrame[] = [];
+  for await (const part of bodies) {
+    const frame = parsed.get(part.body)!;
+    parsed.delete(part.body);
+    if (part.expectedIds) checkRecordIds(frame, [part.expectedIds]);
+    frames.push(frame);
+  }
+  const frame = stack(frames);
   // No record matched: REDCap 14+ sends an empty CSV body (older versions the header alone),
   // JSON `[]`. Every format gives the columns the header would have had.
   if (
@@ -198,29 +211,76 @@ export function listedIds(
   return { column, count: ids.length, ids: () => ids, index, total };
 }
 
-/** Reads the CSV body of batch **batch** as a frame; **expected**: the records the frame is
- * checked for (by its record-id column), when it is. A frame without the record-id column is
- * not checked: a reader that keeps the body for later checks it itself
- * ({@linkcode checkRecordIds}). */
-export type BatchCsvReader = (
-  bytes: Uint8Array,
-  batch: number,
-  expected: BatchIds | undefined,
-) => pl.DataFrame | Promise<pl.DataFrame>;
+/** One answer body of a record export, as REDCap sent it (see {@linkcode exportRecordBodies}). */
+export interface RecordBody {
+  /** The body. A CSV body is whole: not empty, not JSON or XML, ended by a line break; a JSON
+   * or XML body ends with its closing bracket or tag. */
+  body: Uint8Array;
+  /** The body's format: the one asked for, or `json` for the JSON retry of an empty CSV body. */
+  format: Format;
+  /** The batch's place (0-based) and the number of batches. */
+  batch: number;
+  batches: number;
+  /** The records the body must hold, checked by the reader ({@linkcode checkRecordIds}) once
+   * it is a frame; none when nothing can be checked (one request asked for, or an EAV export
+   * without the record-id field). */
+  expectedIds?: BatchIds;
+}
 
 /**
- * {@linkcode exportRecords}, with each CSV body read by **readCsv** instead of
- * `parseRedcapCsv()` (`readEavRecords()` turns EAV bodies into flat frames as they arrive,
- * `readRecords()` joins the bodies and parses them once). Bodies in other formats, and the
- * JSON retry of an empty CSV body, are read as usual.
+ * The answer bodies of a record export, in batch (record id) order, for a reader that turns
+ * them into frames its own way: `exportRecords()` parses each and stacks them, `readRecords()`
+ * joins the CSV bodies under one header and parses them once, `readEavRecords()` converts EAV
+ * CSV to flat rows. The requests are those `exportRecords()` sends (see **batchSize**), up to
+ * the client's `concurrency` at a time and at most twice that many bodies held ahead of the
+ * reader, so a reader's work overlaps the next requests. A body that is empty, cut short or in
+ * the wrong format counts as a failed request and is asked again (the client's retries); an
+ * empty CSV body is asked again in JSON at once. Options are checked when this is called.
+ *
+ * @example The bodies of a small export
+ * ```ts
+ * import { exportRecordBodies } from "denocap";
+ * import { createDemoClient } from "denocap/demo";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 5 });
+ * let bodies = 0;
+ * for await (const part of exportRecordBodies(client, { fields: ["record_id"] })) {
+ *   strictEqual(part.format, "csv");
+ *   strictEqual(part.expectedIds?.count, 5);
+ *   bodies++;
+ * }
+ * strictEqual(bodies, 1);
+ * ```
+ *
+ * @param client The client.
+ * @param options As for `exportRecords()`.
+ * @returns The bodies, one per batch, in order.
+ * @throws {RangeError} For an option value REDCap would silently replace.
  */
-export async function exportRecordsWith(
+export function exportRecordBodies(
   client: RedcapConnection,
   options: ExportRecordsOptions = {},
-  readCsv?: BatchCsvReader,
-): Promise<pl.DataFrame> {
-  const readBatch = (batch: number, expected: BatchIds | undefined): CsvReader | undefined =>
-    readCsv && ((bytes) => readCsv(bytes, batch, expected));
+): AsyncIterable<RecordBody> {
+  const plan = exportPlan(options);
+  return { [Symbol.asyncIterator]: () => recordBodies(client, plan) };
+}
+
+/** Reads one {@linkcode RecordBody} as a frame of strings, as `exportRecords()` does. */
+export function parseRecordBody(part: Pick<RecordBody, "body" | "format">): pl.DataFrame {
+  if (part.format === "csv") return parseRedcapCsv(part.body, "record");
+  let text: string | undefined;
+  return parseFrame("record", part.format, {
+    headers: new Headers(),
+    bytes: part.body,
+    text: () => text ??= new TextDecoder().decode(part.body),
+  });
+}
+
+/** The checked options of an export. */
+type ExportPlan = ReturnType<typeof exportPlan>;
+
+function exportPlan(options: ExportRecordsOptions) {
   const action = "export records";
   checkKeys(action, options, EXPORT_KEYS);
   const type = checkOneOf(action, "type", options.type, ["flat", "eav"]) ?? "flat";
@@ -286,20 +346,29 @@ export async function exportRecordsWith(
     );
   }
   const size = batchSize === "auto" ? AUTO_BATCH_SIZE : batchSize;
-  const { signal } = options;
-  const inner = internals(client);
-  const tracker = new ProgressTracker("record", 1, inner.progress);
-  const step = (bytes: number, rows: number) => tracker.step(bytes, rows);
+  return { base, records, size, signal: options.signal };
+}
 
+/** A check of a body inside its request (a {@linkcode RedcapResponseError} retries it). */
+type BodyCheck = (part: { body: Uint8Array; format: Format }) => void;
+
+async function* recordBodies(
+  client: RedcapConnection,
+  { base, records, size, signal }: ExportPlan,
+  check?: BodyCheck,
+): AsyncGenerator<RecordBody> {
+  const inner = internals(client);
+  const rows = (got: { body: Uint8Array; format: Format }) =>
+    // Counted only for a listener (a bar is drawn for batches only).
+    inner.progress.onProgress ? countRows(got) : 0;
+  const tracker = new ProgressTracker("record", 1, inner.progress);
   try {
     // One request: asked for, or few enough records named.
     if (size === Infinity || (records && records.length <= size)) {
-      return await requestRecordFrame(
-        client,
-        { params: { ...base, records }, retry: true, signal },
-        step,
-        readBatch(0, undefined),
-      );
+      const got = await requestRecordBody(client, { ...base, records }, signal, check);
+      tracker.step(got.body.length, rows(got));
+      yield { ...got, batch: 0, batches: 1 };
+      return;
     }
     let ids: string[];
     let idColumn: string | undefined;
@@ -319,12 +388,12 @@ export async function exportRecordsWith(
         signal,
         tracker,
       );
-      // A reader's frames are flat (readEavRecords): checked by the record-id column. EAV rows
-      // exist only for stored values (REDCap's EAV export skips blanks), so an EAV body has a
-      // row for every record only when it holds the record-id field, which REDCap stores in
-      // every event with data; otherwise records without values for the fields asked for
-      // have no rows, and nothing can be checked.
-      idColumn = type !== "eav" || readCsv
+      // Flat bodies are checked by the record-id column. EAV rows exist only for stored
+      // values (REDCap's EAV export skips blanks), so an EAV body has a row for every record
+      // only when it holds the record-id field, which REDCap stores in every event with data
+      // (its EAV CSV names the column `record`); otherwise records without values for the
+      // fields asked for have no rows, and nothing can be checked.
+      idColumn = base.type !== "eav"
         ? idField
         : await eavHasEveryRecord(client, idField, base.fields, base.forms, signal)
         ? "record"
@@ -334,49 +403,88 @@ export async function exportRecordsWith(
         // Few enough: one request with the same filters (no long id list), then the id check
         // by count (the ids are listed only to name missing ones).
         tracker.total = 2;
-        if (idColumn === undefined) {
-          return await requestRecordFrame(
-            client,
-            { params: { ...base }, retry: true, signal },
-            (bytes, rows) => tracker.step(bytes, rows),
-            readBatch(0, undefined),
-          );
-        }
-        const expected = {
+        const got = await requestRecordBody(client, { ...base }, signal, check);
+        const expectedIds = idColumn === undefined ? undefined : {
           column: idColumn,
           count,
           ids: () => distinctIds(exported),
           index: 0,
           total: 1,
         };
-        const frame = await requestRecordFrame(
-          client,
-          { params: { ...base }, retry: true, signal },
-          (bytes) => tracker.step(bytes, count),
-          readBatch(0, expected),
-        );
-        checkRecordIds(frame, [expected]);
-        return frame;
+        tracker.step(got.body.length, expectedIds ? count : rows(got));
+        yield { ...got, batch: 0, batches: 1, expectedIds };
+        return;
       }
       ids = distinctIds(exported);
     }
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
     tracker.total = batches.length + (records ? 0 : 1);
-    const frames = await pool(batches, inner.concurrency, signal, async (batch, index) => {
-      const expected = idColumn ? listedIds(idColumn, batch, index, batches.length) : undefined;
-      const frame = await requestRecordFrame(
-        client,
-        { params: { ...base, records: batch }, retry: true, signal },
-        (bytes) => tracker.step(bytes, batch.length),
-        readBatch(index, expected),
-      );
-      if (expected) checkRecordIds(frame, [expected]);
-      return frame;
+    yield* inOrder(batches.length, inner.concurrency, signal, async (index) => {
+      const batch = batches[index];
+      const got = await requestRecordBody(client, { ...base, records: batch }, signal, check);
+      tracker.step(got.body.length, batch.length);
+      return {
+        ...got,
+        batch: index,
+        batches: batches.length,
+        expectedIds: idColumn ? listedIds(idColumn, batch, index, batches.length) : undefined,
+      };
     });
-    return stack(frames);
   } finally {
     tracker.finish();
+  }
+}
+
+/** Rows of a body without known record ids, for progress: CSV lines after the header (a value
+ * holding a line break counts twice), JSON or XML not counted. */
+function countRows({ body, format }: { body: Uint8Array; format: Format }): number {
+  if (format !== "csv") return 0;
+  let lines = 0;
+  for (let at = body.indexOf(10); at >= 0; at = body.indexOf(10, at + 1)) lines++;
+  return Math.max(0, lines - 1);
+}
+
+/**
+ * Runs `task` for indexes 0 to count - 1, at most `limit` at a time and at most `2 * limit`
+ * results ahead of the reader, and yields the results in index order (a later task may finish
+ * first). The first failure stops new tasks and is thrown in its turn.
+ */
+async function* inOrder<R>(
+  count: number,
+  limit: number,
+  signal: AbortSignal | undefined,
+  task: (index: number) => Promise<R>,
+): AsyncGenerator<R> {
+  const results: Promise<R>[] = [];
+  let launched = 0;
+  let running = 0;
+  let yielded = 0;
+  let stopped = false;
+  const launch = () => {
+    while (!stopped && launched < count && running < limit && launched - yielded < 2 * limit) {
+      running++;
+      const result = task(launched++);
+      result.then(() => {
+        running--;
+        launch();
+      }, () => {
+        running--;
+        stopped = true;
+      });
+      results.push(result);
+    }
+  };
+  try {
+    for (; yielded < count; yielded++) {
+      signal?.throwIfAborted();
+      launch();
+      const result = await results[yielded];
+      delete results[yielded];
+      yield result;
+    }
+  } finally {
+    stopped = true;
   }
 }
 
@@ -423,31 +531,22 @@ async function exportIdColumn(
 ): Promise<pl.Series> {
   const own = tracker ?? new ProgressTracker("record", 1, internals(client).progress);
   try {
-    const idFrame = await requestRecordFrame(
-      client,
-      {
-        params: {
-          content: "record",
-          format: "csv",
-          type: "flat",
-          fields: [idField],
-          events: checkList("export records", "events", filters.events),
-          filterLogic: checkString("export records", "filterLogic", filters.filterLogic),
-          dateRangeBegin: checkTimestamp(
-            "export records",
-            "dateRangeBegin",
-            filters.dateRangeBegin,
-          ),
-          dateRangeEnd: checkTimestamp("export records", "dateRangeEnd", filters.dateRangeEnd),
-        },
-        retry: true,
-        signal,
-      },
-      (bytes) => own.step(bytes, 0),
-      (bytes) =>
-        // Only the id column is read (the rest of each line is skipped).
-        parseRedcapCsv(bytes, "record", csvHeader(bytes)[0] === idField ? [idField] : undefined),
-    );
+    const got = await requestRecordBody(client, {
+      content: "record",
+      format: "csv",
+      type: "flat",
+      fields: [idField],
+      events: checkList("export records", "events", filters.events),
+      filterLogic: checkString("export records", "filterLogic", filters.filterLogic),
+      dateRangeBegin: checkTimestamp("export records", "dateRangeBegin", filters.dateRangeBegin),
+      dateRangeEnd: checkTimestamp("export records", "dateRangeEnd", filters.dateRangeEnd),
+    }, signal);
+    own.step(got.body.length, 0);
+    const { body } = got;
+    const idFrame = got.format === "csv"
+      // Only the id column is read (the rest of each line is skipped).
+      ? parseRedcapCsv(body, "record", csvHeader(body)[0] === idField ? [idField] : undefined)
+      : parseRecordBody(got);
     // No record: an empty CSV body (REDCap 14+), read again as JSON `[]`.
     if (frameColumns(idFrame).length === 0) return pl.Series(idField, [], pl.Utf8);
     if (frameColumns(idFrame)[0] !== idField) {
@@ -460,39 +559,54 @@ async function exportIdColumn(
 }
 
 /**
- * One record request. An empty CSV body is ambiguous: a failure under load (rAPI #280), or an
- * empty result from servers that send no header (REDCap 14+, REDCapR #624). The same request
- * is then asked in JSON, where an empty result is `[]` and a failure stays empty (and is
- * retried as usual).
+ * One record request, its body checked whole inside the transport (so a body cut short is a
+ * failed request, and retried). An empty CSV body is ambiguous: a failure under load (rAPI
+ * #280), or an empty result from servers that send no header (REDCap 14+, REDCapR #624). The
+ * same request is then asked in JSON, where an empty result is `[]` and a failure stays empty
+ * (and is retried as usual).
  */
-async function requestRecordFrame(
+async function requestRecordBody(
   client: RedcapConnection,
-  spec: Parameters<typeof requestTableFrame>[1],
-  onDone: (bytes: number, rows: number) => void,
-  readCsv?: CsvReader,
-): Promise<pl.DataFrame> {
-  if (spec.params.format !== "csv") return await requestTableFrame(client, spec, onDone, readCsv);
-  const read = readCsv ?? ((bytes: Uint8Array) => parseRedcapCsv(bytes, "record"));
-  try {
-    return await requestTableFrame(
-      client,
-      { ...spec, allowEmpty: true },
-      onDone,
-      (bytes) => {
-        if (bytes.length === 0) throw new EmptyCsvBody();
-        return read(bytes);
+  params: RequestParams & { format: Format },
+  signal: AbortSignal | undefined,
+  check?: BodyCheck,
+): Promise<{ body: Uint8Array; format: Format }> {
+  const send = (format: Format, allowEmpty: boolean) =>
+    internals(client).send(
+      { params: { ...params, format, returnFormat: "json" }, retry: true, signal, allowEmpty },
+      (response) => {
+        const bytes = response.bytes;
+        if (format === "csv") {
+          if (bytes.length === 0) throw new EmptyCsvBody();
+          checkCsvBody(bytes, "record");
+        } else checkClosed(bytes, format);
+        check?.({ body: bytes, format });
+        return { body: bytes, format };
       },
     );
+  if (params.format !== "csv") return await send(params.format, false);
+  try {
+    return await send("csv", true);
   } catch (error) {
     if (!(error instanceof EmptyCsvBody)) throw error;
     // Asked in JSON at once (not after the transport's retries and their waits): an empty
     // result costs two requests.
-    return await requestTableFrame(
-      client,
-      { ...spec, params: { ...spec.params, format: "json" } },
-      onDone,
-    );
+    return await send("json", false);
   }
+}
+
+/** A JSON body ends with `]` or `}`, an XML one with `>` (after white space): else it was cut
+ * short. */
+function checkClosed(bytes: Uint8Array, format: Format): void {
+  let end = bytes.length - 1;
+  while (end >= 0 && bytes[end] <= 32) end--;
+  const last = bytes[end];
+  if (format === "xml" ? last === 62 : last === 93 || last === 125) return;
+  throw new RedcapResponseError(
+    "record",
+    bytes.length === 0 ? "empty" : "truncated",
+    `the ${format.toUpperCase()} body ${bytes.length === 0 ? "is empty" : "was cut short"}`,
+  );
 }
 
 /** An empty CSV body, thrown past the transport (which would repeat a `RedcapError`). */
@@ -542,30 +656,4 @@ function stack(frames: pl.DataFrame[]): pl.DataFrame {
     return rows.length === 1 ? rows[0] : pl.concat(rows, { how: "vertical", rechunk: false });
   }
   return pl.concat(rows, { how: "diagonal", rechunk: false });
-}
-
-/** Runs `task` over `items`, at most `limit` at a time, keeping the order of results. */
-async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal | undefined,
-  task: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      signal?.throwIfAborted();
-      const index = next++;
-      try {
-        results[index] = await task(items[index], index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

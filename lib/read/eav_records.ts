@@ -11,7 +11,13 @@ import { columnLabels, withColumnLabels } from "../transform/label.ts";
 import { pivotEav } from "../transform/eav.ts";
 import { eavCsvPlan } from "../parse/eav_csv.ts";
 import { EavCsvConverter } from "../parse/eav_converter.ts";
-import { checkRecordIds, exportRecordIds, exportRecordsWith, listedIds } from "../api/records.ts";
+import {
+  checkRecordIds,
+  exportRecordBodies,
+  exportRecordIds,
+  listedIds,
+  parseRecordBody,
+} from "../api/records.ts";
 import { frameHeight, selectFrame } from "../frame.ts";
 import { nativeGarbageCollector } from "../_native_gc.ts";
 import { displayInvalid, displayMissing } from "../jupyter/reports.ts";
@@ -184,13 +190,7 @@ export async function readEavRecords(
   const columns = exportColumns(dictionary, options);
   // CSV bodies become flat frames as they arrive (values copied, never decoded); a body in
   // another format, or a JSON retry, is pivoted as a frame.
-  const flat = new WeakSet<pl.DataFrame>();
   const converter = new EavCsvConverter(eavCsvPlan(dictionary), columns, true);
-  const readCsv = async (bytes: Uint8Array) => {
-    const frame = await converter.read(bytes);
-    flat.add(frame);
-    return frame;
-  };
   try {
     return withWarnings(
       await readBatched(
@@ -206,7 +206,8 @@ export async function readEavRecords(
     converter.close();
   }
   async function readEav(records: string[] | undefined): Promise<pl.DataFrame> {
-    const eav = await exportRecordsWith(client, {
+    // One request per call (readBatched batches): one body.
+    const bodies = exportRecordBodies(client, {
       type: "eav",
       rawOrLabel: "raw",
       format,
@@ -219,12 +220,16 @@ export async function readEavRecords(
       dateRangeEnd: options.dateRangeEnd,
       batchSize: Infinity,
       signal: options.signal,
-    }, format === "csv" ? readCsv : undefined);
-    if (flat.has(eav)) return eav;
-    if (frameHeight(eav) === 0) return emptyFrame(columns);
-    // A JSON or XML body (also the JSON retry of an empty CSV body): not CSV-injection
-    // escaped, so nothing to unescape. REDCap's flat export leaves out an event's base row
-    // holding nothing but the record id when repeat instances of the event follow it.
-    return selectFrame(pivotEav(eav, dictionary, { flatRows: true }), ...columns);
+    });
+    for await (const part of bodies) {
+      if (part.format === "csv") return await converter.read(part.body);
+      const eav = parseRecordBody(part);
+      if (frameHeight(eav) === 0) return emptyFrame(columns);
+      // A JSON or XML body (also the JSON retry of an empty CSV body): not CSV-injection
+      // escaped, so nothing to unescape. REDCap's flat export leaves out an event's base row
+      // holding nothing but the record id when repeat instances of the event follow it.
+      return selectFrame(pivotEav(eav, dictionary, { flatRows: true }), ...columns);
+    }
+    return emptyFrame(columns);
   }
 }

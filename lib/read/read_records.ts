@@ -14,15 +14,15 @@ import { codedColumns } from "../transform/cast.ts";
 import {
   type BatchIds,
   checkRecordIds,
+  exportRecordBodies,
   exportRecords,
   type ExportRecordsOptions,
-  exportRecordsWith,
+  parseRecordBody,
 } from "../api/records.ts";
 import { parseRedcapCsv } from "../parse/csv.ts";
-import { checkCsvBody, csvHeader } from "../parse/csv_rows.ts";
+import { CsvJoin } from "../parse/csv_join.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";
 import { frameColumns } from "../frame.ts";
-import { RedcapResponseError } from "../errors.ts";
 import { readDictionary } from "./dictionary.ts";
 import { checkNames } from "../dictionary/check_names.ts";
 import { labelDataAccessGroups } from "../transform/dag_labels.ts";
@@ -128,65 +128,51 @@ export async function readRecords(
 
 /**
  * A flat CSV export (in batches when large, as `exportRecords` does) read as one frame: the
- * batches' bodies are joined under one header and parsed once, because a frame read in one
- * piece casts about twice as fast as one stacked from batches, with the coded columns
- * (choices, yesno, checkboxes, form status) as Categorical, which reads and casts faster than
- * text. Each body is checked to be complete as it arrives; the joined frame is then checked
- * once for every record each batch asked for. When a batch came back another way (the JSON
- * retry of an empty body), the export is read as `exportRecords` reads it.
+ * batches' bodies are joined under one header as they arrive (while the next are on their way)
+ * and parsed once, because a frame read in one piece casts about twice as fast as one stacked
+ * from batches, with the coded columns (choices, yesno, checkboxes, form status) as
+ * Categorical, which reads and casts faster than text. Each body is checked whole by the
+ * export; the joined frame is then checked once for every record each batch asked for. A batch
+ * that came back another way (the JSON retry of an empty body) is read on its own and stacked
+ * in its place.
  */
 async function exportJoinedCsv(
   client: RedcapConnection,
   request: ExportRecordsOptions,
   dictionary: Promise<DataDictionary>,
 ): Promise<pl.DataFrame> {
-  const bodies: Uint8Array[] = [];
   const expected: BatchIds[] = [];
-  const frame = await exportRecordsWith(client, request, (bytes, batch, ids) => {
-    checkCsvBody(bytes, "record");
-    bodies[batch] = bytes;
-    if (ids) expected.push(ids);
-    // No columns: exportRecordsWith leaves the record check to the joined frame.
-    return pl.DataFrame();
-  });
-  // Every batch came back as JSON: nothing to join.
-  if (bodies.length === 0) return frame;
-  const parts = [...bodies.keys()].map((i) => bodies[i]);
-  if (parts.some((b) => b === undefined) || frameColumns(frame).length > 0) {
-    return exportRecords(client, request);
-  }
-  const body = joinCsv(parts);
-  const coded = codedColumns(await dictionary, csvHeader(body));
-  const joined = parseRedcapCsv(body, "record", undefined, coded);
-  checkRecordIds(joined, expected.sort((a, b) => a.index - b.index));
-  return joined;
-}
-
-/** CSV bodies with the same header as one body: the first whole, the others without their
- * header line (and BOM). */
-function joinCsv(bodies: readonly Uint8Array[]): Uint8Array {
-  if (bodies.length === 1) return bodies[0];
-  const headerEnd = (b: Uint8Array) => b.indexOf(10) + 1;
-  const skip = bodies.map((b, i) => (i === 0 ? 0 : headerEnd(b)));
-  const header = bodies[0].subarray(0, headerEnd(bodies[0]));
-  const total = bodies.reduce((n, b, i) => n + b.length - skip[i], 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  bodies.forEach((b, i) => {
-    const own = b.subarray(b[0] === 0xef ? 3 : 0, skip[i] || undefined);
-    if (i > 0 && !sameBytes(own, header.subarray(header[0] === 0xef ? 3 : 0))) {
-      throw new RedcapResponseError("record", "shape", `batch ${i + 1} has another header`);
+  const frames: pl.DataFrame[] = [];
+  let joined: CsvJoin | undefined;
+  const parseJoined = async (join: CsvJoin) => {
+    const coded = codedColumns(await dictionary, join.header);
+    return parseRedcapCsv(join.bytes(), "record", undefined, coded);
+  };
+  for await (const part of exportRecordBodies(client, request)) {
+    if (part.expectedIds) expected.push(part.expectedIds);
+    if (part.format === "csv") {
+      (joined ??= new CsvJoin(part.batches)).add(part.body, part.batch);
+      continue;
     }
-    out.set(b.subarray(skip[i]), at);
-    at += b.length - skip[i];
-  });
-  return out;
+    if (joined) frames.push(await parseJoined(joined));
+    joined = undefined;
+    frames.push(parseRecordBody(part));
+  }
+  if (joined) frames.push(await parseJoined(joined));
+  const frame = frames.length === 1 ? frames[0] : stackText(frames);
+  checkRecordIds(frame, expected);
+  return frame;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** Frames of one export read in parts (joined CSV, JSON retries) stacked in order, as text: a
+ * JSON part has no Categorical columns. A part without columns (JSON `[]`) adds nothing. */
+function stackText(frames: readonly pl.DataFrame[]): pl.DataFrame {
+  const parts = frames.filter((f) => frameColumns(f).length > 0).map((f) =>
+    f.select(...frameColumns(f).map((c) => pl.col(c).cast(pl.Utf8)))
+  );
+  if (parts.length === 0) return frames[0];
+  return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "diagonal", rechunk: false });
 }
-
 /** Options for {@linkcode readInstruments}. */
 export interface ReadInstrumentsOptions extends ReadRecordsOptions {
   /** Keep rows where every field of the form is blank.
