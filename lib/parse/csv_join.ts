@@ -73,7 +73,8 @@ export class CsvJoin {
 
   /** The joined body so far (a view of the buffer, not a copy). */
   bytes(): Uint8Array {
-    return this.#buffer ? this.#buffer.subarray(0, this.#length) : new Uint8Array();
+    const buffer = this.#buffer ?? new Uint8Array();
+    return buffer.length === this.#length ? buffer : buffer.subarray(0, this.#length);
   }
 
   #append(part: Uint8Array): void {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
+import { exportRecordBodies, parseRecordBody } from "../../lib/api/records.ts";
 import type { ProgressEvent } from "../../lib/types.ts";
 import { fakeClient, json, text } from "./_fake.ts";
 
@@ -420,4 +421,54 @@ Deno.test("exportRecords() rejects an empty CSV body when JSON is empty too", as
     failing.client.exportRecords({ batchSize: Infinity }),
     (e: Error) => e instanceof RedcapResponseError && e.problem === "empty",
   );
+});
+
+Deno.test("exportRecordBodies() yields raw bodies in batch order, each with the ids it must hold", async () => {
+  const rows = makeRows(23);
+  let inFlight = 0;
+  let max = 0;
+  const { client } = fakeClient(async (params) => {
+    if (params.content === "metadata") return json([{ field_name: "record_id" }]);
+    inFlight++;
+    max = Math.max(max, inFlight);
+    // Later batches answer first.
+    const first = params["records[0]"];
+    await new Promise((r) => setTimeout(r, first ? 30 - Number(first) : 0));
+    inFlight--;
+    const wanted = Object.entries(params).filter(([k]) => k.startsWith("records[")).map((
+      [, v],
+    ) => v);
+    const selected = wanted.length ? rows.filter((r) => wanted.includes(r.record_id)) : rows;
+    return text(body(selected, params["fields[0]"] ? ["record_id"] : COLUMNS, "csv"));
+  }, { concurrency: 2 });
+  const parts = [];
+  for await (const part of exportRecordBodies(client, { batchSize: 5 })) parts.push(part);
+  assert.deepEqual(parts.map((p) => [p.batch, p.batches, p.format]), [
+    [0, 5, "csv"],
+    [1, 5, "csv"],
+    [2, 5, "csv"],
+    [3, 5, "csv"],
+    [4, 5, "csv"],
+  ]);
+  assert.equal(max, 2);
+  const decoded = parts.map((p) => new TextDecoder().decode(p.body));
+  assert.ok(decoded.every((d) => d.startsWith("record_id,name,notes,visit_complete\n")));
+  assert.deepEqual(parts[4].expectedIds?.ids(), ["021", "022", "023"]);
+  assert.deepEqual(parts.map((p) => p.expectedIds?.index), [0, 1, 2, 3, 4]);
+  assert.equal(parseRecordBody(parts[1]).getColumn("record_id").toArray()[0], "006");
+});
+
+Deno.test("exportRecordBodies() checks options when called and retries a JSON body cut short", async () => {
+  const { client, seen } = fakeClient((_p, n) =>
+    n === 1 ? text('[{"record_id":"1"},{"rec') : text('[{"record_id":"1"}]')
+  );
+  assert.throws(() => exportRecordBodies(client, { batchSize: 0 }), /batchSize/);
+  assert.equal(seen.length, 0);
+  const parts = [];
+  for await (const part of exportRecordBodies(client, { format: "json", batchSize: Infinity })) {
+    parts.push(part);
+  }
+  assert.equal(seen.length, 2);
+  assert.equal(parts.length, 1);
+  assert.deepEqual(parseRecordBody(parts[0]).toRecords(), [{ record_id: "1" }]);
 });
