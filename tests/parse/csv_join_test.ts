@@ -4,7 +4,7 @@ import { parseRedcapCsv } from "../../lib/parse/csv.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const dec = (b: Uint8Array) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(b);
 
 Deno.test("CsvJoin keeps one body as it is and joins several under the first header", () => {
   const one = enc("id,a\n1,x\n");
