@@ -232,7 +232,7 @@ export interface RecordBody {
  * them into frames its own way: `exportRecords()` parses each and stacks them, `readRecords()`
  * joins the CSV bodies under one header and parses them once, `readEavRecords()` converts EAV
  * CSV to flat rows. The requests are those `exportRecords()` sends (see **batchSize**), up to
- * the client's `concurrency` at a time and at most twice that many bodies held ahead of the
+ * the client's `concurrency` at a time and at most that many bodies held ahead of the
  * reader, so a reader's work overlaps the next requests. A body that is empty, cut short or in
  * the wrong format counts as a failed request and is asked again (the client's retries); an
  * empty CSV body is asked again in JSON at once. Options are checked when this is called.
@@ -446,8 +446,8 @@ function countRows({ body, format }: { body: Uint8Array; format: Format }): numb
 }
 
 /**
- * Runs `task` for indexes 0 to count - 1, at most `limit` at a time and at most `2 * limit`
- * results ahead of the reader, and yields the results in index order (a later task may finish
+ * Runs `task` for indexes 0 to count - 1, at most `limit` at a time and at most `limit` results
+ * ahead of the one the reader has, and yields the results in index order (a later task may finish
  * first). The first failure stops new tasks and is thrown in its turn.
  */
 async function* inOrder<R>(
@@ -462,7 +462,7 @@ async function* inOrder<R>(
   let yielded = 0;
   let stopped = false;
   const launch = () => {
-    while (!stopped && launched < count && running < limit && launched - yielded < 2 * limit) {
+    while (!stopped && launched < count && running < limit && launched - yielded <= limit) {
       running++;
       const result = task(launched++);
       result.then(() => {
