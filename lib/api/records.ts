@@ -531,22 +531,33 @@ async function exportIdColumn(
 ): Promise<pl.Series> {
   const own = tracker ?? new ProgressTracker("record", 1, internals(client).progress);
   try {
-    const got = await requestRecordBody(client, {
-      content: "record",
-      format: "csv",
-      type: "flat",
-      fields: [idField],
-      events: checkList("export records", "events", filters.events),
-      filterLogic: checkString("export records", "filterLogic", filters.filterLogic),
-      dateRangeBegin: checkTimestamp("export records", "dateRangeBegin", filters.dateRangeBegin),
-      dateRangeEnd: checkTimestamp("export records", "dateRangeEnd", filters.dateRangeEnd),
-    }, signal);
+    let idFrame = pl.DataFrame();
+    const got = await requestRecordBody(
+      client,
+      {
+        content: "record",
+        format: "csv",
+        type: "flat",
+        fields: [idField],
+        events: checkList("export records", "events", filters.events),
+        filterLogic: checkString("export records", "filterLogic", filters.filterLogic),
+        dateRangeBegin: checkTimestamp("export records", "dateRangeBegin", filters.dateRangeBegin),
+        dateRangeEnd: checkTimestamp("export records", "dateRangeEnd", filters.dateRangeEnd),
+      },
+      signal,
+      (part) => {
+        // Parsed inside the request: a body that does not parse is asked again.
+        idFrame = part.format === "csv"
+          // Only the id column is read (the rest of each line is skipped).
+          ? parseRedcapCsv(
+            part.body,
+            "record",
+            csvHeader(part.body)[0] === idField ? [idField] : undefined,
+          )
+          : parseRecordBody(part);
+      },
+    );
     own.step(got.body.length, 0);
-    const { body } = got;
-    const idFrame = got.format === "csv"
-      // Only the id column is read (the rest of each line is skipped).
-      ? parseRedcapCsv(body, "record", csvHeader(body)[0] === idField ? [idField] : undefined)
-      : parseRecordBody(got);
     // No record: an empty CSV body (REDCap 14+), read again as JSON `[]`.
     if (frameColumns(idFrame).length === 0) return pl.Series(idField, [], pl.Utf8);
     if (frameColumns(idFrame)[0] !== idField) {
