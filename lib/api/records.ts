@@ -193,11 +193,15 @@ export async function exportRecords(
 /** The records a batch must hold, in column **column**: how many, and which (listed only to
  * name the missing ones). */
 export interface BatchIds {
+  /** The column holding the record id (`record` in EAV bodies). */
   column: string;
+  /** How many distinct records. */
   count: number;
+  /** Which records (listed when some are missing, to name them). */
   ids(): readonly string[];
-  /** The batch's place (0-based) and the number of batches, for the error message. */
+  /** The batch's place (0-based), for the error message. */
   index: number;
+  /** The number of batches, for the error message. */
   total: number;
 }
 
@@ -218,8 +222,9 @@ export interface RecordBody {
   body: Uint8Array;
   /** The body's format: the one asked for, or `json` for the JSON retry of an empty CSV body. */
   format: Format;
-  /** The batch's place (0-based) and the number of batches. */
+  /** The batch's place (0-based). */
   batch: number;
+  /** The number of batches. */
   batches: number;
   /** The records the body must hold, checked by the reader ({@linkcode checkRecordIds}) once
    * it is a frame; none when nothing can be checked (one request asked for, or an EAV export
