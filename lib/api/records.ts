@@ -403,7 +403,9 @@ async function* recordBodies(
         : await eavHasEveryRecord(client, idField, base.fields, base.forms, signal)
         ? "record"
         : undefined;
-      const count = exported.nUnique() - (exported.nullCount() > 0 ? 1 : 0);
+      // More rows than a batch holds: list the ids at once (listing them gives the count).
+      const listed = exported.len() > size ? distinctIds(exported) : undefined;
+      const count = listed?.length ?? exported.nUnique() - (exported.nullCount() > 0 ? 1 : 0);
       if (count <= size) {
         // Few enough: one request with the same filters (no long id list), then the id check
         // by count (the ids are listed only to name missing ones).
@@ -412,7 +414,7 @@ async function* recordBodies(
         const expectedIds = idColumn === undefined ? undefined : {
           column: idColumn,
           count,
-          ids: () => distinctIds(exported),
+          ids: () => listed ?? distinctIds(exported),
           index: 0,
           total: 1,
         };
@@ -420,7 +422,7 @@ async function* recordBodies(
         yield { ...got, batch: 0, batches: 1, expectedIds };
         return;
       }
-      ids = distinctIds(exported);
+      ids = listed ?? distinctIds(exported);
     }
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
