@@ -173,6 +173,7 @@ function stackText(frames: readonly pl.DataFrame[]): pl.DataFrame {
   if (parts.length === 0) return frames[0];
   return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "diagonal", rechunk: false });
 }
+
 /** Options for {@linkcode readInstruments}. */
 export interface ReadInstrumentsOptions extends ReadRecordsOptions {
   /** Keep rows where every field of the form is blank.
