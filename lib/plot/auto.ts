@@ -5,6 +5,7 @@
  */
 
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { Chart } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { type ChartField, chartField, type FieldKind, isDictionary } from "./field_info.ts";
@@ -53,7 +54,7 @@ export type PlotFieldOptions = PlotOptions & GroupOptions;
  * @returns The chart.
  */
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotFieldOptions,
@@ -87,13 +88,13 @@ export function plotField(
  * @returns The chart.
  */
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   field: string,
   info?: ChartField | readonly ChartField[],
   options?: PlotFieldOptions,
 ): Chart;
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   fieldOrDictionary: string | DataDictionary,
   infoOrField?: string | ChartField | readonly ChartField[],
   options: PlotFieldOptions = {},

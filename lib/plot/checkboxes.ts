@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, checkboxColumn, type FieldSource, resolveField } from "./field_info.ts";
@@ -42,7 +42,7 @@ export interface PlotCheckboxesOptions extends PlotOptions, GroupOptions {
  * @returns A bar chart.
  */
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotCheckboxesOptions,
@@ -73,12 +73,12 @@ export function plotCheckboxes(
  * @returns A bar chart.
  */
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotCheckboxesOptions,
 ): Chart;
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotCheckboxesOptions,
   maybeOptions?: PlotCheckboxesOptions,

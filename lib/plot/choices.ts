@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
@@ -68,7 +68,7 @@ export interface PlotChoicesOptions extends PlotOptions, GroupOptions {
  * @returns A bar chart.
  */
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotChoicesOptions,
@@ -102,12 +102,12 @@ export function plotChoices(
  * @returns A bar chart.
  */
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotChoicesOptions,
 ): Chart;
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotChoicesOptions,
   maybeOptions?: PlotChoicesOptions,

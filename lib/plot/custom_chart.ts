@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { type ChartField, chartFieldsOf } from "./field_info.ts";
@@ -68,7 +68,7 @@ export interface ChartOptions extends PlotOptions {
  * @param options Mark, channels, field descriptions, labels, transforms, title and size.
  * @returns A chart.
  */
-export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
+export function chart(frame: DataFrame, options: ChartOptions): Chart {
   const action = "build chart";
   const byName = new Map(chartFieldsOf(options.fields).map((f) => [f.name, f]));
   const used = new Set<string>();

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart } from "./chart.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, eventAxis, type EventEntry, isMissing, requireColumn } from "./_data.ts";
@@ -63,7 +63,7 @@ export interface PlotFormCompletionOptions extends PlotOptions {
  * @returns A heat map.
  */
 export function plotFormCompletion(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: PlotFormCompletionOptions = {},
 ): Chart {
   const action = "plot form completion";

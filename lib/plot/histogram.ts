@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
@@ -49,7 +49,7 @@ export interface PlotHistogramOptions extends PlotOptions, GroupOptions {
  * @returns A histogram.
  */
 export function plotHistogram(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotHistogramOptions,
@@ -77,12 +77,12 @@ export function plotHistogram(
  * @returns A histogram.
  */
 export function plotHistogram(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotHistogramOptions,
 ): Chart;
 export function plotHistogram(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotHistogramOptions,
   maybeOptions?: PlotHistogramOptions,

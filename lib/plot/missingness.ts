@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { type ChartField, chartFieldsOf } from "./field_info.ts";
@@ -52,7 +52,7 @@ export interface PlotMissingnessOptions extends PlotOptions {
  * @returns A bar chart or a heat map.
  */
 export function plotMissingness(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: PlotMissingnessOptions = {},
 ): Chart {
   const action = "plot missing data";

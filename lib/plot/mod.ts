@@ -27,6 +27,20 @@
  * @module
  */
 
+// The types the helpers take: a nodejs-polars frame and the project's data dictionary.
+export type { DataFrame, DataType } from "../deps/polars.ts";
+export type { FieldTypeInfo, ValueKind } from "../dictionary/field_types.ts";
+export type {
+  CheckboxColumn,
+  ColumnInfo,
+  ColumnsOptions,
+  DataDictionary,
+  EventInfo,
+  FieldInfo,
+  FormInfo,
+  MetadataRow,
+} from "../dictionary/data_dictionary.ts";
+export type { Choice } from "../dictionary/choices.ts";
 // The chart object: Jupyter display and saving.
 export {
   Chart,

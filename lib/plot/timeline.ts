@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
@@ -56,7 +56,7 @@ export interface PlotTimelineOptions extends PlotOptions, GroupOptions {
  * @returns A line chart.
  */
 export function plotTimeline(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotTimelineOptions,
@@ -90,12 +90,12 @@ export function plotTimeline(
  * @returns A line chart.
  */
 export function plotTimeline(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotTimelineOptions,
 ): Chart;
 export function plotTimeline(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotTimelineOptions,
   maybeOptions?: PlotTimelineOptions,

@@ -8,6 +8,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codedColumns } from "../transform/cast.ts";
@@ -221,7 +222,7 @@ export interface ReadInstrumentsOptions extends ReadRecordsOptions {
 export async function readInstruments(
   client: RedcapConnection,
   options: ReadInstrumentsOptions = {},
-): Promise<Map<string, pl.DataFrame>> {
+): Promise<Map<string, DataFrame>> {
   const { keepEmptyRows, ...readOptions } = options;
   const { data, dictionary } = await readRecords(client, readOptions);
   const id = dictionary.recordIdField;

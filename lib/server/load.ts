@@ -40,6 +40,7 @@ export interface LoadProjectOptions {
 
 /** A project created in a store. */
 export interface LoadedProject {
+  /** The new project's id in the store. */
   projectId: number;
   /** Tokens declared for the project; the first has full rights. */
   tokens: string[];

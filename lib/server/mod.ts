@@ -28,11 +28,20 @@ export {
   type RunningRedcapServer,
   serveRedcap,
   type ServeRedcapOptions,
+  type ServeUser,
   startupLines,
 } from "./serve.ts";
 
 // Storage and projects
-export { RedcapStore, type StoreOptions } from "./store.ts";
+export {
+  type FileEntry,
+  type LogEntry,
+  type RecordEntry,
+  RedcapStore,
+  type StoreOptions,
+  type TokenGrant,
+} from "./store.ts";
+export { type Choice, type EventModel, type FormModel, ProjectModel } from "./model.ts";
 export {
   declareToken,
   type LoadedProject,
@@ -44,6 +53,7 @@ export {
 export { readProjectXml } from "./odm.ts";
 export {
   type DateFormat,
+  type ImportCells,
   importFlatRows,
   type ImportOptions,
   importRecordRows,
@@ -51,10 +61,11 @@ export {
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
 export { readProjectFolder } from "./folder.ts";
-export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo.ts";
+export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject, type DemoProjectOptions } from "./demo.ts";
 export type {
   Arm,
   DataAccessGroup,
+  DataPoint,
   EventDefinition,
   FieldMetadata,
   FormEventMapping,
@@ -62,5 +73,9 @@ export type {
   ProjectDefinition,
   RepeatingFormEvent,
   ReportDefinition,
+  StoredFile,
+  SurveySettings,
+  TokenDefinition,
   UserRights,
+  UserRole,
 } from "./project.ts";

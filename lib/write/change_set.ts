@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { displayHtml, type HtmlBundle, JUPYTER_DISPLAY } from "../jupyter/display.ts";
@@ -67,6 +68,8 @@ export class ChangeSet {
   readonly overwriteBehavior: "normal" | "overwrite";
 
   /**
+   * A change set, as `writeRecords()` builds one for `dryRun` and `preview`.
+   *
    * @param changes The changes.
    * @param wouldErase Blanks `overwrite` would erase (empty for an `overwrite` comparison).
    * @param overwriteBehavior The behaviour compared for.
@@ -97,7 +100,7 @@ export class ChangeSet {
    * @param which *changes* (default) or *wouldErase*.
    * @returns The frame.
    */
-  toFrame(which: "changes" | "wouldErase" = "changes"): pl.DataFrame {
+  toFrame(which: "changes" | "wouldErase" = "changes"): DataFrame {
     const rows = which === "changes" ? this.changes : this.wouldErase;
     if (rows.length === 0) return pl.DataFrame({}, { schema: CHANGE_SCHEMA });
     return pl.DataFrame(rows.map((r) => ({ ...r })), { schema: CHANGE_SCHEMA });

@@ -27,6 +27,7 @@ import type { WriteRecordsResult } from "./_result.ts";
  * ```
  */
 export class ImportValidationError extends Error {
+  /** The error class name, `ImportValidationError`. */
   override name = "ImportValidationError";
   /** A stable code for this kind of failure. */
   readonly code = "import_validation";
@@ -34,6 +35,8 @@ export class ImportValidationError extends Error {
   readonly issues: readonly ImportIssue[];
 
   /**
+   * Creates the error.
+   *
    * @param issues The issues found (at least one error).
    */
   constructor(issues: readonly ImportIssue[]) {
@@ -74,6 +77,7 @@ export class ImportValidationError extends Error {
  * ```
  */
 export class ImportBatchError extends Error {
+  /** The error class name, `ImportBatchError`. */
   override name = "ImportBatchError";
   /** A stable code for this kind of failure. */
   readonly code = "import_batch_failed";
@@ -81,6 +85,8 @@ export class ImportBatchError extends Error {
   readonly result: WriteRecordsResult;
 
   /**
+   * Creates the error.
+   *
    * @param result The per-batch outcome so far.
    * @param cause The error of the (first) failed batch.
    */

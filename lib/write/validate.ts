@@ -8,6 +8,7 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import type { DateFormat } from "../dictionary/validate.ts";
@@ -107,7 +108,7 @@ export function validateRawFrame(
  * @returns Every issue, in row order (empty when REDCap would accept the frame as is).
  */
 export function validateRecords(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   options: ValidateRecordsOptions = {},
 ): ImportIssue[] {

@@ -6,6 +6,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
 import { exportDags } from "../api/dags.ts";
 import { exportRecords } from "../api/records.ts";
@@ -286,7 +287,7 @@ function batchesOf(
  */
 export async function writeRecords(
   client: RedcapConnection,
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: WriteRecordsOptions = {},
 ): Promise<WriteRecordsResult> {
   checkOptions(options);
