@@ -3,11 +3,11 @@
  * missing reports, for the report's columns only; bad and unknown report ids.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import pl from "../lib/deps/polars.ts";
-import { RedcapClient } from "../lib/client.ts";
-import { RedcapApiError } from "../lib/errors.ts";
-import { createTestServer } from "./_helpers.ts";
-import { reportProject } from "./server/_reports_fixture.ts";
+import pl from "../../lib/deps/polars.ts";
+import { RedcapClient } from "../../lib/client.ts";
+import { RedcapApiError } from "../../lib/errors.ts";
+import { createTestServer } from "../_helpers.ts";
+import { reportProject } from "../server/_reports_fixture.ts";
 
 function client() {
   const definition = reportProject();
