@@ -1,4 +1,7 @@
-/** tableOne() on the demo and on the corpus's REDCapR longitudinal Project XML (with tabulate and summarize there). */
+/**
+ * tableOne() on the demo and on the corpus's REDCapR longitudinal Project XML (with tabulate and
+ * summarize there).
+ */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { summarize, tableOne, tabulate } from "../../mod.ts";
 import { RedcapClient } from "../../lib/client.ts";

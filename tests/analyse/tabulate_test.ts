@@ -1,4 +1,7 @@
-/** tabulate() on the demo and on the corpus's REDCapR repeating-instruments Project XML: levels in dictionary order, checkboxes, groups. */
+/**
+ * tabulate() on the demo and on the corpus's REDCapR repeating-instruments Project XML: levels in
+ * dictionary order, checkboxes, groups.
+ */
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { summarize, tabulate } from "../../mod.ts";

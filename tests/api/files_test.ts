@@ -1,4 +1,7 @@
-/** `exportFile` and `importFile` on a fake server: the file name from Content-Type, multipart uploads. */
+/**
+ * `exportFile` and `importFile` on a fake server: the file name from Content-Type, multipart
+ * uploads.
+ */
 import assert from "node:assert/strict";
 import { RedcapResponseError } from "../../lib/errors.ts";
 import { fakeClient, text } from "./_fake.ts";

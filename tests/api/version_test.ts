@@ -13,7 +13,7 @@ Deno.test("exportVersion() rejects an answer that is not a version", async () =>
   assert.equal(seen.length, 3);
 });
 
-Deno.test("exportVersion() trims the answer, sends content=version, and asks once per client", async () => {
+Deno.test("exportVersion() trims the answer, sends content=version, asks once", async () => {
   const { client, seen } = fakeClient(() => text("15.7.6\n", 200, "text/plain"));
   assert.equal(await client.exportVersion(), "15.7.6");
   assert.equal(await client.exportVersion(), "15.7.6");
