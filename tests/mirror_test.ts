@@ -1,0 +1,103 @@
+/**
+ * Tests mirror lib/: every public (not `_`-prefixed) file `lib/<path>.ts` has a test file
+ * `tests/<path>_test.ts`, unless listed below with the reason it has none.
+ */
+import { deepStrictEqual, ok } from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * Public lib files without a same-name test, each with why. An entry must name a file that
+ * exists and still has no test (the test below fails on a stale entry): remove it when its
+ * test is written.
+ */
+const NO_TEST_FILE: Record<string, string> = {
+  // Entry points that only re-export: their exports are checked by tests/entry_points_test.ts
+  // (imported from outside the repository) and tests/doc_lint_test.ts.
+  "lib/demo/mod.ts": "re-exports only",
+  "lib/jupyter/mod.ts": "re-exports only",
+  "lib/plot/mod.ts": "re-exports only",
+  "lib/server/mod.ts": "re-exports only",
+  // Pinned npm: specifiers, one per dependency: tests/entry_points_test.ts checks them against
+  // deno.lock.
+  "lib/deps/polars.ts": "a pinned specifier and type aliases",
+  "lib/deps/polars_internal.ts": "a pinned specifier",
+  "lib/deps/vega.ts": "a pinned specifier",
+  "lib/deps/xml.ts": "a pinned specifier",
+  "lib/deps/zod.ts": "a pinned specifier",
+  // Types only: nothing runs.
+  "lib/types.ts": "types only",
+  // Chart kinds split out of vega_lite.ts: tested in tests/plot/vega_lite_test.ts and
+  // tests/plot/snapshot_test.ts, to be split per chart kind with the plot work in progress.
+  "lib/plot/box.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/checkboxes.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/choices.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/custom_chart.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/form_completion.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/histogram.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/missingness.ts": "tested in tests/plot/vega_lite_test.ts",
+  "lib/plot/timeline.ts": "tested in tests/plot/vega_lite_test.ts",
+  // Record imports, deletes and renames: tested in tests/api/records_test.ts, to be split per
+  // file with the records work in progress (lib/api/records.ts).
+  "lib/api/records_import.ts": "tested in tests/api/records_test.ts",
+  "lib/api/records_manage.ts": "tested in tests/api/records_test.ts",
+  // Tested through the files that use them.
+  "lib/parse/eav_converter.ts": "tested in tests/parse/eav_csv_test.ts and arrow_ipc_test.ts",
+  "lib/read/eav_records.ts": "tested in tests/client_eav_files_test.ts",
+  "lib/write/errors.ts": "tested in tests/write/validate_test.ts and write_records_test.ts",
+  "lib/server/routes/rights.ts": "tested in tests/server/routes/users_test.ts, form_rights_test.ts",
+  "lib/jupyter/reports.ts": "tested in tests/notebook_cells_test.ts and tests/demo/report_test.ts",
+  "lib/logic/calculations.ts": "tested in tests/logic/check_calculations_test.ts",
+  "lib/logic/errors.ts": "tested in tests/logic/evaluate_test.ts",
+  "lib/errors.ts": "tested in tests/client_transport_test.ts and tests/api/*",
+  "lib/server/model.ts": "tested in tests/server/demo_test.ts and the route tests",
+  "lib/server/project.ts": "tested in tests/server/records/import_test.ts",
+  "lib/demo/client.ts": "tested in tests/client_analyst_test.ts and tests/demo/report_test.ts",
+  "lib/read/dictionary.ts": "tested in tests/dictionary/data_dictionary_test.ts",
+  "lib/dictionary/export_columns.ts": "tested in tests/read/read_records_test.ts",
+  "lib/logic/logic.ts": "tested in tests/logic/evaluate_test.ts and parser_fuzz_test.ts",
+  "lib/dictionary/check_names.ts": "tested in tests/analyse/read_checks_test.ts",
+  "lib/transform/dag_labels.ts": "tested in tests/analyse/read_checks_test.ts",
+  "lib/transform/shadowed.ts": "tested in tests/analyse/read_checks_test.ts",
+};
+
+function publicLibFiles(dir = join(ROOT, "lib")): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) found.push(...publicLibFiles(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.startsWith("_")) {
+      found.push(relative(ROOT, path));
+    }
+  }
+  return found.sort();
+}
+
+/** `lib/a/b.ts` -> `tests/a/b_test.ts`. */
+function mirror(file: string): string {
+  return file.replace(/^lib\//, "tests/").replace(/\.ts$/, "_test.ts");
+}
+
+Deno.test("mirror: every public lib file has a same-name test, or a reason listed", () => {
+  const missing = publicLibFiles().filter((file) =>
+    !existsSync(join(ROOT, mirror(file))) && !(file in NO_TEST_FILE)
+  );
+  deepStrictEqual(missing, [], `public lib files without ${missing.map(mirror).join(", ")}`);
+});
+
+Deno.test("mirror: every listed file exists and still has no test (no stale entry)", () => {
+  const stale = Object.keys(NO_TEST_FILE).filter((file) =>
+    !existsSync(join(ROOT, file)) || existsSync(join(ROOT, mirror(file)))
+  );
+  deepStrictEqual(stale, []);
+});
+
+Deno.test("mirror: the mapping names the test beside its lib path", () => {
+  deepStrictEqual(mirror("lib/api/arms.ts"), "tests/api/arms_test.ts");
+  deepStrictEqual(mirror("lib/client.ts"), "tests/client_test.ts");
+  ok(publicLibFiles().includes("lib/client.ts"));
+  ok(!publicLibFiles().some((f) => f.split("/").pop()!.startsWith("_")));
+});
