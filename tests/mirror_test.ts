@@ -57,11 +57,7 @@ const NO_TEST_FILE: Record<string, string> = {
   "lib/server/project.ts": "tested in tests/server/records/import_test.ts",
   "lib/demo/client.ts": "tested in tests/client_analyst_test.ts and tests/demo/report_test.ts",
   "lib/read/dictionary.ts": "tested in tests/dictionary/data_dictionary_test.ts",
-  "lib/dictionary/export_columns.ts": "tested in tests/read/read_records_test.ts",
   "lib/logic/logic.ts": "tested in tests/logic/evaluate_test.ts and parser_fuzz_test.ts",
-  "lib/dictionary/check_names.ts": "tested in tests/analyse/read_checks_test.ts",
-  "lib/transform/dag_labels.ts": "tested in tests/analyse/read_checks_test.ts",
-  "lib/transform/shadowed.ts": "tested in tests/analyse/read_checks_test.ts",
 };
 
 function publicLibFiles(dir = join(ROOT, "lib")): string[] {
