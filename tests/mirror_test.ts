@@ -40,10 +40,6 @@ const NO_TEST_FILE: Record<string, string> = {
   "lib/plot/histogram.ts": "tested in tests/plot/vega_lite_test.ts",
   "lib/plot/missingness.ts": "tested in tests/plot/vega_lite_test.ts",
   "lib/plot/timeline.ts": "tested in tests/plot/vega_lite_test.ts",
-  // Record imports, deletes and renames: tested in tests/api/records_test.ts, to be split per
-  // file with the records work in progress (lib/api/records.ts).
-  "lib/api/records_import.ts": "tested in tests/api/records_test.ts",
-  "lib/api/records_manage.ts": "tested in tests/api/records_test.ts",
   // Tested through the files that use them.
   "lib/parse/eav_converter.ts": "tested in tests/parse/eav_csv_test.ts",
   "lib/read/eav_records.ts": "tested in tests/client_eav_files_test.ts",
