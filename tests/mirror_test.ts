@@ -42,7 +42,6 @@ const NO_TEST_FILE: Record<string, string> = {
   "lib/plot/timeline.ts": "tested in tests/plot/vega_lite_test.ts",
   // Tested through the files that use them.
   "lib/parse/eav_converter.ts": "tested in tests/parse/eav_csv_test.ts",
-  "lib/read/eav_records.ts": "tested in tests/client_eav_files_test.ts",
 };
 
 function publicLibFiles(dir = join(ROOT, "lib")): string[] {
