@@ -40,8 +40,6 @@ const NO_TEST_FILE: Record<string, string> = {
   "lib/plot/histogram.ts": "tested in tests/plot/vega_lite_test.ts",
   "lib/plot/missingness.ts": "tested in tests/plot/vega_lite_test.ts",
   "lib/plot/timeline.ts": "tested in tests/plot/vega_lite_test.ts",
-  // Tested through the files that use them.
-  "lib/parse/eav_converter.ts": "tested in tests/parse/eav_csv_test.ts",
 };
 
 function publicLibFiles(dir = join(ROOT, "lib")): string[] {
