@@ -27,6 +27,7 @@ import { compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
 import { type DateFormat, type ImportIssue, validateRawFrame } from "./validate.ts";
 import type { WriteRecordsResult } from "./_result.ts";
+import { inferRepeatInstrument } from "./_repeat.ts";
 
 export { type BatchResult, type WriteRecordsResult } from "./_result.ts";
 
@@ -324,7 +325,7 @@ export async function writeRecords(
     flat = eavToFlatFrame(payload, dd);
   } else {
     const serialized = serializeFrame(frame, dd);
-    payload = flat = serialized.raw;
+    payload = flat = inferRepeatInstrument(serialized.raw, dd);
     issues = serialized.issues;
     datetimeFormat = serialized.datetimeFormat;
   }
