@@ -9,19 +9,22 @@ import type { ImportIssue } from "./_issues.ts";
 import type { WriteRecordsResult } from "./_result.ts";
 
 /**
- * The pre-flight check of an import found errors, so nothing was sent. `issues` holds every
- * problem, one per rejected value (row-shaped: record, field, value, message, code); warnings
- * are included with `severity: "warning"`.
+ * The pre-flight check of an import found errors, so nothing was sent. The message has one
+ * line per kind of problem (its count, columns, first records, what the value should look
+ * like, REDCap's message); `issues` holds every problem, one per rejected value (row-shaped:
+ * record, field, value, message, code, expected); warnings are included with
+ * `severity: "warning"`.
  *
  * @example Read the issues
  * ```ts
  * import { ImportValidationError } from "denocap";
- * import { strictEqual } from "node:assert/strict";
+ * import { ok, strictEqual } from "node:assert/strict";
  *
  * const error = new ImportValidationError([{
  *   record: "1", field: "sex", value: "9", severity: "error", code: "not_a_choice",
- *   message: "The value is not a valid category for sex",
+ *   message: "The value is not a valid category for sex", expected: "one of 1, 2, 3",
  * }]);
+ * ok(error.message.includes('[not_a_choice] 1 value in sex (record "1"). Expected: one of 1, 2, 3.'));
  * strictEqual(error.code, "import_validation");
  * strictEqual(error.errors.length, 1);
  * ```

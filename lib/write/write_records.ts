@@ -328,10 +328,22 @@ function batchesOf(
  *   (`1.1`, `100000`, exactly N decimals for `number_Ndp`); ids as text.
  * - Calculated fields, survey timestamps, file fields are left out (REDCap ignores them), with a
  *   warning.
+ * - A table of `readInstruments()` writes back as it is: rows with a `redcap_repeat_instance`
+ *   but no `redcap_repeat_instrument` get the repeating instrument whose fields they hold
+ *   (REDCap needs it: "redcap_repeat_instance cannot have a value since this instrument or
+ *   event is not a repeating instrument"), also in a frame mixing instruments; rows of a
+ *   repeating event keep a blank instrument, as REDCap imports them.
+ * - `redcap_data_access_group` holding group names (a read with `exportDataAccessGroups`) is
+ *   sent as unique group names.
+ * - Columns that are not project fields (an analyst's `bmi_group`) are refused in one message
+ *   naming them all, or left out with a warning with `extraColumns: "drop"`.
  * - Everything is checked as REDCap checks an import (see `validateRecords()`); while any error
- *   stands nothing is sent and an {@linkcode ImportValidationError} lists every issue.
+ *   stands nothing is sent and an {@linkcode ImportValidationError} says, one line per kind of
+ *   problem, how many values, which records and what the value should look like; its `issues`
+ *   hold every one.
  * - `dryRun` compares with what is stored (the affected records are exported) and returns a
- *   {@linkcode ChangeSet}; nothing is sent.
+ *   {@linkcode ChangeSet}: each value that would change (labels beside codes), the records
+ *   that would be new, the blanks `overwriteBehavior: "normal"` leaves alone; nothing is sent.
  * - The import goes in batches of whole records (`batchSize`), `concurrency` at a time. A
  *   failed batch stops the rest and throws an {@linkcode ImportBatchError} whose `result` says
  *   which records landed. Batches are retried after transient failures only when a repeat
@@ -354,6 +366,24 @@ function batchesOf(
  * strictEqual(preview.changes?.changes[0].new, "Ada");
  * const result = await writeRecords(client, edited);
  * strictEqual(result.count, 1);
+ * ```
+ *
+ * @example Write a repeating instrument's table back
+ * ```ts
+ * import { readInstruments, writeRecords } from "denocap";
+ * import { createDemoClient } from "denocap/demo";
+ * import pl from "npm:nodejs-polars@0.25.2";
+ * import { ok, strictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 10 });
+ * const forms = await readInstruments(client, { forms: ["adverse_events"] });
+ * const events = forms.get("adverse_events")!; // one row per instance, no redcap_repeat_instrument
+ * const reviewed = events.withColumns(pl.lit("Complete").alias("adverse_events_complete"));
+ * const preview = await writeRecords(client, reviewed, { dryRun: true });
+ * ok(preview.changes!.changes.every((c) => c.instrument === "adverse_events"));
+ * strictEqual(preview.changes!.changes[0].newLabel, "Complete");
+ * const result = await writeRecords(client, reviewed);
+ * ok(result.count > 0);
  * ```
  *
  * @param client The client.
