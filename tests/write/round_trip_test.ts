@@ -11,13 +11,20 @@ import { readInstruments, readRecords } from "../../lib/read/read_records.ts";
 import { ImportValidationError } from "../../lib/write/errors.ts";
 import { writeRecords } from "../../lib/write/write_records.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../_helpers.ts";
-import { plainRows, projectClient } from "./_setup.ts";
+import { plainRows, projectClient, stringFrame } from "./_setup.ts";
+import type { RedcapClient } from "../../lib/client.ts";
+import type { ProjectSource } from "../../lib/server/load.ts";
+import { longitudinalProject } from "../server/records/_projects.ts";
 
 const PROJECTS = `${CORPUS_DIR}OuhscBbmc/REDCapR/inst/test-data/projects/`;
 
 /** Every instrument's table written back unchanged: dry run empty, import accepted, same data. */
-async function roundTrip(source: string, records?: number): Promise<string[]> {
+async function roundTrip(source: ProjectSource, records?: number): Promise<string[]> {
   const { client } = await projectClient(source, { demoRecords: records });
+  return await roundTripOn(client, String(typeof source === "string" ? source : "definition"));
+}
+
+async function roundTripOn(client: RedcapClient, source: string): Promise<string[]> {
   const before = plainRows((await readRecords(client, { labels: "code" })).data);
   const forms = await readInstruments(client);
   const written: string[] = [];
@@ -50,6 +57,54 @@ for (
     },
   });
 }
+
+Deno.test("a form that repeats as an instrument in one event and in a repeating event elsewhere writes back", async () => {
+  const { client } = await projectClient(longitudinalProject());
+  await writeRecords(
+    client,
+    stringFrame([
+      { study_id: "1", redcap_event_name: "baseline_arm_1", dob: "2000-01-01", hr: "60" },
+      { study_id: "1", redcap_event_name: "followup_arm_1", redcap_repeat_instance: "1", hr: "61" },
+      { study_id: "1", redcap_event_name: "followup_arm_1", redcap_repeat_instance: "2", hr: "62" },
+      { study_id: "2", redcap_event_name: "baseline_arm_2", dob: "2001-01-01" },
+      {
+        study_id: "2",
+        redcap_event_name: "baseline_arm_2",
+        redcap_repeat_instrument: "vitals",
+        redcap_repeat_instance: "1",
+        hr: "70",
+      },
+      {
+        study_id: "2",
+        redcap_event_name: "baseline_arm_2",
+        redcap_repeat_instrument: "vitals",
+        redcap_repeat_instance: "2",
+        hr: "71",
+      },
+    ]),
+  );
+  deepStrictEqual(await roundTripOn(client, "longitudinalProject"), ["demo", "vitals"]);
+  const vitals = (await readInstruments(client, { forms: ["vitals"] })).get("vitals")!;
+  ok(!vitals.columns.includes("redcap_repeat_instrument"));
+  const raised = vitals.withColumns(pl.col("hr").add(100).alias("hr"));
+  const { changes } = await writeRecords(client, raised, { dryRun: true });
+  deepStrictEqual(
+    changes!.changes.map((c) => [c.event, c.instrument, c.instance, c.new]),
+    [
+      ["baseline_arm_1", "", "1", "160"],
+      ["followup_arm_1", "", "1", "161"],
+      ["followup_arm_1", "", "2", "162"],
+      ["baseline_arm_2", "vitals", "1", "170"],
+      ["baseline_arm_2", "vitals", "2", "171"],
+    ],
+  );
+  await writeRecords(client, raised);
+  const after = await readRecords(client, { labels: "code", fields: ["study_id", "hr"] });
+  deepStrictEqual(
+    after.data.getColumn("hr").toArray().filter((v) => v !== null).sort(),
+    [160, 161, 162, 170, 171],
+  );
+});
 
 Deno.test({
   name: "a repeating instrument's table (no redcap_repeat_instrument) edits the right instances",
