@@ -8,7 +8,8 @@
  */
 import pl from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { frameColumns, selectFrame, withColumnsFrame } from "../frame.ts";
+import { firstRow, frameColumns, selectFrame, withColumnsFrame } from "../frame.ts";
+import { isDtype } from "./_serialize.ts";
 
 const INSTRUMENT = "redcap_repeat_instrument";
 const INSTANCE = "redcap_repeat_instance";
@@ -59,14 +60,25 @@ export function inferRepeatInstrument(raw: pl.DataFrame, dd: DataDictionary): pl
     if (!event) return pl.lit(events.includes(dd.events[0]?.uniqueName ?? ""));
     return events.length === 0 ? pl.lit(false) : event.isIn(events);
   };
+  const stringColumns = new Set(
+    raw.getColumns().filter((s) => isDtype(s.dtype, "String", "Utf8")).map((s) => s.name),
+  );
+  const filledIn = (c: string) =>
+    stringColumns.has(c) ? pl.col(c).neq(pl.lit("")).fillNull(false) : pl.col(c).isNotNull();
   const hasData = (form: string): pl.Expr =>
-    byForm.get(form)!.map((c) => blank(c).not()).reduce((a, b) => a.or(b));
+    byForm.get(form)!.map(filledIn).reduce((a, b) => a.or(b));
   const needs = blank(INSTANCE).not().and(hasInstrument ? blank(INSTRUMENT) : pl.lit(true));
+  // Most frames (a flat export) have an instrument wherever there is an instance: one cheap
+  // aggregate over two columns, and nothing to fill.
+  if (hasInstrument && firstRow(selectFrame(raw, needs.any()))[0] !== true) return raw;
   let chain = pl.when(needs.not()).then(
     hasInstrument ? pl.col(INSTRUMENT).cast(pl.String) : pl.lit(null).cast(pl.String),
   ) as unknown as { when(e: pl.Expr): { then(e: pl.Expr): unknown } };
+  // With one repeating form among the columns there is nothing to choose between.
   const steps: [pl.Expr, string][] = [
-    ...forms.map((f): [pl.Expr, string] => [repeatsIn(f).and(hasData(f)), f]),
+    ...(forms.length > 1
+      ? forms.map((f): [pl.Expr, string] => [repeatsIn(f).and(hasData(f)), f])
+      : []),
     ...forms.map((f): [pl.Expr, string] => [repeatsIn(f), f]),
   ];
   for (const [condition, form] of steps) {
