@@ -266,3 +266,32 @@ Deno.test("a frame read with exportDataAccessGroups (group names) writes back as
     names.filter((n) => n === "Denver Clinic" || n === "Boston General").length,
   );
 });
+
+Deno.test({
+  name: "REDCapR's dag Project XML: group names (dag-a) write back as unique names (daga)",
+  ignore: NO_CORPUS,
+  fn: async () => {
+    const { client } = await projectClient(`${PROJECTS}dag/project.xml`);
+    const read = async () =>
+      (await readRecords(client, { exportDataAccessGroups: true })).data
+        .select("record_id", "redcap_data_access_group");
+    const before = await read();
+    deepStrictEqual(
+      [...new Set(before.getColumn("redcap_data_access_group").cast(pl.String).toArray())],
+      ["dag-a", "dag-b"],
+    );
+    const all = (await readRecords(client, { exportDataAccessGroups: true })).data;
+    strictEqual((await writeRecords(client, all, { dryRun: true })).changes?.size, 0);
+    const moved = all.withColumns(pl.lit("dag-b").alias("redcap_data_access_group"));
+    await writeRecords(client, moved);
+    deepStrictEqual(
+      (await read()).getColumn("redcap_data_access_group").cast(pl.String).toArray(),
+      before.getColumn("record_id").toArray().map(() => "dag-b"),
+    );
+    const raw = await client.exportRecords({ exportDataAccessGroups: true });
+    ok(
+      raw.getColumn("redcap_data_access_group").toArray().every((g) => g === "dagb"),
+      "stored as the unique name",
+    );
+  },
+});
