@@ -295,3 +295,49 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "REDCapR's checkboxes-1 Project XML: extra columns, grouped errors and the change set",
+  ignore: NO_CORPUS,
+  fn: async () => {
+    const { client } = await projectClient(`${PROJECTS}checkboxes-1/project.xml`);
+    const form = (await readInstruments(client, { forms: ["form_2"] })).get("form_2")!;
+    const one = pl.col("record_id").eq(pl.lit("1"));
+    const edited = pl.concat([
+      form.withColumns(
+        pl.when(one).then(pl.lit(true)).otherwise(pl.col("check_one___2")).alias("check_one___2"),
+        pl.when(one).then(pl.lit(null)).otherwise(pl.col("desired_result"))
+          .alias("desired_result"),
+      ),
+      form.filter(one).withColumns(pl.lit("9").alias("record_id")),
+    ]).withColumns(pl.lit("x").alias("bmi_group"));
+    await rejects(writeRecords(client, edited, { dryRun: true }), (e: unknown) => {
+      ok(e instanceof ImportValidationError);
+      ok(e.message.includes("1 column is not a field of the project: bmi_group"), e.message);
+      return true;
+    });
+    const warn = console.warn;
+    console.warn = () => {};
+    let changes;
+    try {
+      changes = (await writeRecords(client, edited, { dryRun: true, extraColumns: "drop" }))
+        .changes!;
+    } finally {
+      console.warn = warn;
+    }
+    deepStrictEqual(changes.newRecords, ["9"]);
+    const toggled = changes.changes.find((c) => c.record === "1" && c.field === "check_one___2")!;
+    deepStrictEqual([toggled.oldLabel, toggled.newLabel], ["Unchecked", "Checked"]);
+    deepStrictEqual(changes.wouldErase.map((c) => [c.record, c.field]), [["1", "desired_result"]]);
+    const bad = form.withColumns(pl.lit("7").alias("form_2_complete"));
+    await rejects(writeRecords(client, bad), (e: unknown) => {
+      ok(e instanceof ImportValidationError);
+      const lines = e.message.split("\n").filter((l) => l.startsWith("- "));
+      strictEqual(lines.length, 1, e.message);
+      ok(lines[0].startsWith(`- [bad_form_status] ${form.shape.height} values in form_2_complete`));
+      ok(lines[0].includes("Expected: one of 0, 1, 2."), lines[0]);
+      strictEqual(e.errors.length, form.shape.height);
+      return true;
+    });
+  },
+});
