@@ -88,3 +88,13 @@ export function humanize(name: string): string {
   const text = name.replace(/_/g, " ").trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A count axis: ticks on whole numbers only (no "0.5 records"). */
+export function countChannel(field = "count", title = "Count"): Record<string, unknown> {
+  return {
+    field,
+    type: "quantitative",
+    title,
+    axis: { tickMinStep: 1, format: "d" },
+  };
+}

@@ -77,7 +77,7 @@ export function plotField(
  * ]);
  * const df = pl.DataFrame({ sex: ["Male", "Female"], bmi: [22.5, 31.2] });
  * strictEqual((plotField(df, "sex", fields).spec.mark as any).type, "bar");
- * strictEqual((plotField(df, "bmi", fields).spec.encoding as any).x.bin.maxbins, 20);
+ * strictEqual((plotField(df, "bmi", fields).spec.encoding as any).x.title, "BMI");
  * ```
  *
  * @param frame The data.
