@@ -12,6 +12,7 @@ import {
   plotTimeline,
 } from "../../lib/plot/vega_lite.ts";
 import type { PlotHistogramOptions } from "../../lib/plot/histogram.ts";
+import type { TimelineInstances } from "../../lib/plot/timeline.ts";
 import { assertRenders, encodingOf, type Json, valuesOf } from "./_assert_chart.ts";
 
 const PAIN: ChartField = {
@@ -382,7 +383,17 @@ Deno.test("plotTimeline() draws a line per record across events in event order",
   strictEqual(y.title, "Weight (kg)");
   strictEqual(detail.field, "record");
   strictEqual(valuesOf(c).length, 7, "the row without a weight is left out");
-  deepStrictEqual(valuesOf(c)[0], { record: "1", x: "Week 4", y: 71 });
+  deepStrictEqual(valuesOf(c).map((v: Json) => v.x), [
+    "Baseline",
+    "Baseline",
+    "Baseline",
+    "Week 4",
+    "Week 4",
+    "Week 8",
+    "Week 8",
+  ]);
+  deepStrictEqual(valuesOf(c)[0], { record: "2", x: "Baseline", y: 80 });
+  ok((c.spec.description as string).includes("each repeat instance a point"));
   await assertRenders(c, ["line", "symbol"]);
 });
 
@@ -415,7 +426,83 @@ Deno.test("plotTimeline() summarizes with the mean and a 95% CI per event and gr
   const layers = c.spec.layer as Json[];
   deepStrictEqual(layers.map((l) => l.mark.type), ["rule", "line"]);
   strictEqual(layers[1].encoding.y.title, "Weight (kg)");
-  await assertRenders(c, ["rule", "line"]);
+  // Dodged: each group has its own offset within an event, so the intervals do not overlap.
+  deepStrictEqual(encodingOf(c).xOffset, {
+    field: "group",
+    type: "nominal",
+    sort: ["Placebo", "Drug"],
+    scale: { paddingInner: 0.2 },
+  });
+  const svg = await assertRenders(c, ["rule", "line"]);
+  const marks = /<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg)![1];
+  const rules = [...marks.matchAll(/<line [^>]*transform="translate\(([\d.]+),/g)].map((m) => m[1]);
+  strictEqual(rules.length, 6);
+  strictEqual(new Set(rules).size, rules.length, "no two intervals share an x position");
+});
+
+// A repeating event: record 1 has three instances at its visit event, record 2 one.
+const REPEATS = () =>
+  pl.DataFrame({
+    record_id: ["1", "1", "1", "2", "1"],
+    redcap_event_name: ["visit_arm_1", "visit_arm_1", "visit_arm_1", "visit_arm_1", "base_arm_1"],
+    redcap_repeat_instance: [2, 1, 3, 1, null],
+    weight: [72, 70, 77, 80, 69],
+  });
+const EVENTS_2 = [{ name: "base_arm_1", label: "Baseline" }, {
+  name: "visit_arm_1",
+  label: "Visit",
+}];
+
+Deno.test("plotTimeline() draws each repeat instance by default, in instance order", async () => {
+  const c = plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2 });
+  deepStrictEqual(
+    valuesOf(c).map((v: Json) => [v.record, v.x, v.instance, v.y]),
+    [
+      ["1", "Baseline", 1, 69],
+      ["1", "Visit", 1, 70],
+      ["1", "Visit", 2, 72],
+      ["2", "Visit", 1, 80],
+      ["1", "Visit", 3, 77],
+    ].sort((a, b) => String(a[1]).localeCompare(String(b[1])) || Number(a[2]) - Number(b[2])),
+  );
+  ok(encodingOf(c).tooltip.some((t: Json) => t.title === "Instance"));
+  const mean = plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2, summary: "mean" });
+  deepStrictEqual(valuesOf(mean).map((v: Json) => [v.x, v.n, v.mean]), [
+    ["Baseline", 1, 69],
+    ["Visit", 4, 74.75],
+  ]);
+  ok((mean.spec.title as Json).subtitle.includes("each repeat instance a point"));
+  await assertRenders(c, ["line"]);
+});
+
+Deno.test("plotTimeline() reduces repeat instances to one value per record and event", async () => {
+  const per = (instances: TimelineInstances) =>
+    valuesOf(plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2, instances }))
+      .filter((v: Json) => v.x === "Visit")
+      .map((v: Json) => [v.record, v.y]);
+  deepStrictEqual(per("mean"), [["1", 73], ["2", 80]]);
+  deepStrictEqual(per("min"), [["1", 70], ["2", 80]]);
+  deepStrictEqual(per("max"), [["1", 77], ["2", 80]]);
+  deepStrictEqual(per("first"), [["1", 70], ["2", 80]], "the lowest redcap_repeat_instance");
+  deepStrictEqual(per("last"), [["1", 77], ["2", 80]], "the highest redcap_repeat_instance");
+  const mean = plotTimeline(REPEATS(), WEIGHT, {
+    events: EVENTS_2,
+    instances: "max",
+    summary: "mean",
+  });
+  deepStrictEqual(valuesOf(mean).map((v: Json) => [v.x, v.n, v.mean]), [
+    ["Baseline", 1, 69],
+    ["Visit", 2, 78.5],
+  ]);
+  strictEqual(
+    (mean.spec.title as Json).subtitle,
+    "Mean with 95% confidence interval; repeat instances: max per record and event",
+  );
+  await assertRenders(mean, ["rule", "line"]);
+  throws(
+    () => plotTimeline(REPEATS(), WEIGHT, { instances: "median" as "mean" }),
+    /instances must be one of each, mean, min, max, first, last, got "median"/,
+  );
 });
 
 Deno.test("plotTimeline() puts a date field on a temporal x axis titled by its label", async () => {
