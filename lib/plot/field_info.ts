@@ -363,7 +363,7 @@ export function resolveField<O>(
         "Cannot plot field: with a data dictionary, pass the field's name next",
       );
     }
-    return [chartField(source, nameOrOptions), withGroupField(source, options)];
+    return [chartField(source, nameOrOptions), withDictionaryFields(source, options)];
   }
   return [source, nameOrOptions as O | undefined];
 }
@@ -372,7 +372,10 @@ export function resolveField<O>(
  * With a dictionary, a **by** (or a timeline's **x**) naming one of its columns gets that
  * column's description: label (and unit) and label order, found by column name.
  */
-function withGroupField<O>(dictionary: DataDictionary, options: O | undefined): O | undefined {
+export function withDictionaryFields<O>(
+  dictionary: DataDictionary,
+  options: O | undefined,
+): O | undefined {
   const given = options as
     | { by?: unknown; byInfo?: ChartField; x?: unknown; xInfo?: ChartField }
     | undefined;

@@ -187,11 +187,13 @@ export function plotHistogram(
   const bound = (t: number) => dateOnly ? new Date(t).toISOString().slice(0, 10) : at(t);
   // Grouped bars are dodged: each bin is split into one slot per group, with a small gap
   // between bins, so no bar hides or stacks on another.
+  // Only groups with data get a slot (a dictionary choice nobody has takes no room).
+  const seen = group ? groups.filter((g) => xs.some((_, k) => group.values[rows[k]] === g)) : [];
   const values = bins.flatMap((bin, b) =>
-    groups.map((g, gi) => {
+    groups.map((g) => {
       const width = bin.end - bin.start;
-      const slots = group && !facet ? groups.length : 1;
-      const slot = group && !facet ? gi : 0;
+      const slots = group && !facet ? Math.max(1, seen.length) : 1;
+      const slot = group && !facet ? Math.max(0, seen.indexOf(g)) : 0;
       const lo = bin.start + width * (0.04 + 0.92 * slot / slots);
       const hi = bin.start + width * (0.04 + 0.92 * (slot + 1) / slots);
       return {

@@ -335,7 +335,16 @@ export function plotTimeline(
   // Groups are dodged around each event so their intervals do not overlap.
   const dodge = group && !temporal
     ? {
-      xOffset: { field: "group", type: "nominal", sort: group.order, scale: { paddingInner: 0.2 } },
+      xOffset: {
+        field: "group",
+        type: "nominal",
+        sort: group.order,
+        // Only groups with data take a slot.
+        scale: {
+          domain: group.order.filter((g) => rows.some((r) => r.group === g)),
+          paddingInner: 0.2,
+        },
+      },
     }
     : {};
   const shared = { x: xChannel, ...(color ? { color } : {}), ...dodge };

@@ -431,7 +431,7 @@ Deno.test("plotTimeline() summarizes with the mean and a 95% CI per event and gr
     field: "group",
     type: "nominal",
     sort: ["Placebo", "Drug"],
-    scale: { paddingInner: 0.2 },
+    scale: { domain: ["Placebo", "Drug"], paddingInner: 0.2 },
   });
   const svg = await assertRenders(c, ["rule", "line"]);
   const marks = /<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg)![1];
