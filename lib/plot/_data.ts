@@ -170,7 +170,8 @@ export function eventAxis(
     const text = String(value);
     return byName.get(text) ?? text;
   };
-  const order = entries.map((e) => e.label);
+  // Events of different arms may share a label (Baseline): one category each.
+  const order = [...new Set(entries.map((e) => e.label))];
   const seen = new Set(order);
   for (const value of values) {
     const label = labelOf(value);

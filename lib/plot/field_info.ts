@@ -370,22 +370,33 @@ export function resolveField<O>(
 
 /**
  * With a dictionary, a **by** (or a timeline's **x**) naming one of its columns gets that
- * column's description: label (and unit) and label order, found by column name.
+ * column's description: label (and unit) and label order, found by column name; and events
+ * (when not given) are the project's, in its order, shown by label.
+ *
+ * @param dictionary The project's dictionary.
+ * @param options A chart helper's options.
+ * @returns The options with `byInfo`, `xInfo` and `events` filled in where known.
  */
 export function withDictionaryFields<O>(
   dictionary: DataDictionary,
   options: O | undefined,
 ): O | undefined {
-  const given = options as
-    | { by?: unknown; byInfo?: ChartField; x?: unknown; xInfo?: ChartField }
-    | undefined;
-  if (!given) return options;
+  const given = (options ?? {}) as {
+    by?: unknown;
+    byInfo?: ChartField;
+    x?: unknown;
+    xInfo?: ChartField;
+    events?: unknown;
+  };
   const out: Record<string, unknown> = { ...given };
   if (typeof given.by === "string" && !given.byInfo) {
     out.byInfo = columnField(chartFields(dictionary), given.by);
   }
   if (typeof given.x === "string" && !given.xInfo) {
     out.xInfo = columnField(chartFields(dictionary), given.x);
+  }
+  if (!("events" in given) && dictionary.events.length) {
+    out.events = dictionary.events.map((e) => ({ name: e.uniqueName, label: e.label }));
   }
   for (const key of ["byInfo", "xInfo"]) if (out[key] === undefined) delete out[key];
   return out as O;

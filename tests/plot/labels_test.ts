@@ -70,6 +70,13 @@ Deno.test("the demo's charts are titled by label and unit on a filtered, selecte
   strictEqual(encodingOf(box).y.title, "Heart rate (beats per minute)");
   ok(/^Race.*\(choice=.+\)$/.test(encodingOf(box).x.title), encodingOf(box).x.title);
   deepStrictEqual(encodingOf(box).x.sort.slice(0, 2), ["Checked", "Unchecked"]);
+  const byEvent = plotTimeline(joined, dictionary, "weight", { by: "sex", summary: "mean" });
+  deepStrictEqual(
+    encodingOf(byEvent).x.sort,
+    [...new Set(dictionary.events.map((e) => e.label))],
+    "events in the project's order, by label",
+  );
+  ok(valuesOf(byEvent).every((v: Json) => !String(v.x).includes("_arm_")));
   const timeline = plotTimeline(joined, dictionary, "weight", { x: "visit_datetime" });
   strictEqual(encodingOf(timeline).x.title, "Date and time of measurement");
   strictEqual(encodingOf(timeline).x.type, "temporal");
