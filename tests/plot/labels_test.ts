@@ -16,6 +16,7 @@ import { plotField } from "../../lib/plot/auto.ts";
 import {
   chart,
   plotBox,
+  plotFormCompletion,
   plotHistogram,
   plotMissingness,
   plotTimeline,
@@ -92,6 +93,19 @@ Deno.test("the demo's charts are titled by label and unit on a filtered, selecte
   const dob = plotHistogram(joined, dictionary, "dob");
   strictEqual(encodingOf(dob).x.title, "Date of birth");
   ok(valuesOf(dob).length <= 40);
+
+  const completion = plotFormCompletion(data.filter(pl.col("record_id").isNotNull()), {
+    dictionary,
+  });
+  deepStrictEqual(encodingOf(completion).y.sort, dictionary.forms.map((f) => f.label));
+  deepStrictEqual(encodingOf(completion).x.sort, [
+    ...new Set(dictionary.events.map((e) => e.label)),
+  ]);
+  const designated = new Set(
+    dictionary.events.flatMap((e) => e.forms.map((f) => `${dictionary.form(f)!.label}|${e.label}`)),
+  );
+  ok(valuesOf(completion).every((v: Json) => designated.has(`${v.form}|${v.event}`)));
+  await assertRenders(completion, ["rect"]);
 
   const columns = joined.columns;
   const charts = [
