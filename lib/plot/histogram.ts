@@ -187,6 +187,8 @@ export function plotHistogram(
   const bound = (t: number) => dateOnly ? new Date(t).toISOString().slice(0, 10) : at(t);
   // Grouped bars are dodged: each bin is split into one slot per group, with a small gap
   // between bins, so no bar hides or stacks on another.
+  // Bins of one whole number each are drawn centred on it (the bar of 3 over the tick 3).
+  const shift = integer && !temporal && bins.length && bins[0].end - bins[0].start === 1 ? 0.5 : 0;
   // Only groups with data get a slot (a dictionary choice nobody has takes no room).
   const seen = group ? groups.filter((g) => xs.some((_, k) => group.values[rows[k]] === g)) : [];
   const values = bins.flatMap((bin, b) =>
@@ -194,8 +196,8 @@ export function plotHistogram(
       const width = bin.end - bin.start;
       const slots = group && !facet ? Math.max(1, seen.length) : 1;
       const slot = group && !facet ? Math.max(0, seen.indexOf(g)) : 0;
-      const lo = bin.start + width * (0.04 + 0.92 * slot / slots);
-      const hi = bin.start + width * (0.04 + 0.92 * (slot + 1) / slots);
+      const lo = bin.start - shift + width * (0.04 + 0.92 * slot / slots);
+      const hi = bin.start - shift + width * (0.04 + 0.92 * (slot + 1) / slots);
       return {
         bin: bin.label,
         start: bound(bin.start),
@@ -217,7 +219,8 @@ export function plotHistogram(
   // Numbers: the axis spans the bins exactly. (A temporal domain here makes vega-lite warn
   // about x and x2 disagreeing; the bars' own extent is the bins' span anyway.)
   if (bins.length && !temporal) {
-    x.scale = { zero: false, domain: [bins[0].start, bins[bins.length - 1].end], nice: false };
+    const domain = [bins[0].start - shift, bins[bins.length - 1].end - shift];
+    x.scale = { zero: false, domain, nice: false };
   }
   const encoding: Record<string, unknown> = {
     x,

@@ -277,6 +277,8 @@ Deno.test("plotHistogram() uses whole-number bins for integers", () => {
     ["5", 1],
   ]);
   strictEqual(encodingOf(ints).x.axis.tickMinStep, 1);
+  deepStrictEqual(encodingOf(ints).x.scale.domain, [0.5, 5.5], "each bar centred on its number");
+  ok(valuesOf(ints).every((v: Json) => v.x0 < v.start && v.x1 > v.start));
 });
 
 const dateChart = (dates: string[], options: PlotHistogramOptions = {}) =>
