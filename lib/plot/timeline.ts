@@ -307,8 +307,8 @@ export function plotTimeline(
   const groupRank = new Map((group?.order ?? []).map((label, i) => [label, i]));
   const values = [...cells.values()]
     .sort((a, b) =>
-      temporal ? a.x.localeCompare(b.x) : (rank.get(a.x)! - rank.get(b.x)!) ||
-        (groupRank.get(a.group ?? "")! - groupRank.get(b.group ?? "")!)
+      (temporal ? a.x.localeCompare(b.x) : rank.get(a.x)! - rank.get(b.x)!) ||
+      (groupRank.get(a.group ?? "")! - groupRank.get(b.group ?? "")!)
     )
     .map(({ x: xv, group: g, ys }) => {
       const n = ys.length;
@@ -324,8 +324,26 @@ export function plotTimeline(
         hi: mean + half,
       };
     });
+  const slots = group ? group.order.filter((g) => rows.some((r) => r.group === g)) : [];
+  const dodgeDates = temporal && slots.length > 1;
+  if (dodgeDates) {
+    // vega-lite drops xOffset on a continuous axis: shift each group's dates instead, by a
+    // share of the smallest gap between dates, and keep the true date for the tooltip.
+    const times = [...new Set(values.map((v) => Date.parse(v.x)))].sort((a, b) => a - b);
+    let gap = times.length > 1 ? Infinity : 86_400_000;
+    for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i] - times[i - 1]);
+    for (const v of values as { x: string; date?: string; group?: string }[]) {
+      const slot = slots.indexOf(v.group!) - (slots.length - 1) / 2;
+      v.date = v.x;
+      v.x = new Date(Date.parse(v.x) + slot * gap * 0.5 / slots.length).toISOString();
+    }
+  }
   const tooltip = [
-    { field: "x", title: xTitle, ...(temporal ? { type: "temporal" } : {}) },
+    {
+      field: dodgeDates ? "date" : "x",
+      title: xTitle,
+      ...(temporal ? { type: "temporal" } : {}),
+    },
     ...(group ? [{ field: "group", title: group.title }] : []),
     { field: "mean", type: "quantitative", title: `Mean ${info.label}`, format: ".4~g" },
     { field: "lo", type: "quantitative", title: "95% CI low", format: ".4~g" },
@@ -340,10 +358,7 @@ export function plotTimeline(
         type: "nominal",
         sort: group.order,
         // Only groups with data take a slot.
-        scale: {
-          domain: group.order.filter((g) => rows.some((r) => r.group === g)),
-          paddingInner: 0.2,
-        },
+        scale: { domain: slots, paddingInner: 0.2 },
       },
     }
     : {};

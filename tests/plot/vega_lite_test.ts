@@ -442,6 +442,43 @@ Deno.test("plotTimeline() summarizes with the mean and a 95% CI per event and gr
   strictEqual(new Set(rules).size, rules.length, "no two intervals share an x position");
 });
 
+Deno.test("plotTimeline() dodges grouped means on a date axis by shifting each group's dates", async () => {
+  const df = pl.DataFrame({
+    record_id: ["1", "2", "3", "4", "1", "2"],
+    visit_date: pl.Series("visit_date", [
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-11"),
+      new Date("2024-01-11"),
+    ]).cast(pl.Date),
+    arm: ["Drug", "Placebo", "Drug", "Placebo", "Drug", "Placebo"],
+    weight: [70, 80, 72, 82, 71, 81],
+  });
+  const c = plotTimeline(df, WEIGHT, {
+    x: "visit_date",
+    xInfo: { name: "visit_date", label: "Visit date", type: "date" },
+    by: "arm",
+    byInfo: ARM,
+    summary: "mean",
+  });
+  const values = valuesOf(c);
+  deepStrictEqual(values.map((v: Json) => [v.date, v.group, v.mean]), [
+    ["2024-01-01", "Placebo", 81],
+    ["2024-01-01", "Drug", 71],
+    ["2024-01-11", "Placebo", 81],
+    ["2024-01-11", "Drug", 71],
+  ]);
+  // The gap is 10 days; two groups sit 10 × 0.5 / 2 = 2.5 days apart, centred on the date.
+  deepStrictEqual(values.slice(0, 2).map((v: Json) => v.x), [
+    "2023-12-30T18:00:00.000Z",
+    "2024-01-02T06:00:00.000Z",
+  ]);
+  strictEqual(encodingOf(c).xOffset, undefined);
+  await assertRenders(c, ["rule", "line"]);
+});
+
 // A repeating event: record 1 has three instances at its visit event, record 2 one.
 const REPEATS = () =>
   pl.DataFrame({
