@@ -270,7 +270,8 @@ const CHART_FIELDS = new WeakMap<DataDictionary, Map<string, ChartField>>();
 /**
  * The chart description of a field, found in the project's dictionary: a data field, a
  * checkbox field by its base name, or a `{form}_complete` field (labelled with the
- * instrument's label when the dictionary knows it). A number's short field note, REDCap's usual
+ * instrument's label when the dictionary knows it); else a column named after a field, as
+ * {@linkcode columnField} finds it (`race___2`, `sex__label`). A number's short field note, REDCap's usual
  * place for a unit, is added to the label: `Weight (kg)`.
  *
  * @example A field of a dictionary
@@ -306,7 +307,7 @@ export function chartField(dictionary: DataDictionary, name: string): ChartField
     );
     CHART_FIELDS.set(dictionary, fields);
   }
-  const field = fields.get(name);
+  const field = fields.get(name) ?? columnField([...fields.values()], name);
   if (!field) {
     throw new RangeError(`Cannot plot field "${name}": the data dictionary has no such field`);
   }

@@ -81,6 +81,9 @@ Deno.test("the demo's charts are titled by label and unit on a filtered, selecte
   const timeline = plotTimeline(joined, dictionary, "weight", { x: "visit_datetime" });
   strictEqual(encodingOf(timeline).x.title, "Date and time of measurement");
   strictEqual(encodingOf(timeline).x.type, "temporal");
+  const option = plotField(joined, dictionary, "race___1");
+  ok(/^Race.*\(choice=.+\)$/.test(encodingOf(option).x.title), "a checkbox option column by name");
+  deepStrictEqual(encodingOf(option).x.sort, ["Checked", "Unchecked"]);
   const custom = chart(joined, {
     mark: "point",
     encoding: { x: "heart_rate", y: "weight", color: "redcap_event_name" },
