@@ -167,7 +167,12 @@ export function plotHistogram(
   let bins: Bin[] = [];
   let unit: DateBin | undefined;
   if (temporal && xs.length) {
-    const min = Math.min(...xs), max = Math.max(...xs);
+    // A loop, not Math.min(...xs): spreading 100k+ values overflows the stack.
+    let min = Infinity, max = -Infinity;
+    for (const t of xs) {
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
     unit = dateBin === "auto" ? chooseDateBin(min, max, 2 * maxBins) : dateBin;
     bins = dateBins(unit, min, max, 2 * maxBins);
   } else if (xs.length) {
@@ -190,7 +195,8 @@ export function plotHistogram(
   // Bins of one whole number each are drawn centred on it (the bar of 3 over the tick 3).
   const shift = integer && !temporal && bins.length && bins[0].end - bins[0].start === 1 ? 0.5 : 0;
   // Only groups with data get a slot (a dictionary choice nobody has takes no room).
-  const seen = group ? groups.filter((g) => xs.some((_, k) => group.values[rows[k]] === g)) : [];
+  const withData = new Set(rows.map((i) => group?.values[i]));
+  const seen = group ? groups.filter((g) => withData.has(g)) : [];
   const values = bins.flatMap((bin, b) =>
     groups.map((g) => {
       const width = bin.end - bin.start;
