@@ -163,7 +163,7 @@ const REPEATING_EVENTS =
 
 Deno.test({
   name:
-    "a real longitudinal export: 90 years of birth dates in yearly bars, repeat instances per record",
+    "a real longitudinal export: 60+ years of birth dates in (multi-)year bars, repeat instances per record",
   ignore: NO_CORPUS || !existsSync(REPEATING_EVENTS),
   fn: async () => {
     const dump = JSON.parse(await Deno.readTextFile(REPEATING_EVENTS));
