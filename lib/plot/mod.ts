@@ -42,6 +42,7 @@ export {
   chartField,
   chartFields,
   checkboxColumn,
+  columnField,
   type FieldChoice,
   fieldInfoFromMetadata,
   type FieldKind,
@@ -56,6 +57,7 @@ export {
   type ChannelInput,
   chart,
   type ChartOptions,
+  type DateBin,
   type EventEntry,
   type FormEntry,
   type GroupOptions,
@@ -74,6 +76,7 @@ export {
   type PlotOptions,
   plotTimeline,
   type PlotTimelineOptions,
+  type TimelineInstances,
 } from "./vega_lite.ts";
 // Picking a chart from the field type.
 export { plotField, type PlotFieldOptions } from "./auto.ts";
