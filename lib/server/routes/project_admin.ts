@@ -15,7 +15,7 @@ import { generateToken, loadProject } from "../load.ts";
 import { CLASSIC_EVENT_ID, ProjectModel } from "../model.ts";
 import { readProjectXml } from "../odm.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
-import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { hiddenAtLevel } from "../records/export_plan.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./rights.ts";
