@@ -7,7 +7,7 @@
  * @module
  */
 import { XMLParser } from "../deps/xml.ts";
-import { hasDoctype } from "./_xml.ts";
+import { readXml } from "./_xml.ts";
 import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
 import { uniqueGroupName } from "./_unique_names.ts";
 import { readReports } from "./_reports.ts";
@@ -157,12 +157,6 @@ function flag(value: string | undefined): number {
  */
 export function readProjectXml(xml: string): ProjectDefinition {
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
-  if (hasDoctype(xml)) {
-    throw new SyntaxError(
-      "Cannot read Project XML: it has a DOCTYPE declaration, which is not accepted (entities " +
-        "are never resolved)",
-    );
-  }
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: "",
@@ -173,12 +167,13 @@ export function readProjectXml(xml: string): ProjectDefinition {
     processEntities: true,
     isArray: (name) => ARRAY_TAGS.has(name) || name.startsWith("ItemData"),
   });
-  let document: Node;
-  try {
-    document = parser.parse(xml);
-  } catch (error) {
-    throw new SyntaxError(`Cannot read Project XML: ${(error as Error).message}`, { cause: error });
-  }
+  // Not validated first (a real file's stray fault is read as fast-xml-parser reads it), and
+  // blank text kept: the ODM readers take a label's text as it is.
+  const document = readXml(xml, parser, "read Project XML", {
+    fail: (message, cause) => new SyntaxError(message, { cause }),
+    validate: false,
+    keepBlankText: true,
+  }) as Node;
   const odm = document?.ODM;
   if (!odm || typeof odm !== "object") {
     throw new SyntaxError("Cannot read Project XML: the document has no ODM root element");
