@@ -21,7 +21,7 @@ import {
   type RepeatingFormEvent,
   type SurveySettings,
 } from "./project.ts";
-import { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
+import { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "../dictionary/field_types.ts";
 
 /** The web UI's data-dictionary headers, keyed by a normalised form, to API column names. */
 const UI_HEADERS: Record<string, keyof FieldMetadata> = {

@@ -8,7 +8,8 @@
  */
 import { XMLParser } from "../deps/xml.ts";
 import { readXml } from "./_xml.ts";
-import { CLASSIC_EVENT_ID, parseChoices } from "./model.ts";
+import { CLASSIC_EVENT_ID } from "./model.ts";
+import { parseChoices } from "../dictionary/choices.ts";
 import { uniqueGroupName } from "./_unique_names.ts";
 import { readReports } from "./_reports.ts";
 import {
@@ -26,7 +27,7 @@ import {
   type UserRole,
 } from "./project.ts";
 import { readXmlRole } from "./_xml_roles.ts";
-import { LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "./_field_types.ts";
+import { LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "../dictionary/field_types.ts";
 
 // deno-lint-ignore no-explicit-any
 type Node = any;
