@@ -12,12 +12,10 @@ const root = normalize(join(dirname(fromFileUrl(import.meta.url)), ".."));
 const lib = join(root, "lib");
 
 /**
- * Files allowed over 800 lines for now: the server files being split by the coordinator after the
- * parallel server work merges. Empty this list as each is split; do not add to it.
+ * Files allowed over 800 lines for now: the demo generator, being moved into a folder of its own.
+ * Empty this list then; do not add to it.
  */
 const OVER_800_ALLOWED = new Set([
-  "lib/server/odm.ts",
-  "lib/server/folder.ts",
   "lib/server/demo.ts",
 ]);
 

@@ -1,6 +1,7 @@
 /**
  * Reads a project from a folder of REDCap API exports (`metadata.csv`, `events.csv`,
- * `records.csv`, ...) into a {@linkcode ProjectDefinition}.
+ * `records.csv`, ...) into a {@linkcode ProjectDefinition}, built by the server's one project
+ * builder (`_project_builder.ts`), as a Project XML file's is.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { join } from "node:path";
 import { CsvSyntaxError, parseCsv } from "../parse/csv_rows.ts";
 import { uniqueEventName, uniqueGroupName } from "./_unique_names.ts";
 import { unescapeCsvInjection } from "./_csv_injection.ts";
+import { buildProject } from "./_project_builder.ts";
 import {
   type Arm,
   type DataAccessGroup,
@@ -271,7 +273,7 @@ export function readProjectFolder(path: string): ProjectDefinition {
   const formSet = new Set(forms);
 
   // Project settings.
-  let info: Record<string, string | number> = {};
+  const info: Record<string, string | number> = {};
   try {
     const text = Deno.readTextFileSync(join(path, "project.json"));
     let parsed: unknown;
@@ -507,29 +509,8 @@ export function readProjectFolder(path: string): ProjectDefinition {
     }
   }
 
-  const folderName = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "";
-  info = {
-    project_title: folderName,
-    purpose: 0,
-    purpose_other: "",
-    project_notes: "",
-    custom_record_label: "",
-    secondary_unique_field: "",
-    in_production: 0,
-    project_language: "English",
-    surveys_enabled: surveys.length > 0 ? 1 : 0,
-    scheduling_enabled: 0,
-    record_autonumbering_enabled: 0,
-    randomization_enabled: 0,
-    ddp_enabled: 0,
-    display_today_now_button: 1,
-    missing_data_codes: "",
-    ...info,
-    is_longitudinal: longitudinal ? 1 : 0,
-    has_repeating_instruments_or_events: repeating.length > 0 ? 1 : 0,
-  };
-
-  return {
+  return buildProject({
+    title: path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "",
     info,
     metadata,
     instruments,
@@ -539,9 +520,7 @@ export function readProjectFolder(path: string): ProjectDefinition {
     repeating,
     dags,
     surveys,
-    users: [],
     records,
     recordDags,
-    longitudinal,
-  };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { demoProject, demoRecordRows } from "./demo.ts";
 import { readProjectFolder } from "./folder.ts";
-import { readProjectXml } from "./odm.ts";
+import { readProjectXml } from "./odm/project_xml.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 import { importFlatRows, importRecordRows } from "./records/import.ts";

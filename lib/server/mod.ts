@@ -41,7 +41,7 @@ export {
   type ProjectSource,
   type TokenRights,
 } from "./load.ts";
-export { readProjectXml } from "./odm.ts";
+export { readProjectXml } from "./odm/project_xml.ts";
 export {
   type DateFormat,
   importFlatRows,

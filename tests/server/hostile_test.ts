@@ -9,7 +9,7 @@ import { RedcapClient } from "../../lib/client.ts";
 import { downloadFileName } from "../../lib/api/_file_name.ts";
 import { fileHeaders, MAX_PARAMS, Params } from "../../lib/server/_http.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
+import { readProjectXml } from "../../lib/server/odm/project_xml.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { classicProject, dump, longitudinalProject, serve } from "./records/_projects.ts";

@@ -13,7 +13,7 @@ import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";
 import { CLASSIC_EVENT_ID, ProjectModel } from "../model.ts";
-import { readProjectXml } from "../odm.ts";
+import { readProjectXml } from "../odm/project_xml.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
 import { hiddenAtLevel } from "../records/export_plan.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
