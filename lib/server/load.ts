@@ -5,7 +5,7 @@
  * @module
  */
 import { demoProject, demoRecordRows } from "./demo.ts";
-import { readProjectFolder } from "./folder.ts";
+import { readProjectFolder } from "./folder/project_folder.ts";
 import { readProjectXml } from "./odm/project_xml.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
