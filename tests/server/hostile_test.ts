@@ -372,6 +372,45 @@ Deno.test("XML bodies with a DOCTYPE are answered 400 and entities never resolve
   }
 });
 
+Deno.test("malformed XML bodies are answered 400 naming the line, whichever reader", async (t) => {
+  const s = serve(classicProject());
+  const bodies: [string, Record<string, string>, RegExp][] = [
+    [
+      "records",
+      { content: "record", format: "xml", data: "<records>\n<item><record_id>1</item></records>" },
+      /Cannot import records: the data is not well-formed XML \(.+ on line 2\)/,
+    ],
+    [
+      "structure import (DAGs)",
+      {
+        content: "dag",
+        action: "import",
+        format: "xml",
+        data: "<dags>\n\n<item><data_access_group_name>A</item></dags>",
+      },
+      /Cannot import .+: the data is not well-formed XML \(.+ on line 3\)/,
+    ],
+    [
+      "project settings",
+      {
+        content: "project_settings",
+        action: "import",
+        format: "xml",
+        data: "<item><project_title>T</item>",
+      },
+      /the data is not well-formed XML \(.+ on line 1\)/,
+    ],
+  ];
+  for (const [label, params, message] of bodies) {
+    await t.step(label, async () => {
+      const response = await s.post(params);
+      strictEqual(response.status, 400);
+      match(await response.text(), message);
+    });
+  }
+  deepStrictEqual(dump(s.store, s.projectId), []);
+});
+
 // --- two connections on one database file ---------------------------------------------------
 
 Deno.test("a write waits for another process's write lock instead of failing 'database is locked'", async () => {
