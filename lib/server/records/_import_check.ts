@@ -7,10 +7,8 @@
  */
 import { ApiError } from "../_http.ts";
 import type { ProjectModel } from "../model.ts";
-import type { FieldMetadata } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
 import {
-  checkTextValue,
   CONTROL_CHARACTER,
   CONTROL_IN_RECORD,
   type DateFormat,
@@ -18,6 +16,14 @@ import {
   visible,
 } from "../../dictionary/validate.ts";
 import { recordNamer } from "./next_name.ts";
+import {
+  checkCell,
+  FORM_EDIT_RIGHT,
+  formRightsMessage,
+  NO_CREATE_MESSAGE,
+  NOT_REPEATING,
+  outsideMessage,
+} from "./_import_rules.ts";
 import {
   type Column,
   type ImportCells,
@@ -27,50 +33,11 @@ import {
   type RowInfo,
 } from "./_import_columns.ts";
 
-/** REDCap's message for a value outside a coded field's choices (`data_import_tool_222`). */
-export function invalidCategory(field: string): string {
-  return `The value is not a valid category for ${field}`;
-}
-
-/** Message for a checkbox column holding something other than 0 or 1. */
-export const CHECKBOX_VALUE_MESSAGE =
-  "The value of a checkbox option must be 0 (unchecked) or 1 (checked)";
-
-/** Form-level entry right (REDCap 15.6+): view and edit; below it, 128 none, 129 read only. */
-const FORM_EDIT_RIGHT = 130;
-
-/**
- * The message refusing a write to fields of a form the user has no access to (128) or may only
- * read (129).
- *
- * @param form The form.
- * @param right The user's form-level entry right to it.
- * @param fields The fields that would have been written.
- */
-export function formRightsMessage(form: string, right: number, fields: readonly string[]): string {
-  const level = right === 129 ? "read-only" : "no access";
-  return `You do not have permission to edit the instrument "${form}" (your form-level rights ` +
-    `to it are ${level}), so data cannot be saved for its fields: ${fields.join(", ")}`;
-}
-
-/** REDCap's message when a user without `record_create` imports a new record. */
-export const NO_CREATE_MESSAGE = "Your user privileges do NOT allow you to create new records.";
-
 type Tuple = [record: string, field: string, value: string, message: string];
 
 function tupleLine(t: Tuple): string {
   return t.map((s) => `"${s.replaceAll('"', '""')}"`).join(",");
 }
-
-function isMissingCode(model: ProjectModel, field: FieldMetadata, value: string): boolean {
-  return model.missingDataCodes.length > 0 && !/@NOMISSING\b/.test(field.field_annotation) &&
-    model.missingDataCodes.some((m) => m.code === value);
-}
-
-const NOT_REPEATING =
-  "redcap_repeat_instance cannot have a value since this instrument or event is not a " +
-  "repeating instrument or repeating event, respectively.  The redcap_repeat_instance field " +
-  "must be left blank for this row of data.";
 
 /** The state of one import across its chunks. */
 export class ImportRun {
@@ -164,17 +131,8 @@ export class ImportRun {
     return value === undefined ? FORM_EDIT_RIGHT : value;
   }
 
+  /** Codes of each coded field, read once. */
   readonly #codes = new Map<string, Set<string>>();
-  #choiceCodes(field: string): Set<string> {
-    let codes = this.#codes.get(field);
-    if (!codes) {
-      this.#codes.set(
-        field,
-        codes = new Set(this.#model.choices(field).map((c) => c.code)),
-      );
-    }
-    return codes;
-  }
 
   /** Whether any problem was found so far (then nothing more is written). */
   failed(): boolean {
@@ -330,22 +288,7 @@ export class ImportRun {
       const { info: kind } = column;
       const form = kind.form;
       // Cells outside the row's context (other instruments, undesignated forms) may be blank.
-      let outside: string | undefined;
-      if (model.longitudinal && !event.forms.includes(form)) {
-        outside = `The field '${column.target}' is on the instrument '${form}', which is not ` +
-          `designated for the event '${event.unique_event_name}'.`;
-      } else if (repeatForm !== "" && form !== repeatForm) {
-        outside = `This field ('${column.target}') is not on the Repeating Instrument ` +
-          `'${repeatForm}' named in redcap_repeat_instrument for this row of data.`;
-      } else if (
-        repeatForm === "" && !event.repeatingEvent && event.repeatingForms.has(form)
-      ) {
-        outside = `This field ('${column.target}') exists on a Repeating Instrument named ` +
-          `'${form}'. However, the fields 'redcap_repeat_instance' and/or ` +
-          `'redcap_repeat_instrument' for this row of data have no value, which are both ` +
-          `required for importing data into a Repeating Instrument.  You are not allowed to ` +
-          `import data for this field into a non-repeating instrument.`;
-      }
+      const outside = outsideMessage(model, event, repeatForm, form, column.target);
       if (
         this.#formRight(form) < FORM_EDIT_RIGHT &&
         (value !== "" || this.#options.overwriteBehavior === "overwrite")
@@ -362,42 +305,12 @@ export class ImportRun {
         continue;
       }
       if (value === "") continue;
-      switch (kind.kind) {
-        case "status":
-          if (value !== "0" && value !== "1" && value !== "2") {
-            tuples.push([record, column.name, value, invalidCategory(column.name)]);
-          }
-          break;
-        case "checkbox":
-          if (value !== "0" && value !== "1") {
-            tuples.push([record, column.name, value, CHECKBOX_VALUE_MESSAGE]);
-          }
-          break;
-        case "value": {
-          const field = kind.field;
-          if (isMissingCode(model, field, value)) break;
-          const type = field.field_type;
-          if (
-            type === "radio" || type === "select" || type === "dropdown" || type === "yesno" ||
-            type === "truefalse"
-          ) {
-            if (!this.#choiceCodes(field.field_name).has(value)) {
-              const tuple: Tuple = [record, column.name, value, invalidCategory(field.field_name)];
-              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
-            }
-          } else if (type === "text" || type === "slider") {
-            const checked = checkTextValue(field, value, this.#dateFormat, this.#now);
-            if (checked.error !== undefined) {
-              const tuple: Tuple = [record, column.name, value, checked.error];
-              (options.acceptInvalid ? this.invalid : tuples).push(tuple);
-            } else if (checked.value !== value) {
-              (info.converted ??= new Map()).set(column.index, checked.value);
-            }
-          }
-          break;
-        }
-        default:
-          break;
+      const checked = checkCell(model, column, value, this.#codes, this.#dateFormat, this.#now);
+      if (checked.message !== undefined) {
+        const tuple: Tuple = [record, column.name, value, checked.message];
+        (checked.keepable && options.acceptInvalid ? this.invalid : tuples).push(tuple);
+      } else if (checked.converted !== undefined) {
+        (info.converted ??= new Map()).set(column.index, checked.converted);
       }
     }
     if (info.instrument !== "") info.instrument = repeatForm;
