@@ -71,10 +71,9 @@ export type {
 } from "./lib/types.ts";
 
 // --- Read: analysis-ready frames (typed and labelled by the dictionary); the API's exports
+export { readDictionary, type ReadDictionaryOptions } from "./lib/read/dictionary.ts";
+export { readEavRecords } from "./lib/read/eav_records.ts";
 export {
-  readDictionary,
-  type ReadDictionaryOptions,
-  readEavRecords,
   readInstruments,
   type ReadInstrumentsOptions,
   readRecords,

@@ -8,7 +8,9 @@
  */
 import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
-import { readDictionary, readEavRecords, readRecords } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
+import { readEavRecords } from "../read/eav_records.ts";
+import { readRecords } from "../read/read_records.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";
 import { checkBranchingLogic } from "../logic/branching.ts";
 import { validateRecords } from "../write/validate.ts";

@@ -41,7 +41,7 @@ export {
   type ProjectSource,
   type TokenRights,
 } from "./load.ts";
-export { readProjectXml } from "./odm.ts";
+export { readProjectXml } from "./odm/project_xml.ts";
 export {
   type DateFormat,
   importFlatRows,
@@ -50,7 +50,7 @@ export {
   type ImportResult,
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
-export { readProjectFolder } from "./folder.ts";
+export { readProjectFolder } from "./folder/project_folder.ts";
 export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo.ts";
 export type {
   Arm,

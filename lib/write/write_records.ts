@@ -21,7 +21,7 @@ import {
   sliceFrame,
   withColumnsFrame,
 } from "../frame.ts";
-import { readDictionary } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
 import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
 import { compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
