@@ -74,10 +74,9 @@ export type {
 export type { DataFrame, DataType, Expr, Series } from "./lib/deps/polars.ts";
 
 // --- Read: analysis-ready frames (typed and labelled by the dictionary); the API's exports
+export { readDictionary, type ReadDictionaryOptions } from "./lib/read/dictionary.ts";
+export { readEavRecords } from "./lib/read/eav_records.ts";
 export {
-  readDictionary,
-  type ReadDictionaryOptions,
-  readEavRecords,
   readInstruments,
   type ReadInstrumentsOptions,
   readRecords,

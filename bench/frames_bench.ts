@@ -25,7 +25,8 @@
 import { createHash } from "node:crypto";
 import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
-import { readEavRecords, readRecords } from "../lib/read/read_records.ts";
+import { readEavRecords } from "../lib/read/eav_records.ts";
+import { readRecords } from "../lib/read/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";

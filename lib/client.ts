@@ -69,10 +69,9 @@ import * as projectAdmin from "./api/project_admin.ts";
 import * as structure from "./api/structure_import.ts";
 import type { DataFrame } from "./deps/polars.ts";
 import type { DataDictionary } from "./dictionary/data_dictionary.ts";
+import { readDictionary, type ReadDictionaryOptions } from "./read/dictionary.ts";
+import { readEavRecords } from "./read/eav_records.ts";
 import {
-  readDictionary,
-  type ReadDictionaryOptions,
-  readEavRecords,
   readInstruments,
   type ReadInstrumentsOptions,
   readRecords,

@@ -11,6 +11,7 @@ import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, isChecked } from "./_data.ts";
 import {
   base,
+  countChannel,
   discreteAxis,
   groupOf,
   type GroupOptions,
@@ -132,9 +133,9 @@ export function plotCheckboxes(
     title: info.label,
     axis: horizontal ? { labelLimit: 260, maxExtent: 275 } : discreteAxis(order),
   };
-  const countChannel = { field: "count", type: "quantitative", title: "Count" };
+  const counted = countChannel();
   const encoding: Record<string, unknown> = {
-    ...(horizontal ? { y: optionChannel, x: countChannel } : { x: optionChannel, y: countChannel }),
+    ...(horizontal ? { y: optionChannel, x: counted } : { x: optionChannel, y: counted }),
     tooltip: [
       { field: "option", title: info.label },
       ...(group ? [{ field: "group", title: group.title }] : []),

@@ -10,6 +10,7 @@ import { type ChartField, type FieldSource, resolveField } from "./field_info.ts
 import { categoryOrder, choiceLabeler, columnValues, requireColumn } from "./_data.ts";
 import {
   base,
+  countChannel,
   discreteAxis,
   groupOf,
   type GroupOptions,
@@ -159,10 +160,10 @@ export function plotChoices(
     title: info.label,
     axis: horizontal ? { labelLimit: 260, maxExtent: 275 } : discreteAxis(order),
   };
-  const countChannel = { field: "count", type: "quantitative", title: "Count" };
+  const counted = countChannel();
   const encoding: Record<string, unknown> = horizontal
-    ? { y: categoryChannel, x: countChannel }
-    : { x: categoryChannel, y: countChannel };
+    ? { y: categoryChannel, x: counted }
+    : { x: categoryChannel, y: counted };
   const tooltip: unknown[] = [{ field: "category", title: info.label }];
   if (group) {
     const groupChannel = { field: "group", type: "nominal", sort: group.order, title: group.title };

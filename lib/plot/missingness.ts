@@ -8,6 +8,7 @@ import { Chart } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { type ChartField, chartFieldsOf } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
+import { readColumnLabels } from "../transform/column_labels.ts";
 import { columnValues, isMissing, requireColumn } from "./_data.ts";
 import { base, columnLabels, type PlotOptions } from "./_base.ts";
 
@@ -65,7 +66,7 @@ export function plotMissingness(
     all.filter((c) => c !== record && !c.startsWith("redcap_"));
   for (const c of columns) if (!present.has(c)) requireColumn(frame, c, action);
   if (!columns.length) throw new Error(`Cannot ${action}: no columns to check`);
-  const labels = columnLabels(columns, fields);
+  const labels = columnLabels(columns, fields, readColumnLabels(frame));
   const order = columns.map((c) => labels.get(c)!);
   const fieldChannel = {
     field: "field",

@@ -56,6 +56,7 @@ export {
   chartField,
   chartFields,
   checkboxColumn,
+  columnField,
   type FieldChoice,
   fieldInfoFromMetadata,
   type FieldKind,
@@ -70,6 +71,7 @@ export {
   type ChannelInput,
   chart,
   type ChartOptions,
+  type DateBin,
   type EventEntry,
   type FormEntry,
   type GroupOptions,
@@ -88,6 +90,7 @@ export {
   type PlotOptions,
   plotTimeline,
   type PlotTimelineOptions,
+  type TimelineInstances,
 } from "./vega_lite.ts";
 // Picking a chart from the field type.
 export { plotField, type PlotFieldOptions } from "./auto.ts";

@@ -39,9 +39,7 @@ import {
   withWarnings,
 } from "./_typed.ts";
 
-export { readDictionary, type ReadDictionaryOptions } from "./dictionary.ts";
 export { type ReadRecordsOptions, type ReadRecordsResult } from "./_typed.ts";
-export { EAV_BATCH_SIZE, readEavRecords } from "./eav_records.ts";
 
 /**
  * Reads records as an analysis-ready frame: one flat raw export (CSV unless **format** says

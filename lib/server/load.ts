@@ -5,8 +5,8 @@
  * @module
  */
 import { demoProject, demoRecordRows } from "./demo.ts";
-import { readProjectFolder } from "./folder.ts";
-import { readProjectXml } from "./odm.ts";
+import { readProjectFolder } from "./folder/project_folder.ts";
+import { readProjectXml } from "./odm/project_xml.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 import { importFlatRows, importRecordRows } from "./records/import.ts";

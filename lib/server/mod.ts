@@ -41,7 +41,8 @@ export {
   type StoreOptions,
   type TokenGrant,
 } from "./store.ts";
-export { type Choice, type EventModel, type FormModel, ProjectModel } from "./model.ts";
+export { type EventModel, type FormModel, ProjectModel } from "./model.ts";
+export type { Choice } from "../dictionary/choices.ts";
 export {
   declareToken,
   type LoadedProject,
@@ -50,7 +51,7 @@ export {
   type ProjectSource,
   type TokenRights,
 } from "./load.ts";
-export { readProjectXml } from "./odm.ts";
+export { readProjectXml } from "./odm/project_xml.ts";
 export {
   type DateFormat,
   type ImportCells,
@@ -60,7 +61,7 @@ export {
   type ImportResult,
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
-export { readProjectFolder } from "./folder.ts";
+export { readProjectFolder } from "./folder/project_folder.ts";
 export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject, type DemoProjectOptions } from "./demo.ts";
 export type {
   Arm,

@@ -20,8 +20,6 @@ import type {
   ProjectDefinition,
 } from "./project.ts";
 
-export type { Choice };
-
 /** A form with its fields in dictionary order (without `{form}_complete`). */
 export interface FormModel {
   /** Unique form name. */
@@ -48,9 +46,6 @@ export interface EventModel extends EventDefinition {
 
 /** The event id a classic project stores its data under. */
 export const CLASSIC_EVENT_ID = 1;
-
-// REDCap's choice grammar and checkbox suffixes are the shared model's (lib/dictionary).
-export { checkboxSuffix, parseChoices };
 
 /** The missing-data codes a project declares (`missing_data_codes`, `CODE, label | ...`). */
 export function parseMissingDataCodes(text: string | number | undefined): Choice[] {

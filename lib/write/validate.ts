@@ -17,6 +17,7 @@ import { type ImportIssue, type Report, sortIssues } from "./_issues.ts";
 import { planColumns } from "./_columns.ts";
 import { checkDags, checkDuplicateKeys, checkRowKeys } from "./_check_rows.ts";
 import { checkValues } from "./_check_values.ts";
+import { expectedValue } from "./_expected.ts";
 
 export type { DateFormat } from "../dictionary/validate.ts";
 export { type ImportIssue, type ImportIssueCode } from "./_issues.ts";
@@ -76,6 +77,10 @@ export function validateRawFrame(
   if (options.dags) checkDags(rows, options.dags, error);
   checkDuplicateKeys(rows, id, hints.contiguous, error);
   checkValues(raw, dd, plans, rows, dateFormat, now, issues);
+  for (const issue of issues) {
+    const expected = expectedValue(issue, dd, dateFormat);
+    if (expected !== undefined) issue.expected = expected;
+  }
   return sortIssues(issues);
 }
 

@@ -3,7 +3,7 @@ import { deepStrictEqual, ok } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { readDataset, writeDataset } from "../../mod.ts";
 import { readInstruments } from "../../lib/read/read_records.ts";
-import { readDictionary } from "../../lib/read/read_records.ts";
+import { readDictionary } from "../../lib/read/dictionary.ts";
 import { columnLabels } from "../../lib/transform/label.ts";
 import { createDemoClient } from "../../lib/demo/client.ts";
 

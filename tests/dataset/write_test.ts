@@ -6,7 +6,7 @@ import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { DuckDBInstance } from "../_duckdb.ts";
 import { readDataset, writeDataset } from "../../mod.ts";
 import { readInstruments } from "../../lib/read/read_records.ts";
-import { readDictionary } from "../../lib/read/read_records.ts";
+import { readDictionary } from "../../lib/read/dictionary.ts";
 import { createDemoClient } from "../../lib/demo/client.ts";
 
 async function demoForms(options: { checkboxes?: "boolean" | "list" } = {}) {

@@ -11,6 +11,8 @@ import {
   plotMissingness,
   plotTimeline,
 } from "../../lib/plot/vega_lite.ts";
+import type { PlotHistogramOptions } from "../../lib/plot/histogram.ts";
+import type { TimelineInstances } from "../../lib/plot/timeline.ts";
 import { assertRenders, encodingOf, type Json, valuesOf } from "./_assert_chart.ts";
 
 const PAIN: ChartField = {
@@ -84,7 +86,12 @@ Deno.test("plotChoices() orders bars by the dictionary's labels and titles the a
   deepStrictEqual(x.sort, ["Severe", "None", "Mild"]);
   strictEqual(x.title, "Pain level");
   strictEqual(x.type, "nominal");
-  deepStrictEqual(encodingOf(c).y, { field: "count", type: "quantitative", title: "Count" });
+  deepStrictEqual(encodingOf(c).y, {
+    field: "count",
+    type: "quantitative",
+    title: "Count",
+    axis: { tickMinStep: 1, format: "d" },
+  });
   deepStrictEqual(valuesOf(c), [
     { category: "Severe", count: 1 },
     { category: "None", count: 0 },
@@ -236,41 +243,119 @@ Deno.test("plotHistogram() bins numbers, reads numeric text, and titles x with t
   const c = plotHistogram(pl.DataFrame({ weight: ["70.5", "", "81", "abc", "66"] }), WEIGHT, {
     maxBins: 5,
   });
-  const { x, y } = encodingOf(c);
-  deepStrictEqual(x, {
-    field: "value",
+  const { x, x2, y, y2 } = encodingOf(c);
+  strictEqual(x.type, "quantitative");
+  strictEqual(x.title, "Weight (kg)");
+  strictEqual(x2.field, "x1");
+  deepStrictEqual(y, {
+    field: "count",
     type: "quantitative",
-    bin: { maxbins: 5 },
-    title: "Weight (kg)",
+    title: "Count",
+    axis: { tickMinStep: 1, format: "d" },
   });
-  strictEqual(y.aggregate, "count");
-  deepStrictEqual(valuesOf(c), [{ value: 70.5 }, { value: 81 }, { value: 66 }]);
+  deepStrictEqual(y2, { datum: 0 });
+  deepStrictEqual(valuesOf(c).map((v: Json) => [v.start, v.end, v.count]), [
+    [65, 70, 1],
+    [70, 75, 1],
+    [75, 80, 0],
+    [80, 85, 1],
+  ]);
+  deepStrictEqual(x.scale.domain, [65, 85], "the axis spans the bins");
   await assertRenders(c, ["rect"]);
 });
 
-Deno.test("plotHistogram() uses whole-number bins for integers and months for dates", async () => {
+Deno.test("plotHistogram() uses whole-number bins for integers", () => {
   const ints = plotHistogram(
     pl.DataFrame({ n: pl.Series("n", [1, 2, 2, 5]).cast(pl.Int64) }),
     { name: "n", label: "Children", type: "integer" },
   );
-  strictEqual(encodingOf(ints).x.bin.minstep, 1);
-  const dates = plotHistogram(longitudinal(), {
-    name: "visit_date",
-    label: "Visit date",
-    type: "date",
-  });
-  const x = encodingOf(dates).x;
-  strictEqual(x.type, "temporal");
-  strictEqual(x.timeUnit, "utcyearmonth");
-  strictEqual(x.title, "Visit date");
-  strictEqual(valuesOf(dates)[0].value, "2024-02-01", "dates are inlined as ISO dates");
-  await assertRenders(dates, ["rect"]);
+  deepStrictEqual(valuesOf(ints).map((v: Json) => [v.bin, v.count]), [
+    ["1", 1],
+    ["2", 2],
+    ["3", 0],
+    ["4", 0],
+    ["5", 1],
+  ]);
+  strictEqual(encodingOf(ints).x.axis.tickMinStep, 1);
+  deepStrictEqual(encodingOf(ints).x.scale.domain, [0.5, 5.5], "each bar centred on its number");
+  ok(valuesOf(ints).every((v: Json) => v.x0 < v.start && v.x1 > v.start));
 });
 
-Deno.test("plotHistogram() stacks groups colored in label order", () => {
+const dateChart = (dates: string[], options: PlotHistogramOptions = {}) =>
+  plotHistogram(
+    pl.DataFrame({ d: pl.Series("d", dates.map((d) => new Date(d))).cast(pl.Date) }),
+    { name: "d", label: "Date of birth", type: "date" },
+    options,
+  );
+
+Deno.test("plotHistogram() picks the date bin from the span: day, week, month, quarter, year", async () => {
+  const unitOf = (dates: string[]) => {
+    const c = dateChart(dates);
+    return [valuesOf(c).length, valuesOf(c)[0].bin];
+  };
+  deepStrictEqual(unitOf(["2024-03-01", "2024-03-20"]), [20, "2024-03-01"]);
+  // 2024-03-01 is a Friday: weeks start on Monday (ISO 8601).
+  deepStrictEqual(unitOf(["2024-03-01", "2024-07-31"]), [23, "Week of 2024-02-26"]);
+  deepStrictEqual(unitOf(["2022-01-15", "2024-06-30"]), [30, "Jan 2022"]);
+  deepStrictEqual(unitOf(["2015-05-15", "2024-06-30"]), [37, "2015 Q2"]);
+  deepStrictEqual(unitOf(["1990-05-15", "2024-06-30"]), [35, "1990"]);
+  const dob = dateChart(["1940-03-02", "1975-06-30", "2009-12-31", "1941-01-01"]);
+  const bins = valuesOf(dob);
+  ok(bins.length <= 40, `a 70-year span gets ${bins.length} bars, not ~840 months`);
+  deepStrictEqual(bins[0], {
+    bin: "1940–1941",
+    start: "1940-01-01",
+    end: "1942-01-01",
+    count: 2,
+    x0: "1940-01-30T05:45:36.000Z",
+    x1: "1941-12-02T18:14:24.000Z",
+  });
+  strictEqual(bins.reduce((n: number, v: Json) => n + v.count, 0), 4);
+  strictEqual(encodingOf(dob).x.type, "temporal");
+  strictEqual(encodingOf(dob).x.title, "Date of birth");
+  await assertRenders(dob, ["rect"]);
+});
+
+Deno.test("plotHistogram() takes an explicit date bin, and refuses an unknown one", () => {
+  const monthly = dateChart(["2020-01-15", "2024-06-30"], { dateBin: "month" });
+  strictEqual(valuesOf(monthly).length, 54);
+  strictEqual(valuesOf(monthly)[0].bin, "Jan 2020");
+  throws(
+    () => dateChart(["2020-01-15"], { dateBin: "decade" as "year" }),
+    /Cannot plot field "d": dateBin must be "auto" or one of day, week, month, quarter, year, got "decade"/,
+  );
+});
+
+Deno.test("plotHistogram() dodges groups side by side within each bin, never stacked", async () => {
   const c = plotHistogram(longitudinal(), WEIGHT, { by: "arm", byInfo: ARM });
   deepStrictEqual(encodingOf(c).color.sort, ["Placebo", "Drug"]);
-  strictEqual(valuesOf(c).length, 7);
+  strictEqual(encodingOf(c).row, undefined);
+  const values = valuesOf(c);
+  const counted = values.reduce((n: number, v: Json) => n + v.count, 0);
+  strictEqual(counted, longitudinal().getColumn("weight").dropNulls().len());
+  // Within a bin, each group has its own slot: the bars do not overlap.
+  for (let i = 0; i < values.length; i += 2) {
+    const [placebo, drug] = [values[i], values[i + 1]];
+    deepStrictEqual([placebo.group, drug.group, placebo.start], ["Placebo", "Drug", drug.start]);
+    ok(placebo.x0 >= placebo.start && placebo.x1 <= drug.x0 && drug.x1 <= drug.end);
+  }
+  await assertRenders(c, ["rect"]);
+});
+
+Deno.test("plotHistogram() facets groups in rows when asked (and for more than 3 groups)", async () => {
+  const c = plotHistogram(longitudinal(), WEIGHT, { by: "arm", byInfo: ARM, layout: "facet" });
+  const { row, color } = encodingOf(c);
+  deepStrictEqual([row.field, row.title, row.sort], ["group", "Study arm", ["Placebo", "Drug"]]);
+  strictEqual(color.legend, null);
+  const values = valuesOf(c);
+  ok(values.every((v: Json) => v.x0 > v.start && v.x1 < v.end), "full-width bars in facets");
+  await assertRenders(c, ["rect"]);
+  const many = plotHistogram(
+    pl.DataFrame({ w: [1, 2, 3, 4, 5], g: ["a", "b", "c", "d", "e"] }),
+    { name: "w", label: "W", type: "number" },
+    { by: "g" },
+  );
+  ok(encodingOf(many).row, "5 groups are faceted");
 });
 
 Deno.test("plotBox() draws one box per group in label order, titled by labels", async () => {
@@ -300,7 +385,17 @@ Deno.test("plotTimeline() draws a line per record across events in event order",
   strictEqual(y.title, "Weight (kg)");
   strictEqual(detail.field, "record");
   strictEqual(valuesOf(c).length, 7, "the row without a weight is left out");
-  deepStrictEqual(valuesOf(c)[0], { record: "1", x: "Week 4", y: 71 });
+  deepStrictEqual(valuesOf(c).map((v: Json) => v.x), [
+    "Baseline",
+    "Baseline",
+    "Baseline",
+    "Week 4",
+    "Week 4",
+    "Week 8",
+    "Week 8",
+  ]);
+  deepStrictEqual(valuesOf(c)[0], { record: "2", x: "Baseline", y: 80 });
+  ok((c.spec.description as string).includes("each repeat instance a point"));
   await assertRenders(c, ["line", "symbol"]);
 });
 
@@ -333,7 +428,120 @@ Deno.test("plotTimeline() summarizes with the mean and a 95% CI per event and gr
   const layers = c.spec.layer as Json[];
   deepStrictEqual(layers.map((l) => l.mark.type), ["rule", "line"]);
   strictEqual(layers[1].encoding.y.title, "Weight (kg)");
+  // Dodged: each group has its own offset within an event, so the intervals do not overlap.
+  deepStrictEqual(encodingOf(c).xOffset, {
+    field: "group",
+    type: "nominal",
+    sort: ["Placebo", "Drug"],
+    scale: { domain: ["Placebo", "Drug"], paddingInner: 0.2 },
+  });
+  const svg = await assertRenders(c, ["rule", "line"]);
+  const marks = /<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg)![1];
+  const rules = [...marks.matchAll(/<line [^>]*transform="translate\(([\d.]+),/g)].map((m) => m[1]);
+  strictEqual(rules.length, 6);
+  strictEqual(new Set(rules).size, rules.length, "no two intervals share an x position");
+});
+
+Deno.test("plotTimeline() dodges grouped means on a date axis by shifting each group's dates", async () => {
+  const df = pl.DataFrame({
+    record_id: ["1", "2", "3", "4", "1", "2"],
+    visit_date: pl.Series("visit_date", [
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-01"),
+      new Date("2024-01-11"),
+      new Date("2024-01-11"),
+    ]).cast(pl.Date),
+    arm: ["Drug", "Placebo", "Drug", "Placebo", "Drug", "Placebo"],
+    weight: [70, 80, 72, 82, 71, 81],
+  });
+  const c = plotTimeline(df, WEIGHT, {
+    x: "visit_date",
+    xInfo: { name: "visit_date", label: "Visit date", type: "date" },
+    by: "arm",
+    byInfo: ARM,
+    summary: "mean",
+  });
+  const values = valuesOf(c);
+  deepStrictEqual(values.map((v: Json) => [v.date, v.group, v.mean]), [
+    ["2024-01-01", "Placebo", 81],
+    ["2024-01-01", "Drug", 71],
+    ["2024-01-11", "Placebo", 81],
+    ["2024-01-11", "Drug", 71],
+  ]);
+  // The gap is 10 days; two groups sit 10 × 0.5 / 2 = 2.5 days apart, centred on the date.
+  deepStrictEqual(values.slice(0, 2).map((v: Json) => v.x), [
+    "2023-12-30T18:00:00.000Z",
+    "2024-01-02T06:00:00.000Z",
+  ]);
+  strictEqual(encodingOf(c).xOffset, undefined);
   await assertRenders(c, ["rule", "line"]);
+});
+
+// A repeating event: record 1 has three instances at its visit event, record 2 one.
+const REPEATS = () =>
+  pl.DataFrame({
+    record_id: ["1", "1", "1", "2", "1"],
+    redcap_event_name: ["visit_arm_1", "visit_arm_1", "visit_arm_1", "visit_arm_1", "base_arm_1"],
+    redcap_repeat_instance: [2, 1, 3, 1, null],
+    weight: [72, 70, 77, 80, 69],
+  });
+const EVENTS_2 = [{ name: "base_arm_1", label: "Baseline" }, {
+  name: "visit_arm_1",
+  label: "Visit",
+}];
+
+Deno.test("plotTimeline() draws each repeat instance by default, in instance order", async () => {
+  const c = plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2 });
+  deepStrictEqual(
+    valuesOf(c).map((v: Json) => [v.record, v.x, v.instance, v.y]),
+    [
+      ["1", "Baseline", 1, 69],
+      ["1", "Visit", 1, 70],
+      ["1", "Visit", 2, 72],
+      ["2", "Visit", 1, 80],
+      ["1", "Visit", 3, 77],
+    ].sort((a, b) => String(a[1]).localeCompare(String(b[1])) || Number(a[2]) - Number(b[2])),
+  );
+  ok(encodingOf(c).tooltip.some((t: Json) => t.title === "Instance"));
+  const mean = plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2, summary: "mean" });
+  deepStrictEqual(valuesOf(mean).map((v: Json) => [v.x, v.n, v.mean]), [
+    ["Baseline", 1, 69],
+    ["Visit", 4, 74.75],
+  ]);
+  ok((mean.spec.title as Json).subtitle.includes("each repeat instance a point"));
+  await assertRenders(c, ["line"]);
+});
+
+Deno.test("plotTimeline() reduces repeat instances to one value per record and event", async () => {
+  const per = (instances: TimelineInstances) =>
+    valuesOf(plotTimeline(REPEATS(), WEIGHT, { events: EVENTS_2, instances }))
+      .filter((v: Json) => v.x === "Visit")
+      .map((v: Json) => [v.record, v.y]);
+  deepStrictEqual(per("mean"), [["1", 73], ["2", 80]]);
+  deepStrictEqual(per("min"), [["1", 70], ["2", 80]]);
+  deepStrictEqual(per("max"), [["1", 77], ["2", 80]]);
+  deepStrictEqual(per("first"), [["1", 70], ["2", 80]], "the lowest redcap_repeat_instance");
+  deepStrictEqual(per("last"), [["1", 77], ["2", 80]], "the highest redcap_repeat_instance");
+  const mean = plotTimeline(REPEATS(), WEIGHT, {
+    events: EVENTS_2,
+    instances: "max",
+    summary: "mean",
+  });
+  deepStrictEqual(valuesOf(mean).map((v: Json) => [v.x, v.n, v.mean]), [
+    ["Baseline", 1, 69],
+    ["Visit", 2, 78.5],
+  ]);
+  strictEqual(
+    (mean.spec.title as Json).subtitle,
+    "Mean with 95% confidence interval; repeat instances: max per record and event",
+  );
+  await assertRenders(mean, ["rule", "line"]);
+  throws(
+    () => plotTimeline(REPEATS(), WEIGHT, { instances: "median" as "mean" }),
+    /instances must be one of each, mean, min, max, first, last, got "median"/,
+  );
 });
 
 Deno.test("plotTimeline() puts a date field on a temporal x axis titled by its label", async () => {

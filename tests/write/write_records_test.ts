@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { readRecords } from "../../lib/read/read_records.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
+import { readProjectXml } from "../../lib/server/odm/project_xml.ts";
 import { demoProject } from "../../lib/server/demo.ts";
 import { toEav } from "../../lib/transform/eav.ts";
 import { ImportBatchError } from "../../lib/write/errors.ts";

@@ -17,7 +17,7 @@ import {
   exportValue,
   plainLabel,
   type ValueTransform,
-} from "./_export_plan.ts";
+} from "./export_plan.ts";
 
 type ColumnKind =
   | "id"

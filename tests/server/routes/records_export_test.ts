@@ -9,7 +9,7 @@ import { createRedcapHandler } from "../../../lib/server/handler.ts";
 import { demoProject } from "../../../lib/server/demo.ts";
 import { loadProject } from "../../../lib/server/load.ts";
 import { fieldMetadata, type ProjectDefinition } from "../../../lib/server/project.ts";
-import { planExport, pointSelection } from "../../../lib/server/records/_export_plan.ts";
+import { planExport, pointSelection } from "../../../lib/server/records/export_plan.ts";
 import {
   exportRecordChunks,
   type ExportRecordInput,

@@ -1,12 +1,12 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { join } from "node:path";
-import { readProjectFolder } from "../../lib/server/folder.ts";
-import { ProjectModel } from "../../lib/server/model.ts";
-import { METADATA_COLUMNS } from "../../lib/server/project.ts";
+import { readProjectFolder } from "../../../lib/server/folder/project_folder.ts";
+import { ProjectModel } from "../../../lib/server/model.ts";
+import { METADATA_COLUMNS } from "../../../lib/server/project.ts";
 
-const LONGITUDINAL = new URL("../fixtures/folder_project/", import.meta.url).pathname;
-const CLASSIC = new URL("../fixtures/folder_classic/", import.meta.url).pathname;
-const CORPUS = new URL("../../../shared/redcap-corpus/", import.meta.url);
+const LONGITUDINAL = new URL("../../fixtures/folder_project/", import.meta.url).pathname;
+const CLASSIC = new URL("../../fixtures/folder_classic/", import.meta.url).pathname;
+const CORPUS = new URL("../../../../shared/redcap-corpus/", import.meta.url);
 const hasCorpus = (() => {
   try {
     return Deno.statSync(CORPUS).isDirectory;

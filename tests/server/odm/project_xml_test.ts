@@ -1,11 +1,11 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { parseCsvObjects } from "../../lib/parse/csv_rows.ts";
-import { ProjectModel } from "../../lib/server/model.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
-import { type FieldMetadata, METADATA_COLUMNS } from "../../lib/server/project.ts";
+import { parseCsvObjects } from "../../../lib/parse/csv_rows.ts";
+import { ProjectModel } from "../../../lib/server/model.ts";
+import { readProjectXml } from "../../../lib/server/odm/project_xml.ts";
+import { type FieldMetadata, METADATA_COLUMNS } from "../../../lib/server/project.ts";
 
-const FIXTURE = new URL("../fixtures/odm/longitudinal.xml", import.meta.url);
-const CORPUS = new URL("../../../shared/redcap-corpus/", import.meta.url);
+const FIXTURE = new URL("../../fixtures/odm/longitudinal.xml", import.meta.url);
+const CORPUS = new URL("../../../../shared/redcap-corpus/", import.meta.url);
 const hasCorpus = (() => {
   try {
     return Deno.statSync(CORPUS).isDirectory;

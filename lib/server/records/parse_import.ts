@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "../../deps/xml.ts";
+import { XMLParser } from "../../deps/xml.ts";
 import { csvRows, CsvSyntaxError, parseCsv } from "../../parse/csv_rows.ts";
 import { ApiError, type Format } from "../_http.ts";
-import { doctypeMessage, hasDoctype } from "../_xml.ts";
-import { dropBlankText } from "../_xml_text.ts";
+import { readXml } from "../_xml.ts";
 import { unescapeCsvInjection } from "../_csv_injection.ts";
 
 /** A flat import row: column name to raw value. */
@@ -104,15 +103,6 @@ function parseCsvRows(data: string, delimiter: string): FlatRow[] {
 
 /** Parses an XML import body: `<records><item><field>value</field>...</item>...</records>`. */
 function parseXmlRows(data: string): FlatRow[] {
-  if (hasDoctype(data)) throw new ApiError(400, doctypeMessage("import records"));
-  const valid = XMLValidator.validate(data);
-  if (valid !== true) {
-    throw new ApiError(
-      400,
-      `Cannot import records: the data is not well-formed XML (${valid.err.msg} on line ` +
-        `${valid.err.line})`,
-    );
-  }
   const parser = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
@@ -120,13 +110,7 @@ function parseXmlRows(data: string): FlatRow[] {
     ignoreDeclaration: true,
     isArray: (_name, jpath) => String(jpath) === "records.item",
   });
-  let doc: Record<string, unknown>;
-  try {
-    // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
-    doc = dropBlankText(parser.parse(data)) as Record<string, unknown>;
-  } catch (error) {
-    throw new ApiError(400, `Cannot import records: the data is not valid XML (${String(error)})`);
-  }
+  const doc = readXml(data, parser, "import records");
   const records = doc.records;
   if (records === undefined) {
     throw new ApiError(400, "Cannot import records: the XML has no <records> root element");
