@@ -12,7 +12,7 @@ const issue = (record: string, severity: "error" | "warning"): ImportIssue => ({
   message: "The value is not a valid category for sex",
 } as ImportIssue);
 
-Deno.test("ImportValidationError groups the errors by kind, shows three records, keeps warnings", () => {
+Deno.test("ImportValidationError groups errors by kind, names three records", () => {
   const issues = [
     issue("1", "error"),
     issue("2", "warning"),
