@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { demoProject, demoRecordRows } from "./demo.ts";
+import { demoProject, demoRecordRows } from "./demo/mod.ts";
 import { readProjectFolder } from "./folder.ts";
 import { readProjectXml } from "./odm.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";

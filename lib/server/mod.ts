@@ -51,7 +51,7 @@ export {
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
 export { readProjectFolder } from "./folder.ts";
-export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo.ts";
+export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo/mod.ts";
 export type {
   Arm,
   DataAccessGroup,
