@@ -136,13 +136,14 @@ export function loadProject(
     const firstUser = declared[0].username;
     if (demo) {
       const header = flatColumns(store.project(projectId));
+      const position = new Map(header.map((name, index) => [name, index]));
       // The demo's rows come grouped by record and never read back while loading.
       store.bulkLoad(() =>
         importRecordRows(
           store,
           projectId,
           header,
-          demoRows.map((row) => header.map((name) => row[name])),
+          demoRows.map((row) => cellsOf(row, position, header.length)),
           {
             username: firstUser,
             seed: true,
@@ -183,6 +184,21 @@ function reportInvalid(
     `Loaded project '${title}' with ${invalid.length} value(s) that fail today's validation, ` +
       `kept as REDCap holds them:\n${lines.join("\n")}`,
   );
+}
+
+/** A generated row's cells under the header (`position`: column name → index). */
+function cellsOf(
+  row: Record<string, string>,
+  position: ReadonlyMap<string, number>,
+  width: number,
+): (string | undefined)[] {
+  // Only the row's own names are looked up: a row fills a fifth of the demo's columns.
+  const cells = new Array<string | undefined>(width);
+  for (const name in row) {
+    const index = position.get(name);
+    if (index !== undefined) cells[index] = row[name];
+  }
+  return cells;
 }
 
 /**
