@@ -62,7 +62,7 @@ export {
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
 export { readProjectFolder } from "./folder/project_folder.ts";
-export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject, type DemoProjectOptions } from "./demo.ts";
+export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject, type DemoProjectOptions } from "./demo/mod.ts";
 export type {
   Arm,
   DataAccessGroup,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { RedcapClient } from "../../lib/client.ts";
 import { RedcapApiError } from "../../lib/errors.ts";
-import { DEMO_DAG_TOKEN } from "../../lib/server/demo.ts";
+import { DEMO_DAG_TOKEN } from "../../lib/server/demo/mod.ts";
 import { fullRights } from "../../lib/server/project.ts";
 import { createTestServer, type TestServer } from "../_helpers.ts";
 

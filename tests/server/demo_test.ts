@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, notDeepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo.ts";
+import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo/mod.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { ProjectModel } from "../../lib/server/model.ts";
 import { fullRights } from "../../lib/server/project.ts";

@@ -49,6 +49,12 @@ export interface ImportOptions {
   /** The changes come through the API: logged as REDCap logs API changes,
    * `Create record (API)` and `Update record (API)`. */
   api?: boolean;
+  /**
+   * The rows are valid by construction (the demo's generator): their values are not checked
+   * one by one against their fields' validation, choices and designation. The rows' structure
+   * (record names, events, instances, repeating instruments, DAGs) is still checked.
+   */
+  trusted?: boolean;
 }
 
 const SPECIAL = new Set([

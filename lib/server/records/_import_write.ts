@@ -24,6 +24,10 @@ function quote(value: string): string {
  */
 const INSERT_BATCH = 100;
 
+/** Log entries inserted per statement, as data rows are (a new record logs one per event). */
+const LOG_BATCH = 50;
+const LOG_COLUMNS = 7;
+
 /** Writes checked rows, a chunk at a time, and recomputes the records' calculations. */
 export class RowWriter {
   readonly #store: RedcapStore;
@@ -43,6 +47,9 @@ export class RowWriter {
   readonly #insertMany: StatementSync;
   /** Rows to insert, flattened (record, event, instance, field, value), written in batches. */
   #pending: (string | number)[] = [];
+  /** Log entries to insert, flattened (ts, user, action, record, event, details, description). */
+  #pendingLog: (string | number | null)[] = [];
+  readonly #logMany: StatementSync;
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
   readonly #now: Date;
@@ -72,6 +79,10 @@ export class RowWriter {
     this.#insertMany = store.sql(
       "INSERT INTO data (project_id, record, event_id, instance, field_name, value) VALUES " +
         Array(INSERT_BATCH).fill(`(${projectId},?,?,?,?,?)`).join(","),
+    );
+    this.#logMany = store.sql(
+      "INSERT INTO log (project_id, ts, username, action, record, event_id, details, " +
+        "description) VALUES " + Array(LOG_BATCH).fill(`(${projectId},?,?,?,?,?,?,?)`).join(","),
     );
     this.#remove = store.sql(
       "DELETE FROM data WHERE project_id = ? AND record = ? AND event_id = ? AND field_name = ? " +
@@ -128,8 +139,39 @@ export class RowWriter {
     }
   }
 
-  /** Writes the queued rows (before a delete, and at the end of each chunk). */
+  /** Queues a log entry (in order: entries reach the log in the order queued). */
+  #log(
+    action: string,
+    record: string,
+    eventId: number | null,
+    details: string,
+    description: string,
+  ): void {
+    const pending = this.#pendingLog;
+    pending.push(this.#store.timestamp(), this.#options.username, action, record, eventId);
+    pending.push(details, description);
+    if (pending.length === LOG_BATCH * LOG_COLUMNS) {
+      this.#logMany.run(...pending);
+      this.#pendingLog = [];
+    }
+  }
+
+  /** Writes the queued rows and log entries (before a delete, and at the end of each chunk). */
   #flush(): void {
+    const log = this.#pendingLog;
+    for (let i = 0; i < log.length; i += LOG_COLUMNS) {
+      this.#store.log({
+        project_id: this.#projectId,
+        ts: log[i] as string,
+        username: log[i + 1] as string,
+        action: log[i + 2] as string,
+        record: log[i + 3] as string,
+        event_id: log[i + 4] as number | null,
+        details: log[i + 5] as string,
+        description: log[i + 6] as string,
+      });
+    }
+    this.#pendingLog = [];
     const pending = this.#pending;
     for (let i = 0; i < pending.length; i += 5) {
       this.#insert.run(
@@ -221,15 +263,13 @@ export class RowWriter {
       }
       if (entry && dag !== undefined && dag !== entry.dag) {
         store.setRecordDag(projectId, record, dag);
-        store.log({
-          project_id: projectId,
-          username: options.username,
-          action: "UPDATE",
+        this.#log(
+          "UPDATE",
           record,
-          event_id: null,
-          details: `redcap_data_access_group = '${dag}'`,
-          description: "Assign record to Data Access Group",
-        });
+          null,
+          `redcap_data_access_group = '${dag}'`,
+          "Assign record to Data Access Group",
+        );
         entry.dag = dag;
       }
       if (!entry) {
@@ -358,16 +398,13 @@ export class RowWriter {
           }
         }
         if (changes.length > 0) {
-          store.log({
-            project_id: projectId,
-            username: options.username,
-            action: created ? "INSERT" : "UPDATE",
+          this.#log(
+            created ? "INSERT" : "UPDATE",
             record,
-            event_id: eventId,
-            details: (instance > 1 ? `[instance = ${instance}], ` : "") + changes.join(", "),
-            description: (created ? "Create record" : "Update record") +
-              (options.api ? " (API)" : ""),
-          });
+            eventId,
+            (instance > 1 ? `[instance = ${instance}], ` : "") + changes.join(", "),
+            (created ? "Create record" : "Update record") + (options.api ? " (API)" : ""),
+          );
         }
       }
       if (recompute) this.#recompute(record, written ?? pointsOf(record, old!));

@@ -1,6 +1,6 @@
 /** The export plan's pieces: labels as REDCap exports them, export levels, request checks. */
 import { ok, strictEqual, throws } from "node:assert/strict";
-import { demoProject } from "../../../lib/server/demo.ts";
+import { demoProject } from "../../../lib/server/demo/mod.ts";
 import { ProjectModel } from "../../../lib/server/model.ts";
 import {
   exportLabel,

@@ -1,6 +1,6 @@
 /** User rights on the local server: form-level codes, roles, form maps, DAG Switcher targets. */
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { demoProject } from "../../../lib/server/demo.ts";
+import { demoProject } from "../../../lib/server/demo/mod.ts";
 import { ProjectModel } from "../../../lib/server/model.ts";
 import { fullRights, type UserRights } from "../../../lib/server/project.ts";
 import {
