@@ -1,10 +1,10 @@
 import { deepStrictEqual, match, notDeepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo/mod.ts";
-import { loadProject } from "../../lib/server/load.ts";
-import { ProjectModel } from "../../lib/server/model.ts";
-import { fullRights } from "../../lib/server/project.ts";
-import { RedcapStore } from "../../lib/server/store.ts";
-import { HEAVY } from "../_heavy.ts";
+import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../../lib/server/demo/mod.ts";
+import { loadProject } from "../../../lib/server/load.ts";
+import { ProjectModel } from "../../../lib/server/model.ts";
+import { fullRights } from "../../../lib/server/project.ts";
+import { RedcapStore } from "../../../lib/server/store.ts";
+import { HEAVY } from "../../_heavy.ts";
 
 /** Every column of the flat raw export, in REDCap's order (without DAG and survey columns). */
 function exportColumns(model: ProjectModel): string[] {
