@@ -47,7 +47,7 @@
 // --- Connect: a client for one project's API (token, retries, timeouts, progress); errors
 export { RedcapClient, type RedcapClientOptions } from "./lib/client.ts";
 export type { CallOptions } from "./lib/api/call.ts";
-export type { RedcapConnection, RequestParams } from "./lib/_request.ts";
+export type { ParamValue, RedcapConnection, RequestParams, UploadFile } from "./lib/_request.ts";
 export {
   type ImportErrorRow,
   RedcapApiError,
@@ -70,11 +70,13 @@ export type {
   ReturnContent,
 } from "./lib/types.ts";
 
+// The nodejs-polars types denocap's signatures name (tables, columns, expressions, dtypes)
+export type { DataFrame, DataType, Expr, Series } from "./lib/deps/polars.ts";
+
 // --- Read: analysis-ready frames (typed and labelled by the dictionary); the API's exports
+export { readDictionary, type ReadDictionaryOptions } from "./lib/read/dictionary.ts";
+export { readEavRecords } from "./lib/read/eav_records.ts";
 export {
-  readDictionary,
-  type ReadDictionaryOptions,
-  readEavRecords,
   readInstruments,
   type ReadInstrumentsOptions,
   readRecords,
@@ -158,7 +160,7 @@ export {
   type CombineCheckboxesOptions,
   expandCheckboxes,
 } from "./lib/transform/checkboxes.ts";
-export { pivotEav, toEav } from "./lib/transform/eav.ts";
+export { pivotEav, type PivotEavOptions, toEav } from "./lib/transform/eav.ts";
 export {
   splitInstruments,
   type SplitInstrumentsOptions,
@@ -168,6 +170,8 @@ export {
 // read would send; columns that shadow DataFrame members
 export { checkNames, type NamesToCheck, suggestName } from "./lib/dictionary/check_names.ts";
 export { shadowedColumns } from "./lib/transform/shadowed.ts";
+export type { DateFormat } from "./lib/dictionary/validate.ts";
+export type { FieldMetadata } from "./lib/dictionary/metadata.ts";
 export {
   type ImportIssue,
   type ImportIssueCode,
@@ -178,6 +182,7 @@ export { type BranchingIssue, checkBranchingLogic } from "./lib/logic/branching.
 
 // --- Analyse: tables and summaries in dictionary order; REDCap logic over frames (filterLogic,
 // calculations); the codebook
+export type { HtmlBundle, HtmlDisplay } from "./lib/jupyter/display.ts";
 export { tabulate, type TabulateOptions } from "./lib/analyse/tabulate.ts";
 export { summarize, type SummarizeOptions } from "./lib/analyse/summarize.ts";
 export { type NumberSummary, tableOne, type TableOneOptions } from "./lib/analyse/table_one.ts";
@@ -198,6 +203,17 @@ export {
   parseLogic,
   testLogic,
 } from "./lib/logic/logic.ts";
+export type {
+  BinaryNode,
+  BinaryOperator,
+  BooleanNode,
+  CallNode,
+  InstanceQualifier,
+  NumberNode,
+  SmartNode,
+  StringNode,
+  UnaryNode,
+} from "./lib/logic/ast.ts";
 export { type LabelComparison, labelComparisons } from "./lib/logic/label_comparisons.ts";
 export {
   checkCalculations,

@@ -23,7 +23,7 @@ import { RedcapClient } from "../lib/client.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
 
 /** Frees the previous frame's native memory (V8 does not see it); needs --expose-gc. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { demoProject } from "../lib/server/demo.ts";
+import { demoProject } from "../lib/server/demo/mod.ts";
 
 Deno.bench({
   name: "demoProject, 10 x 10,000 records",

@@ -27,11 +27,12 @@
 import { createHash } from "node:crypto";
 import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
-import { readEavRecords, readRecords } from "../lib/read/read_records.ts";
+import { readEavRecords } from "../lib/read/eav_records.ts";
+import { readRecords } from "../lib/read/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
 import { frameColumns, frameHeight } from "../lib/frame.ts";
 
 type Case = "baseline" | "read_records" | "read_records_batched" | "read_eav";

@@ -21,7 +21,7 @@ import { runExport } from "../lib/cli/main.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
 import { diskFetch, peakRssMiB } from "./frames_bench.ts";
 
 type Case = "read_records" | "export_parquet";

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { DEMO_TOKEN } from "../lib/server/demo.ts";
+import { DEMO_TOKEN } from "../lib/server/demo/mod.ts";
 
 const SERVE = new URL("../lib/server/serve.ts", import.meta.url).pathname;
 const TICKS = 100; // USER_HZ on Linux

@@ -23,7 +23,7 @@
  */
 import process from "node:process";
 import { createRedcapHandler } from "../lib/server/handler.ts";
-import { demoProject } from "../lib/server/demo.ts";
+import { demoProject } from "../lib/server/demo/mod.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
 

@@ -22,7 +22,7 @@ import { readRecords } from "../lib/read/read_records.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition } from "../lib/server/project.ts";
 import { castRecords } from "../lib/transform/cast.ts";
 import { DataDictionary } from "../lib/dictionary/data_dictionary.ts";

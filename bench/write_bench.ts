@@ -19,11 +19,11 @@
 import pl from "../lib/deps/polars.ts";
 import { RedcapClient } from "../lib/client.ts";
 import type { DataDictionary } from "../lib/dictionary/data_dictionary.ts";
-import { readDictionary } from "../lib/read/read_records.ts";
+import { readDictionary } from "../lib/read/dictionary.ts";
 import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
 import { castRecords } from "../lib/transform/cast.ts";
 import { writeRecords } from "../lib/write/write_records.ts";
 

@@ -447,7 +447,12 @@ export const INTERNAL: unique symbol = Symbol("denocap.client.internal");
  * only this, never the client class, so the client can wrap them without an import cycle.
  */
 export interface RedcapConnection {
-  /** The client's transport and cache. */
+  /**
+   * The client's transport and cache, under a symbol only `lib/` holds: internal, so left out
+   * of the documentation.
+   *
+   * @ignore
+   */
   readonly [INTERNAL]: ClientInternals;
 }
 

@@ -67,12 +67,11 @@ import { exportPdf, type ExportPdfOptions } from "./api/pdf.ts";
 import { randomize, type RandomizeOptions, type RandomizeResult } from "./api/randomize.ts";
 import * as projectAdmin from "./api/project_admin.ts";
 import * as structure from "./api/structure_import.ts";
-import type pl from "./deps/polars.ts";
+import type { DataFrame } from "./deps/polars.ts";
 import type { DataDictionary } from "./dictionary/data_dictionary.ts";
+import { readDictionary, type ReadDictionaryOptions } from "./read/dictionary.ts";
+import { readEavRecords } from "./read/eav_records.ts";
 import {
-  readDictionary,
-  type ReadDictionaryOptions,
-  readEavRecords,
   readInstruments,
   type ReadInstrumentsOptions,
   readRecords,
@@ -147,6 +146,9 @@ export class RedcapClient {
   readonly #internals: ClientInternals;
 
   /**
+   * A client for one project's API; {@linkcode RedcapClient.fromEnv} reads the URL and token
+   * from the environment instead.
+   *
    * @param url The API URL, e.g. `https://redcap.example.org/api/`.
    * @param token The project's API token (32 hexadecimal characters; 64 for a super token).
    *   Surrounding whitespace is trimmed.
@@ -312,7 +314,7 @@ export class RedcapClient {
   }
 
   /** Exports records as a string DataFrame; see {@linkcode exportRecords}. */
-  exportRecords(options?: ExportRecordsOptions): Promise<pl.DataFrame> {
+  exportRecords(options?: ExportRecordsOptions): Promise<DataFrame> {
     return exportRecords(this, options);
   }
   /** Imports records; see {@linkcode importRecords}. */
@@ -335,12 +337,12 @@ export class RedcapClient {
     return generateNextRecordName(this);
   }
   /** Exports the data dictionary; see {@linkcode exportMetadata}. */
-  exportMetadata(options?: ExportMetadataOptions): Promise<pl.DataFrame> {
+  exportMetadata(options?: ExportMetadataOptions): Promise<DataFrame> {
     return exportMetadata(this, options);
   }
   /** Replaces the data dictionary; see {@linkcode importMetadata}. */
   importMetadata(
-    data: pl.DataFrame | readonly Record<string, unknown>[],
+    data: DataFrame | readonly Record<string, unknown>[],
     options?: ImportMetadataOptions,
   ): Promise<number> {
     return importMetadata(this, data, options);
@@ -378,7 +380,7 @@ export class RedcapClient {
     return exportVersion(this);
   }
   /** A report as a string DataFrame; see {@linkcode exportReport}. */
-  exportReport(options: ExportReportOptions): Promise<pl.DataFrame> {
+  exportReport(options: ExportReportOptions): Promise<DataFrame> {
     return exportReport(this, options);
   }
   /** The project log; see {@linkcode exportLogging}. */
@@ -569,7 +571,7 @@ export class RedcapClient {
     return readReport(this, reportId, options);
   }
   /** One tidy frame per instrument; see {@linkcode readInstruments}. */
-  readInstruments(options?: ReadInstrumentsOptions): Promise<Map<string, pl.DataFrame>> {
+  readInstruments(options?: ReadInstrumentsOptions): Promise<Map<string, DataFrame>> {
     return readInstruments(this, options);
   }
   /** An EAV export pivoted to the same typed frame; see {@linkcode readEavRecords}. */
@@ -577,7 +579,7 @@ export class RedcapClient {
     return readEavRecords(this, options);
   }
   /** Validates a frame and imports it; see {@linkcode writeRecords}. */
-  writeRecords(frame: pl.DataFrame, options?: WriteRecordsOptions): Promise<WriteRecordsResult> {
+  writeRecords(frame: DataFrame, options?: WriteRecordsOptions): Promise<WriteRecordsResult> {
     return writeRecords(this, frame, options);
   }
 

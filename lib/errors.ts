@@ -33,6 +33,7 @@ export interface RedcapErrorOptions extends ErrorOptions {
  * ```
  */
 export class RedcapError extends Error {
+  /** The error class name, `RedcapError`. */
   override name = "RedcapError";
   /** A stable code for the kind of failure. */
   readonly code: RedcapErrorCode;
@@ -44,6 +45,8 @@ export class RedcapError extends Error {
   readonly notRetried?: string;
 
   /**
+   * Creates the error; the message never holds the token.
+   *
    * @param code The kind of failure.
    * @param content The `content` parameter of the request.
    * @param message What went wrong (never the token).
@@ -94,6 +97,7 @@ export interface ImportErrorRow {
  * ```
  */
 export class RedcapApiError extends RedcapError {
+  /** The error class name, `RedcapApiError`. */
   override name = "RedcapApiError";
   /** The HTTP status. */
   readonly status: number;
@@ -103,6 +107,8 @@ export class RedcapApiError extends RedcapError {
   readonly rows: readonly ImportErrorRow[];
 
   /**
+   * Creates the error; the message never holds the token.
+   *
    * @param status The HTTP status.
    * @param content The `content` of the request.
    * @param redcapMessage REDCap's message.
@@ -149,10 +155,13 @@ export class RedcapApiError extends RedcapError {
  * ```
  */
 export class RedcapNetworkError extends RedcapError {
+  /** The error class name, `RedcapNetworkError`. */
   override name = "RedcapNetworkError";
   /** The host (and port) the request went to, when known. */
   readonly host?: string;
   /**
+   * Creates the error; the message never holds the token.
+   *
    * @param content The `content` of the request.
    * @param cause What `fetch` threw.
    * @param options The host, attempts and why the request was not retried.
@@ -228,10 +237,13 @@ function networkFailure(cause: unknown): string {
  * ```
  */
 export class RedcapTimeoutError extends RedcapError {
+  /** The error class name, `RedcapTimeoutError`. */
   override name = "RedcapTimeoutError";
   /** The timeout that expired, in milliseconds. */
   readonly timeout: number;
   /**
+   * Creates the error; the message never holds the token.
+   *
    * @param content The `content` of the request.
    * @param timeout The timeout in milliseconds.
    * @param options Attempts and why the request was not retried.
@@ -272,10 +284,13 @@ export type RedcapResponseProblem =
  * ```
  */
 export class RedcapResponseError extends RedcapError {
+  /** The error class name, `RedcapResponseError`. */
   override name = "RedcapResponseError";
   /** What is wrong with the body. */
   readonly problem: RedcapResponseProblem;
   /**
+   * Creates the error; the message never holds the token.
+   *
    * @param content The `content` of the request.
    * @param problem What is wrong with the body.
    * @param detail A short explanation.

@@ -11,27 +11,6 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 const root = normalize(join(dirname(fromFileUrl(import.meta.url)), ".."));
 const lib = join(root, "lib");
 
-/**
- * Files allowed over 800 lines for now: the server files being split by the coordinator after the
- * parallel server work merges. Empty this list as each is split; do not add to it.
- */
-const OVER_800_ALLOWED = new Set([
-  "lib/server/records/import.ts",
-  "lib/server/odm.ts",
-  "lib/server/folder.ts",
-  "lib/server/demo.ts",
-]);
-
-/**
- * `_x.ts` files imported from outside their folder, allowed for now: server files that lose their
- * `_` (or move) in the coordinator's server splits. Empty this list then; do not add to it.
- */
-const UNDERSCORE_ALLOWED = new Set([
-  "lib/server/records/_export_plan.ts",
-  "lib/server/records/_parse_import.ts",
-  "lib/server/records/_next_name.ts",
-]);
-
 /** Client-side layers the server must not import (it may use dictionary, logic, parse, base files). */
 const CLIENT_SIDE = ["api", "read", "write", "transform", "plot", "jupyter", "report", "demo"]
   .map((d) => `lib/${d}/`).concat(["lib/client.ts"]);
@@ -133,15 +112,14 @@ Deno.test("structure: the cycle finder finds a cycle", () => {
 Deno.test("structure: no file in lib/ over 800 lines (deferred server splits aside)", () => {
   const big = [...files]
     .map(([file, text]) => ({ file, lines: text.split("\n").length - 1 }))
-    .filter(({ file, lines }) => lines > 800 && !OVER_800_ALLOWED.has(file))
+    .filter(({ lines }) => lines > 800)
     .map(({ file, lines }) => `${file} (${lines})`);
   assertEquals(big, []);
 });
 
 Deno.test("structure: an _x.ts file is imported only from its own folder (or folders in it)", () => {
   const bad = edges.filter(({ from, to }) =>
-    to.split("/").at(-1)!.startsWith("_") && !from.startsWith(dirname(to) + "/") &&
-    !UNDERSCORE_ALLOWED.has(to)
+    to.split("/").at(-1)!.startsWith("_") && !from.startsWith(dirname(to) + "/")
   );
   assertEquals(bad.map(show), []);
 });

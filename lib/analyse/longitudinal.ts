@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
 import { attachColumnLabels, readColumnLabels } from "../transform/column_labels.ts";
@@ -48,7 +49,7 @@ const ADDED = {
  * @throws {RangeError} When the frame already has one of the columns, lacks
  * `redcap_event_name` in a longitudinal project, or holds an event the project does not have.
  */
-export function withEventColumns(frame: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+export function withEventColumns(frame: DataFrame, dictionary: DataDictionary): DataFrame {
   const action = "add event columns";
   const columns = frameColumns(frame);
   const taken = Object.keys(ADDED).filter((c) => columns.includes(c));

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import { frameColumns } from "../frame.ts";
@@ -26,7 +27,7 @@ export interface SummarizeOptions {
    * code`): each field's missing-data codes are counted in `missing_codes`.
    * @default {undefined}
    */
-  missing?: pl.DataFrame;
+  missing?: DataFrame;
   /** Coded levels listed in `top`, most frequent first.
    * @default {3}
    */
@@ -205,11 +206,11 @@ function framedFields(frame: pl.DataFrame, dictionary: DataDictionary): string[]
  * @throws {RangeError} When a field is not in the dictionary or not in the frame.
  */
 export function summarize(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   fields?: readonly string[],
   options: SummarizeOptions = {},
-): pl.DataFrame & HtmlDisplay {
+): DataFrame & HtmlDisplay {
   const { missing, top = 3 } = options;
   const names = fields ?? framedFields(frame, dictionary);
   const codes = new Map<string, Map<string, number>>();

@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { displayHtml, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import { escapeHtml } from "../jupyter/html_table.ts";
@@ -184,10 +185,10 @@ function fieldLines(
  * checkbox or number field.
  */
 export function tableOne(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   options: TableOneOptions = {},
-): pl.DataFrame & HtmlDisplay {
+): DataFrame & HtmlDisplay {
   const { by, numbers = "mean", digits = 1 } = options;
   if (!Number.isInteger(digits) || digits < 0 || digits > 6) {
     throw new RangeError(`Cannot make table one: "digits" must be 0 to 6, got ${digits}`);

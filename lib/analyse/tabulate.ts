@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay, withDisplay } from "../jupyter/display.ts";
 import {
@@ -63,11 +64,11 @@ export interface TabulateOptions {
  * or when a value is none of the field's codes or labels.
  */
 export function tabulate(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options: TabulateOptions = {},
-): pl.DataFrame & HtmlDisplay {
+): DataFrame & HtmlDisplay {
   const action = `tabulate "${field}"`;
   const info = fieldOf(dictionary, field, action);
   if (info.choices.length === 0) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
@@ -16,7 +16,7 @@ import { isFrame, toRows } from "./_encode.ts";
 import { readCount } from "./metadata.ts";
 
 /** Rows to import: a DataFrame or plain objects. */
-export type ImportRows = pl.DataFrame | readonly Record<string, unknown>[];
+export type ImportRows = DataFrame | readonly Record<string, unknown>[];
 
 /** Options of every managing call: a cancel signal only. */
 export interface SignalOptions {

@@ -9,10 +9,17 @@ import { checkKeys, checkList } from "./_check.ts";
 import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 
-const ArmSchema = z.looseObject({ arm_num: num, name: text });
+const ArmSchema: z.ZodType<Arm> = z.looseObject({ arm_num: num, name: text });
 
-/** One arm. */
-export type Arm = z.output<typeof ArmSchema>;
+/** One arm. Other keys REDCap sends pass through. */
+export interface Arm {
+  /** Arm number, from 1. */
+  arm_num: number;
+  /** Arm name. */
+  name: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /** Options for calls that filter by arm. */
 export interface ArmsOptions {

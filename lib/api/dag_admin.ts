@@ -22,13 +22,20 @@ import {
 } from "./admin.ts";
 import { RedcapResponseError } from "../errors.ts";
 
-const UserDagAssignmentSchema = z.looseObject({
+const UserDagAssignmentSchema: z.ZodType<UserDagAssignment> = z.looseObject({
   username: z.string(),
   redcap_data_access_group: text,
 });
 
-/** Which group a user is in (`redcap_data_access_group` blank for none). */
-export type UserDagAssignment = z.output<typeof UserDagAssignmentSchema>;
+/** Which group a user is in (`redcap_data_access_group` blank for none). Other keys REDCap sends pass through. */
+export interface UserDagAssignment {
+  /** Username. */
+  username: string;
+  /** Unique group name; blank for none. */
+  redcap_data_access_group: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Creates groups (rows with a `data_access_group_name` and a blank or missing

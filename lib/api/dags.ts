@@ -8,14 +8,23 @@ import type { RedcapConnection } from "../_request.ts";
 import { requestJson } from "./call.ts";
 import { optionalNum, text } from "./_schema.ts";
 
-const DagSchema = z.looseObject({
+const DagSchema: z.ZodType<Dag> = z.looseObject({
   data_access_group_name: text,
   unique_group_name: z.string(),
   data_access_group_id: optionalNum.optional(),
 });
 
-/** One data access group. */
-export type Dag = z.output<typeof DagSchema>;
+/** One data access group. Other keys REDCap sends pass through. */
+export interface Dag {
+  /** Group label. */
+  data_access_group_name: string;
+  /** Unique group name (`site_a`). */
+  unique_group_name: string;
+  /** REDCap's numeric group id (REDCap 13+). */
+  data_access_group_id?: number | null;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the data access groups (`content=dag`).

@@ -9,7 +9,7 @@ import { requestJson } from "./call.ts";
 import { num, optionalNum, text } from "./_schema.ts";
 import { type ArmsOptions, checkArms } from "./arms.ts";
 
-const EventSchema = z.looseObject({
+const EventSchema: z.ZodType<ProjectEvent> = z.looseObject({
   event_name: text,
   arm_num: num,
   unique_event_name: z.string(),
@@ -20,17 +20,45 @@ const EventSchema = z.looseObject({
   offset_max: optionalNum.optional(),
 });
 
-/** One event. */
-export type ProjectEvent = z.output<typeof EventSchema>;
+/** One event. Other keys REDCap sends pass through. */
+export interface ProjectEvent {
+  /** Event label. */
+  event_name: string;
+  /** Arm number. */
+  arm_num: number;
+  /** Unique event name (`visit_1_arm_1`). */
+  unique_event_name: string;
+  /** Custom event label; blank for none. */
+  custom_event_label?: string;
+  /** REDCap's numeric event id. */
+  event_id?: number | null;
+  /** Days offset from the first event. */
+  day_offset?: number | null;
+  /** Days allowed before the offset. */
+  offset_min?: number | null;
+  /** Days allowed after the offset. */
+  offset_max?: number | null;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
-const MappingSchema = z.looseObject({
+const MappingSchema: z.ZodType<InstrumentEventMapping> = z.looseObject({
   arm_num: num,
   unique_event_name: z.string(),
   form: z.string(),
 });
 
-/** One instrument designated for one event. */
-export type InstrumentEventMapping = z.output<typeof MappingSchema>;
+/** One instrument designated for one event. Other keys REDCap sends pass through. */
+export interface InstrumentEventMapping {
+  /** Arm number. */
+  arm_num: number;
+  /** Unique event name. */
+  unique_event_name: string;
+  /** Unique form name. */
+  form: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the events (`content=event`) of a longitudinal project; REDCap answers 400 for

@@ -9,14 +9,23 @@ import { checkKeys, checkString } from "./_check.ts";
 import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
-const FieldNameSchema = z.looseObject({
+const FieldNameSchema: z.ZodType<FieldName> = z.looseObject({
   original_field_name: z.string(),
   choice_value: text,
   export_field_name: z.string(),
 });
 
-/** One export column of a field. */
-export type FieldName = z.output<typeof FieldNameSchema>;
+/** One export column of a field. Other keys REDCap sends pass through. */
+export interface FieldName {
+  /** Field name in the data dictionary. */
+  original_field_name: string;
+  /** Checkbox option code; blank for other fields. */
+  choice_value: string;
+  /** Column name in exports (`field___code` for checkbox options). */
+  export_field_name: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /** Options for {@linkcode exportFieldNames}. */
 export interface ExportFieldNamesOptions {

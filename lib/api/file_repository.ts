@@ -17,7 +17,7 @@ import type { RedcapFile } from "./files.ts";
 /** An id that REDCap's JSON may leave out (folders have no `doc_id`, files no `folder_id`). */
 const maybeId = optionalNum.optional().transform((v) => v ?? null);
 
-const EntrySchema = z.looseObject({
+const EntrySchema: z.ZodType<FileRepositoryEntry> = z.looseObject({
   folder_id: maybeId,
   doc_id: maybeId,
   name: text,
@@ -26,8 +26,23 @@ const EntrySchema = z.looseObject({
 });
 
 /** One entry of a folder: a sub-folder (`folder_id` set) or a file (`doc_id` set); the other
- * id is `null`. */
-export type FileRepositoryEntry = z.output<typeof EntrySchema>;
+ * id is `null`.
+ * Other keys REDCap sends pass through.
+ */
+export interface FileRepositoryEntry {
+  /** Folder id for a sub-folder, else `null`. */
+  folder_id: number | null;
+  /** Document id for a file, else `null`. */
+  doc_id: number | null;
+  /** Folder or file name. */
+  name: string;
+  /** Role the folder is limited to; blank for none. */
+  role?: string;
+  /** Data access group the folder is limited to; blank for none. */
+  dag?: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /** Options for {@linkcode exportFileRepository}. */
 export interface ExportFileRepositoryOptions extends SignalOptions {

@@ -8,10 +8,20 @@ import type { RedcapConnection } from "../_request.ts";
 import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
-const InstrumentSchema = z.looseObject({ instrument_name: z.string(), instrument_label: text });
+const InstrumentSchema: z.ZodType<Instrument> = z.looseObject({
+  instrument_name: z.string(),
+  instrument_label: text,
+});
 
-/** One instrument. */
-export type Instrument = z.output<typeof InstrumentSchema>;
+/** One instrument. Other keys REDCap sends pass through. */
+export interface Instrument {
+  /** Unique form name. */
+  instrument_name: string;
+  /** Form label. */
+  instrument_label: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the instruments (`content=instrument`) in project order. Cached per client.

@@ -9,15 +9,26 @@ import { checkKeys, checkOneOf, checkString, checkTimestamp } from "./_check.ts"
 import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
-const LogSchema = z.looseObject({
+const LogSchema: z.ZodType<LogEntry> = z.looseObject({
   timestamp: text,
   username: text,
   action: text,
   details: text,
 });
 
-/** One log entry. */
-export type LogEntry = z.output<typeof LogSchema>;
+/** One log entry. Other keys REDCap sends pass through. */
+export interface LogEntry {
+  /** When (`YYYY-MM-DD HH:MM`, server time). */
+  timestamp: string;
+  /** Who. */
+  username: string;
+  /** What kind of action (`Created Record 12`, `Updated Record 3`, ...). */
+  action: string;
+  /** The changes (`field = 'value'`, ...). */
+  details: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /** The kinds of log entries REDCap filters on. */
 export const LOG_TYPES = [

@@ -8,7 +8,7 @@ import type { RedcapConnection } from "../_request.ts";
 import { requestJson } from "./call.ts";
 import { num, text } from "./_schema.ts";
 
-const ProjectInfoSchema = z.looseObject({
+const ProjectInfoSchema: z.ZodType<ProjectInfo> = z.looseObject({
   project_id: num,
   project_title: text,
   creation_time: text.optional(),
@@ -24,8 +24,37 @@ const ProjectInfoSchema = z.looseObject({
   missing_data_codes: text.optional(),
 });
 
-/** Project settings (REDCap's `0`/`1` flags as numbers; other keys pass through). */
-export type ProjectInfo = z.output<typeof ProjectInfoSchema>;
+/** Project settings (REDCap's `0`/`1` flags as numbers; other keys pass through). Other keys REDCap sends pass through. */
+export interface ProjectInfo {
+  /** REDCap's numeric project id. */
+  project_id: number;
+  /** Project title. */
+  project_title: string;
+  /** When the project was created. */
+  creation_time?: string;
+  /** When the project moved to production; blank if not. */
+  production_time?: string;
+  /** 1 in production, 0 in development. */
+  in_production?: number;
+  /** Project language (`English`). */
+  project_language?: string;
+  /** REDCap's purpose code (0 practice, 1 other, 2 research, 3 quality, 4 operational). */
+  purpose?: number;
+  /** 1 when the project has events. */
+  is_longitudinal: number;
+  /** 1 when some instrument or event repeats. */
+  has_repeating_instruments_or_events?: number;
+  /** 1 when surveys are enabled. */
+  surveys_enabled?: number;
+  /** 1 when record names are auto-numbered. */
+  record_autonumbering_enabled?: number;
+  /** The secondary unique field; blank for none. */
+  secondary_unique_field?: string;
+  /** Missing-data codes (`CODE, label | ...`); blank for none. */
+  missing_data_codes?: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the project settings (`content=project`). Cached per client.

@@ -22,7 +22,7 @@ export interface RandomizeOptions extends SignalOptions {
   returnAlt?: boolean;
 }
 
-const RandomizeSchema = z.looseObject({
+const RandomizeSchema: z.ZodType<RandomizeResult> = z.looseObject({
   record: text,
   randomization_id: text,
   target_field: text,
@@ -30,8 +30,21 @@ const RandomizeSchema = z.looseObject({
   target_value_alt: text.optional(),
 });
 
-/** The allocation: the target field and the value the record got. */
-export type RandomizeResult = z.output<typeof RandomizeSchema>;
+/** The allocation: the target field and the value the record got. Other keys REDCap sends pass through. */
+export interface RandomizeResult {
+  /** Record name. */
+  record: string;
+  /** Randomization id. */
+  randomization_id: string;
+  /** The randomization field. */
+  target_field: string;
+  /** The allocated value (raw code). */
+  target_value: string;
+  /** The alternative allocation value, when the model has one. */
+  target_value_alt?: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Randomizes a record (`content=record&action=randomize`). Not retried: REDCap allocates once.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { ProgressTracker } from "../_progress.ts";
@@ -17,7 +17,7 @@ import { parseRedcapJson } from "../parse/json.ts";
 import { parseRedcapXml } from "../parse/xml.ts";
 
 /** Rows to import: a DataFrame or objects (values sent as text, `null` blank). */
-export type ImportRecordsData = pl.DataFrame | readonly Record<string, unknown>[];
+export type ImportRecordsData = DataFrame | readonly Record<string, unknown>[];
 
 /** Options for {@linkcode importRecords}. */
 export interface ImportRecordsOptions {

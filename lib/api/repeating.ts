@@ -8,14 +8,23 @@ import type { RedcapConnection } from "../_request.ts";
 import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
-const RepeatingSchema = z.looseObject({
+const RepeatingSchema: z.ZodType<RepeatingFormEvent> = z.looseObject({
   event_name: text.optional(),
   form_name: text,
   custom_form_label: text,
 });
 
-/** One repeating instrument (or, with a blank `form_name`, a repeating event). */
-export type RepeatingFormEvent = z.output<typeof RepeatingSchema>;
+/** One repeating instrument (or, with a blank `form_name`, a repeating event). Other keys REDCap sends pass through. */
+export interface RepeatingFormEvent {
+  /** Unique event name (longitudinal projects). */
+  event_name?: string;
+  /** Unique form name; blank when the whole event repeats. */
+  form_name: string;
+  /** Custom label of repeated instances; blank for none. */
+  custom_form_label: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the repeating instruments and events (`content=repeatingFormsEvents`): `event_name`

@@ -40,7 +40,7 @@ export interface SurveyQueueLinkOptions extends SignalOptions {
   record: string | number;
 }
 
-const ParticipantSchema = z.looseObject({
+const ParticipantSchema: z.ZodType<SurveyParticipant> = z.looseObject({
   email: text,
   email_occurrence: optionalNum.optional(),
   identifier: text,
@@ -52,8 +52,29 @@ const ParticipantSchema = z.looseObject({
   survey_link: text,
 });
 
-/** One participant of a survey: e-mail, record, invitation and response status, link. */
-export type SurveyParticipant = z.output<typeof ParticipantSchema>;
+/** One participant of a survey: e-mail, record, invitation and response status, link. Other keys REDCap sends pass through. */
+export interface SurveyParticipant {
+  /** Participant e-mail; blank when not known. */
+  email: string;
+  /** Which occurrence of a repeated e-mail this is. */
+  email_occurrence?: number | null;
+  /** Participant identifier; blank for none. */
+  identifier: string;
+  /** Record name; blank before a response. */
+  record: string;
+  /** 1 when an invitation was sent. */
+  invitation_sent_status: number | null;
+  /** When the invitation was (or will be) sent. */
+  invitation_send_time: string;
+  /** 0 no response, 1 partial, 2 completed. */
+  response_status: number | null;
+  /** The survey access code. */
+  survey_access_code: string;
+  /** The participant's survey link. */
+  survey_link: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 function location(action: string, content: string, options: SurveyLocation) {
   checkKeys(action, options ?? {}, ["record", "instrument", "event", "repeat_instance", "signal"]);

@@ -22,24 +22,44 @@ import {
 /** A form-rights map: REDCap sends an object in JSON (`{"intake":"1"}`), text in CSV. */
 const formMap = z.union([z.record(z.string(), num), text]);
 
-const UserRoleSchema = z.looseObject({
+const UserRoleSchema: z.ZodType<UserRole> = z.looseObject({
   unique_role_name: z.string(),
   role_label: text,
   forms: formMap.optional(),
   forms_export: formMap.optional(),
 });
 
-/** One user role: its unique name, label, rights flags (as text) and form-rights maps. */
-export type UserRole = z.output<typeof UserRoleSchema>;
+/** One user role: its unique name, label, rights flags (as text) and form-rights maps. Other keys REDCap sends pass through. */
+export interface UserRole {
+  /** REDCap's generated role name (`U-` and ten characters). */
+  unique_role_name: string;
+  /** Role label. */
+  role_label: string;
+  /** Data entry rights by form (or REDCap's `form:right,...` text). */
+  forms?: Record<string, number> | string;
+  /** Export rights by form (or REDCap's text form). */
+  forms_export?: Record<string, number> | string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
-const UserRoleAssignmentSchema = z.looseObject({
+const UserRoleAssignmentSchema: z.ZodType<UserRoleAssignment> = z.looseObject({
   username: z.string(),
   unique_role_name: text,
   data_access_group: text.optional(),
 });
 
-/** Which role a user has (`unique_role_name` blank for none). */
-export type UserRoleAssignment = z.output<typeof UserRoleAssignmentSchema>;
+/** Which role a user has (`unique_role_name` blank for none). Other keys REDCap sends pass through. */
+export interface UserRoleAssignment {
+  /** Username. */
+  username: string;
+  /** Unique role name; blank for none. */
+  unique_role_name: string;
+  /** Unique group name; blank for none. */
+  data_access_group?: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Adds users to the project or changes their rights, e-mail, names, expiration and DAG

@@ -8,7 +8,7 @@ import type { RedcapConnection } from "../_request.ts";
 import { requestJson } from "./call.ts";
 import { text } from "./_schema.ts";
 
-const UserSchema = z.looseObject({
+const UserSchema: z.ZodType<User> = z.looseObject({
   username: z.string(),
   email: text.optional(),
   firstname: text.optional(),
@@ -16,8 +16,21 @@ const UserSchema = z.looseObject({
   data_access_group: text.optional(),
 });
 
-/** One user: `username` plus REDCap's rights columns as sent. */
-export type User = z.output<typeof UserSchema>;
+/** One user: `username` plus REDCap's rights columns as sent. Other keys REDCap sends pass through. */
+export interface User {
+  /** Username. */
+  username: string;
+  /** E-mail address. */
+  email?: string;
+  /** First name. */
+  firstname?: string;
+  /** Last name. */
+  lastname?: string;
+  /** Unique name of the user's data access group; blank for none. */
+  data_access_group?: string;
+  /** Other keys, as REDCap sent them. */
+  [key: string]: unknown;
+}
 
 /**
  * Exports the project's users and their rights (`content=user`).

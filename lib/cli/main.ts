@@ -13,7 +13,8 @@
 import pl from "../deps/polars.ts";
 import { RedcapClient } from "../client.ts";
 import { codebook } from "../dictionary/codebook.ts";
-import { readDictionary, readInstruments } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
+import { readInstruments } from "../read/read_records.ts";
 import { readReport } from "../read/read_report.ts";
 import { writeDataset, type WriteDatasetResult } from "../dataset/write.ts";
 import { oneOf, parseArgs, UsageError } from "./_args.ts";

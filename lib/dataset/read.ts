@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { join } from "node:path";
 import { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { withColumnLabels } from "../transform/label.ts";
@@ -18,7 +19,7 @@ export interface ReadDatasetOptions {
 /** What {@linkcode readDataset} returns. */
 export interface Dataset {
   /** Typed frames by instrument, in dictionary order, with their column labels. */
-  frames: Map<string, pl.DataFrame>;
+  frames: Map<string, DataFrame>;
   /** The project's data dictionary, as the frames were read with. */
   dictionary: DataDictionary;
   /** The project partition, when the hand-off was written with one. */

@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { join } from "node:path";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codebook } from "../dictionary/codebook.ts";
@@ -75,7 +76,7 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  * @throws {RangeError} For a bad format, project or instrument name.
  */
 export async function writeDataset(
-  frames: ReadonlyMap<string, pl.DataFrame>,
+  frames: ReadonlyMap<string, DataFrame>,
   dir: string,
   options: WriteDatasetOptions,
 ): Promise<WriteDatasetResult> {

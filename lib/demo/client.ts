@@ -5,7 +5,7 @@
  * @module
  */
 import { RedcapClient, type RedcapClientOptions } from "../client.ts";
-import { DEMO_TOKEN, demoProject } from "../server/demo.ts";
+import { DEMO_TOKEN, demoProject } from "../server/demo/mod.ts";
 import { createRedcapHandler } from "../server/handler.ts";
 import { loadProject } from "../server/load.ts";
 import { RedcapStore } from "../server/store.ts";

@@ -8,7 +8,9 @@
  */
 import pl from "../deps/polars.ts";
 import type { RedcapClient } from "../client.ts";
-import { readDictionary, readEavRecords, readRecords } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
+import { readEavRecords } from "../read/eav_records.ts";
+import { readRecords } from "../read/read_records.ts";
 import { splitInstruments } from "../transform/split_instruments.ts";
 import { checkBranchingLogic } from "../logic/branching.ts";
 import { validateRecords } from "../write/validate.ts";
@@ -24,6 +26,8 @@ import {
   plotTimeline,
 } from "../plot/vega_lite.ts";
 import { escapeHtml, htmlTable } from "../jupyter/html_table.ts";
+import { type HtmlDisplay, JUPYTER_DISPLAY } from "../jupyter/display.ts";
+import { tableOne } from "../analyse/table_one.ts";
 import { redactTokens } from "../jupyter/redact.ts";
 
 /** What {@linkcode demoReport} returns. */
@@ -116,7 +120,7 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
     summary: "mean" as const,
   };
 
-  const table1 = baselineTable(enrollment, vitals, labs, arms.map((a) => a.name));
+  const table1 = baselineTable(enrollment, vitals, labs, dd);
   const titled = <T extends object>(title: string, options: T) => ({ ...options, title });
   const charts: Chart[] = [
     plotTimeline(
@@ -228,7 +232,11 @@ export async function demoReport(client: RedcapClient): Promise<DemoReport> {
         { title: "Tidy tables, one per instrument", dtypes: false },
       ),
     ),
-    section("Baseline characteristics", htmlTable(table1, { title: "Table 1", dtypes: false })),
+    section(
+      "Baseline characteristics",
+      `<h3>Table 1</h3>`,
+      table1[JUPYTER_DISPLAY]()["text/html"],
+    ),
     section(
       "Charts",
       svgs.map((svg) => `<figure>${svg}</figure>`).join("\n"),
@@ -284,56 +292,28 @@ function formFields(dd: DataDictionary, form: string): string[] {
   );
 }
 
-/** Table 1: baseline characteristics by arm, mean (SD) and n (%). */
+/**
+ * Table 1: baseline characteristics by arm, with `tableOne()`: one row per participant
+ * (enrollment joined to the baseline vitals and labs), n (%) per level in dictionary order,
+ * mean (SD) for numbers, row labels from the dictionary.
+ */
 function baselineTable(
   enrollment: pl.DataFrame,
   vitals: pl.DataFrame,
   labs: pl.DataFrame,
-  armNames: readonly string[],
-): Record<string, string>[] {
+  dd: DataDictionary,
+): pl.DataFrame & HtmlDisplay {
   const atBaseline = (df: pl.DataFrame) => df.filter(pl.col("visit").eq(pl.lit("Baseline")));
   const baseline = enrollment
-    .withColumns(
-      pl.col("enroll_date").cast(pl.Int32).sub(pl.col("dob").cast(pl.Int32)).div(365.25)
-        .alias("age"),
-    )
     .join(atBaseline(vitals).select("record_id", "bmi", "sbp", "smoker"), {
       on: "record_id",
       how: "left",
     })
-    .join(atBaseline(labs).select("record_id", "glucose", "hemoglobin"), {
-      on: "record_id",
-      how: "left",
-    });
-  const meanSd = (column: string) => (df: pl.DataFrame) => {
-    if (df.shape.height === 0) return "";
-    const [mean, sd] = df.select(pl.col(column).mean(), pl.col(column).std().alias("sd"))
-      .row(0) as (number | null)[];
-    return mean === null ? "" : `${mean.toFixed(1)} (${(sd ?? 0).toFixed(1)})`;
-  };
-  const nPct = (test: pl.Expr) => (df: pl.DataFrame) => {
-    if (df.shape.height === 0) return "";
-    const n = df.filter(test).shape.height;
-    return `${n} (${(100 * n / df.shape.height).toFixed(0)}%)`;
-  };
-  const rows: [string, (df: pl.DataFrame) => string][] = [
-    ["Participants, n", (df) => String(df.shape.height)],
-    ["Age, years, mean (SD)", meanSd("age")],
-    ["Female, n (%)", nPct(pl.col("sex").eq(pl.lit("Female")))],
-    ["Hypertension, n (%)", nPct(pl.col("medical_history___htn"))],
-    ["Diabetes mellitus, n (%)", nPct(pl.col("medical_history___dm"))],
-    ["Current smoker, n (%)", nPct(pl.col("smoker").eq(pl.lit("True")))],
-    ["Body mass index, kg/m², mean (SD)", meanSd("bmi")],
-    ["Systolic blood pressure, mmHg, mean (SD)", meanSd("sbp")],
-    ["Fasting glucose, mg/dL, mean (SD)", meanSd("glucose")],
-  ];
-  return rows.map(([characteristic, stat]) => ({
-    characteristic,
-    ...Object.fromEntries(
-      armNames.map((arm) => [arm, stat(baseline.filter(pl.col("arm").eq(pl.lit(arm))))]),
-    ),
-    Overall: stat(baseline),
-  }));
+    .join(atBaseline(labs).select("record_id", "glucose"), { on: "record_id", how: "left" });
+  return tableOne(baseline, dd, {
+    by: "arm",
+    fields: ["sex", "medical_history", "smoker", "bmi", "sbp", "glucose"],
+  });
 }
 
 function section(title: string, ...content: string[]): string {

@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "./data_dictionary.ts";
 
 /** Options for {@linkcode codebook}. */
@@ -19,7 +20,7 @@ export interface CodebookOptions {
 }
 
 /** A codebook frame that renders as an HTML table in Jupyter. */
-export type Codebook = pl.DataFrame & { [key: symbol]: unknown };
+export type Codebook = DataFrame & { [key: symbol]: unknown };
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")

@@ -43,8 +43,19 @@ const cell = z.union([z.string(), z.number(), z.null()]).optional().transform((v
   v === null || v === undefined ? "" : String(v)
 );
 
-/** Zod schema of one metadata row (API snake_case keys; all cells strings). */
-export const MetadataRowSchema = z.object({
+/**
+ * A zod schema yielding `T`. zod's own types stay out of denocap's documentation: the schema's
+ * type shows as this name and its output type.
+ *
+ * @ignore
+ */
+type ZodSchema<T> = z.ZodType<T>;
+
+/**
+ * Zod schema of one metadata row (API snake_case keys; all cells strings). Typed by its output,
+ * {@linkcode MetadataRow}, so the docs name the row rather than zod's internals.
+ */
+export const MetadataRowSchema: ZodSchema<MetadataRow> = z.object({
   field_name: z.string().regex(/^[a-z][a-z0-9_]*$/i, "must be a REDCap variable name"),
   form_name: z.string().min(1, "must not be empty"),
   section_header: cell,
@@ -65,44 +76,66 @@ export const MetadataRowSchema = z.object({
   field_annotation: cell,
 });
 
-/** One metadata row as REDCap's API exports it (`content=metadata`). */
-export type MetadataRow = z.output<typeof MetadataRowSchema>;
+/**
+ * One metadata row as REDCap's API exports it (`content=metadata`): the 18 columns, all
+ * strings (the same shape as {@linkcode FieldMetadata}).
+ */
+export type MetadataRow = FieldMetadata;
 
 /** A row of `exportFieldNames`. */
 export interface FieldNameRow {
+  /** Field name as the data dictionary has it. */
   original_field_name: string;
+  /** Checkbox option code; blank for other fields. */
   choice_value: string;
+  /** Column name in record exports (`field___code` for checkbox options). */
   export_field_name: string;
 }
 /** A row of `exportEvents`. */
 export interface EventRow {
+  /** Event label. */
   event_name: string;
+  /** Arm number. */
   arm_num: number | string;
+  /** Unique event name. */
   unique_event_name: string;
+  /** Custom event label; blank or `null` for none. */
   custom_event_label?: string | null;
+  /** REDCap's numeric event id. */
   event_id?: number | string;
+  /** Days offset from the first event. */
   day_offset?: number | string;
 }
 /** A row of `exportArms`. */
 export interface ArmRow {
+  /** Arm number. */
   arm_num: number | string;
+  /** Arm name. */
   name: string;
 }
 /** A row of `exportInstrumentEventMappings`. */
 export interface FormEventMappingRow {
+  /** Arm number (absent in classic exports). */
   arm_num?: number | string;
+  /** Unique event name. */
   unique_event_name: string;
+  /** Unique form name. */
   form: string;
 }
 /** A row of `exportRepeatingFormsEvents` (`form_name` blank for a repeating event). */
 export interface RepeatingRow {
+  /** Unique event name; blank or `null` in classic projects. */
   event_name?: string | null;
+  /** Unique form name; blank or `null` when the whole event repeats. */
   form_name?: string | null;
+  /** Custom label of repeated instances; blank or `null` for none. */
   custom_form_label?: string | null;
 }
 /** A row of `exportInstruments`. */
 export interface InstrumentRow {
+  /** Unique form name. */
   instrument_name: string;
+  /** Form label. */
   instrument_label: string;
 }
 

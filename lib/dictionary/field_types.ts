@@ -7,6 +7,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataType } from "../deps/polars.ts";
 
 /** The kind of value a column holds, which decides how it is cast. */
 export type ValueKind =
@@ -28,7 +29,7 @@ export interface FieldTypeInfo {
   /** The kind of value. */
   kind: ValueKind;
   /** The Polars dtype after casting. */
-  dtype: pl.DataType;
+  dtype: DataType;
   /** Number fields whose raw export uses a decimal comma (`1,54`). */
   decimalComma: boolean;
   /** Datetime fields that carry seconds. */

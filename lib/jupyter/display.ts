@@ -5,6 +5,7 @@
  */
 
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { htmlTable, type HtmlTableOptions, type TableInput } from "./html_table.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
@@ -123,7 +124,7 @@ function htmlToText(html: string): string {
  * @param display Builds the display from the frame when the notebook shows it.
  * @returns The same frame.
  */
-export function withDisplay<T extends pl.DataFrame>(
+export function withDisplay<T extends DataFrame>(
   df: T,
   display: (df: T) => HtmlDisplay,
 ): T & HtmlDisplay {

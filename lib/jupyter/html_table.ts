@@ -5,13 +5,14 @@
  */
 
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { redactTokens } from "./redact.ts";
 import { frameColumns, frameHeight, lazyFrame } from "../frame.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { columnLabels } from "../transform/label.ts";
 
 /** What {@linkcode htmlTable} renders: a DataFrame, or plain row objects (codebooks, reports). */
-export type TableInput = pl.DataFrame | readonly Readonly<Record<string, unknown>>[];
+export type TableInput = DataFrame | readonly Readonly<Record<string, unknown>>[];
 
 /** Options for {@linkcode htmlTable} and `displayFrame`. */
 export interface HtmlTableOptions {

@@ -17,6 +17,21 @@
  * @module
  */
 
+// The types the displays take: a nodejs-polars frame, the project's data dictionary.
+export type { DataFrame, DataType } from "../deps/polars.ts";
+export type { FieldTypeInfo, ValueKind } from "../dictionary/field_types.ts";
+export type {
+  CheckboxColumn,
+  ColumnInfo,
+  ColumnsOptions,
+  DataDictionary,
+  EventInfo,
+  FieldInfo,
+  FormInfo,
+  MetadataRow,
+} from "../dictionary/data_dictionary.ts";
+export type { CodebookOptions } from "../dictionary/codebook.ts";
+export type { Choice } from "../dictionary/choices.ts";
 // Display wrappers for the Jupyter kernel.
 export {
   displayFrame,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { codebook, type CodebookOptions } from "../dictionary/codebook.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { displayFrame, type HtmlDisplay } from "./display.ts";
@@ -78,7 +78,7 @@ export function displayCodebook(
  * @param options Table options (rows shown, title).
  * @returns A displayable object.
  */
-export function displayInvalid(invalid: pl.DataFrame, options: HtmlTableOptions = {}): HtmlDisplay {
+export function displayInvalid(invalid: DataFrame, options: HtmlTableOptions = {}): HtmlDisplay {
   const n = frameHeight(invalid);
   return displayFrame(invalid, {
     title: "Invalid values",
@@ -108,7 +108,7 @@ export function displayInvalid(invalid: pl.DataFrame, options: HtmlTableOptions 
  * @param options Table options.
  * @returns A displayable object.
  */
-export function displayMissing(missing: pl.DataFrame, options: HtmlTableOptions = {}): HtmlDisplay {
+export function displayMissing(missing: DataFrame, options: HtmlTableOptions = {}): HtmlDisplay {
   const n = frameHeight(missing);
   return displayFrame(missing, {
     title: "Missing-data codes",

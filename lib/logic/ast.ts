@@ -13,22 +13,31 @@ export type InstanceQualifier = number | string;
 
 /** A number literal (`5`, `2.5`, `.5`). */
 export interface NumberNode {
+  /** Node kind. */
   kind: "number";
+  /** The number. */
   value: number;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
 /** A quoted string literal (`'a'`, `"a"`), or `true` / `false` as text-free booleans. */
 export interface StringNode {
+  /** Node kind. */
   kind: "string";
+  /** The text, without quotes. */
   value: string;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
 /** The keywords `true` and `false`. */
 export interface BooleanNode {
+  /** Node kind. */
   kind: "boolean";
+  /** The keyword's value. */
   value: boolean;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
@@ -38,11 +47,17 @@ export interface BooleanNode {
  * variable (`previous-event-name`...); `instance` a number or an instance smart variable.
  */
 export interface FieldNode {
+  /** Node kind. */
   kind: "field";
+  /** Field name. */
   field: string;
+  /** Checkbox option code, for `[field(code)]`. */
   code?: string;
+  /** Event qualifier: a unique event name or an event smart variable. */
   event?: string;
+  /** Instance qualifier: a number or an instance smart variable. */
   instance?: InstanceQualifier;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
   /** The reference as written, e.g. `[visit_1_arm_1][weight]`. */
   text: string;
@@ -50,16 +65,23 @@ export interface FieldNode {
 
 /** A smart variable on its own, e.g. `[record-name]`, `[current-instance]`. */
 export interface SmartNode {
+  /** Node kind. */
   kind: "smart";
+  /** Smart variable name, without brackets (`record-name`). */
   name: string;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
 /** Unary operators: `-x`, `+x`, `not x`. */
 export interface UnaryNode {
+  /** Node kind. */
   kind: "unary";
+  /** The operator. */
   op: "-" | "+" | "not";
+  /** The operand. */
   operand: LogicNode;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
@@ -81,18 +103,27 @@ export type BinaryOperator =
 
 /** A binary operation. */
 export interface BinaryNode {
+  /** Node kind. */
   kind: "binary";
+  /** The operator. */
   op: BinaryOperator;
+  /** Left operand. */
   left: LogicNode;
+  /** Right operand. */
   right: LogicNode;
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 
 /** A function call; `name` is lower-case. */
 export interface CallNode {
+  /** Node kind. */
   kind: "call";
+  /** Function name, lower-case (`datediff`, `if`, `sum`). */
   name: string;
+  /** Arguments in order. */
   args: LogicNode[];
+  /** Offset of the node in the source text (0-based). */
   pos: number;
 }
 

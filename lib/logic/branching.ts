@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { parse } from "./_parser.ts";
 import { frameColumns } from "../frame.ts";
 import { type FieldMetadata, type LogicMetadata, metadataRows } from "./_translate.ts";
@@ -49,9 +50,9 @@ export function formHasData(row: Record<string, unknown>, fields: string[]): boo
  * @returns Columns `record`, `event`, `instance`, `field`, `value`, `issue`.
  */
 export function checkBranchingLogic(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: LogicMetadata,
-): pl.DataFrame {
+): DataFrame {
   const metadata = metadataRows(dictionary);
   df = codedFrame(df, metadata);
   const out = {

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import { type Calculation, computeCalculation, parseCalculation } from "./calculations.ts";
 import type { LogicContext } from "./evaluate.ts";
@@ -92,10 +93,10 @@ function sameValue(stored: string, computed: string): boolean {
  * field given is not calculated.
  */
 export function checkCalculations(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   options: CheckCalculationsOptions = {},
-): pl.DataFrame & HtmlDisplay {
+): DataFrame & HtmlDisplay {
   const action = "check calculations";
   const now = options.now ?? new Date();
   const columns = new Set(frameColumns(frame));

@@ -16,6 +16,7 @@ export type LogicErrorCode =
 
 /** Base class of every error raised while parsing, checking or evaluating REDCap logic. */
 export class LogicError extends Error {
+  /** The error class name, `LogicError`. */
   override name = "LogicError";
   /** What kind of problem this is. */
   readonly code: LogicErrorCode;
@@ -34,6 +35,7 @@ export class LogicError extends Error {
 
 /** The text is not valid logic: an unexpected token, an unclosed string or bracket. */
 export class LogicSyntaxError extends LogicError {
+  /** The error class name, `LogicSyntaxError`. */
   override name = "LogicSyntaxError";
   /** Builds a syntax error (code `"syntax"`). */
   constructor(detail: string, position: number) {
@@ -43,6 +45,7 @@ export class LogicSyntaxError extends LogicError {
 
 /** A call names a function REDCap does not have, or passes the wrong number of arguments. */
 export class LogicFunctionError extends LogicError {
+  /** The error class name, `LogicFunctionError`. */
   override name = "LogicFunctionError";
   /** The function as written. */
   readonly functionName: string;
@@ -60,6 +63,7 @@ export class LogicFunctionError extends LogicError {
 
 /** A reference names a field, event or smart variable the project does not have. */
 export class LogicReferenceError extends LogicError {
+  /** The error class name, `LogicReferenceError`. */
   override name = "LogicReferenceError";
   /** The name that could not be resolved. */
   readonly reference: string;

@@ -9,6 +9,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame, Expr, Series } from "../deps/polars.ts";
 import type { LogicNode } from "./ast.ts";
 import { evaluateNode, type LogicContext } from "./evaluate.ts";
 import { parse } from "./_parser.ts";
@@ -94,10 +95,10 @@ function evaluateRows(df: pl.DataFrame, info: FrameInfo, tree: LogicNode, now: D
  * @throws {LogicError} for invalid logic or an unknown field.
  */
 export function evaluateLogic(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: LogicMetadata,
   expression: string | LogicNode,
-): pl.Series {
+): Series {
   const metadata = metadataRows(dictionary);
   const tree = typeof expression === "string" ? parse(expression) : expression;
   // `[sex] = 'Female'` is false on every row: REDCap logic compares codes.
@@ -168,10 +169,10 @@ export function evaluateCoded(
  * @returns A boolean expression, or `undefined`.
  */
 export function logicToPolars(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: LogicMetadata,
   expression: string,
-): pl.Expr | undefined {
+): Expr | undefined {
   const tree = parse(expression);
   const metadata = metadataRows(dictionary);
   warnLabelComparisons(tree, metadata);

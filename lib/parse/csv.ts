@@ -6,6 +6,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { RedcapResponseError } from "../errors.ts";
 import { checkCsvBody } from "./csv_rows.ts";
 
@@ -39,7 +40,7 @@ export function parseRedcapCsv(
   content: string,
   columns?: readonly string[],
   categorical?: readonly string[],
-): pl.DataFrame {
+): DataFrame {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   checkCsvBody(bytes, content);
   try {

@@ -6,6 +6,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { RedcapResponseError } from "../errors.ts";
 
 /**
@@ -57,7 +58,7 @@ export function parseRedcapJson(text: string, content: string): unknown {
  * @returns A frame whose columns are all strings.
  * @throws {RedcapResponseError} When a row is not a flat object.
  */
-export function rowsToFrame(rows: readonly unknown[], content = "record"): pl.DataFrame {
+export function rowsToFrame(rows: readonly unknown[], content = "record"): DataFrame {
   const columns = new Map<string, (string | null)[]>();
   rows.forEach((row, index) => {
     if (row === null || typeof row !== "object" || Array.isArray(row)) {

@@ -5,7 +5,7 @@
  */
 import type pl from "../deps/polars.ts";
 import type { VegaLiteSpec } from "./chart.ts";
-import { type ChartField, checkboxColumn } from "./field_info.ts";
+import { type ChartField, columnField, REDCAP_COLUMN_TITLES } from "./field_info.ts";
 import { columnValues, eventAxis, type EventEntry, groupAxis, requireColumn } from "./_data.ts";
 
 /** Options every chart helper takes. */
@@ -65,20 +65,18 @@ export function discreteAxis(order: readonly string[]): Record<string, unknown> 
     : { labelAngle: 0 };
 }
 
-/** Labels for columns, unique: field labels, checkbox columns as "Label (choice=Option)". */
+/**
+ * Labels for columns, unique: field labels (with units), checkbox columns as
+ * "Label (choice=Option)", then labels recorded with the frame and REDCap's own column names.
+ */
 export function columnLabels(
   columns: readonly string[],
   fields: readonly ChartField[],
+  recorded: Readonly<Record<string, string>> = {},
 ): Map<string, string> {
-  const byName = new Map(fields.map((f) => [f.name, f]));
-  const checkboxLabels = new Map<string, string>();
-  for (const f of fields) {
-    if (f.type !== "checkbox") continue;
-    for (const c of f.choices ?? []) {
-      checkboxLabels.set(checkboxColumn(f.name, c.code), `${f.label} (choice=${c.label})`);
-    }
-  }
-  const raw = columns.map((c) => checkboxLabels.get(c) ?? byName.get(c)?.label ?? c);
+  const raw = columns.map((c) =>
+    columnField(fields, c)?.label ?? recorded[c] ?? REDCAP_COLUMN_TITLES[c] ?? c
+  );
   const counts = new Map<string, number>();
   for (const l of raw) counts.set(l, (counts.get(l) ?? 0) + 1);
   return new Map(columns.map((c, i) => [c, counts.get(raw[i])! > 1 ? `${raw[i]} [${c}]` : raw[i]]));
@@ -87,4 +85,14 @@ export function columnLabels(
 export function humanize(name: string): string {
   const text = name.replace(/_/g, " ").trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A count axis: ticks on whole numbers only (no "0.5 records"). */
+export function countChannel(field = "count", title = "Count"): Record<string, unknown> {
+  return {
+    field,
+    type: "quantitative",
+    title,
+    axis: { tickMinStep: 1, format: "d" },
+  };
 }

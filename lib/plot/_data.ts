@@ -6,8 +6,18 @@
  */
 
 import type pl from "../deps/polars.ts";
-import type { ChartField, FieldChoice } from "./field_info.ts";
+import { type ChartField, type FieldChoice, REDCAP_COLUMN_TITLES } from "./field_info.ts";
 import { frameColumns } from "../frame.ts";
+import { readColumnLabels } from "../transform/column_labels.ts";
+
+/**
+ * A column's title when no description is given: the label recorded with the frame (a read's
+ * column labels, `withEventColumns`' `Arm`), REDCap's name for its own columns (`Event`), else
+ * the column name (an analyst's own column).
+ */
+export function plainTitle(df: pl.DataFrame, column: string): string {
+  return readColumnLabels(df)[column] ?? REDCAP_COLUMN_TITLES[column] ?? column;
+}
 
 /** Throws a clear error unless the frame has the column. */
 export function requireColumn(df: pl.DataFrame, column: string, action: string): void {
@@ -160,7 +170,8 @@ export function eventAxis(
     const text = String(value);
     return byName.get(text) ?? text;
   };
-  const order = entries.map((e) => e.label);
+  // Events of different arms may share a label (Baseline): one category each.
+  const order = [...new Set(entries.map((e) => e.label))];
   const seen = new Set(order);
   for (const value of values) {
     const label = labelOf(value);
@@ -185,6 +196,6 @@ export function groupAxis(
   return {
     values,
     order: categoryOrder(byInfo, values.filter((v): v is string => v !== null)),
-    title: byInfo?.label ?? (by === "redcap_event_name" ? "Event" : by),
+    title: byInfo?.label ?? plainTitle(df, by),
   };
 }

@@ -5,9 +5,16 @@
  */
 
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { Chart } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { type ChartField, chartField, type FieldKind, isDictionary } from "./field_info.ts";
+import {
+  type ChartField,
+  chartField,
+  type FieldKind,
+  isDictionary,
+  withDictionaryFields,
+} from "./field_info.ts";
 import { dtypeOf, isNumericDtype } from "./_data.ts";
 import {
   type GroupOptions,
@@ -53,7 +60,7 @@ export type PlotFieldOptions = PlotOptions & GroupOptions;
  * @returns The chart.
  */
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotFieldOptions,
@@ -77,7 +84,7 @@ export function plotField(
  * ]);
  * const df = pl.DataFrame({ sex: ["Male", "Female"], bmi: [22.5, 31.2] });
  * strictEqual((plotField(df, "sex", fields).spec.mark as any).type, "bar");
- * strictEqual((plotField(df, "bmi", fields).spec.encoding as any).x.bin.maxbins, 20);
+ * strictEqual((plotField(df, "bmi", fields).spec.encoding as any).x.title, "BMI");
  * ```
  *
  * @param frame The data.
@@ -87,13 +94,13 @@ export function plotField(
  * @returns The chart.
  */
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   field: string,
   info?: ChartField | readonly ChartField[],
   options?: PlotFieldOptions,
 ): Chart;
 export function plotField(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   fieldOrDictionary: string | DataDictionary,
   infoOrField?: string | ChartField | readonly ChartField[],
   options: PlotFieldOptions = {},
@@ -102,7 +109,12 @@ export function plotField(
     if (typeof infoOrField !== "string") {
       throw new TypeError("Cannot plot field: with a data dictionary, pass the field's name next");
     }
-    return plotField(frame, infoOrField, chartField(fieldOrDictionary, infoOrField), options);
+    return plotField(
+      frame,
+      infoOrField,
+      chartField(fieldOrDictionary, infoOrField),
+      withDictionaryFields(fieldOrDictionary, options),
+    );
   }
   const field = fieldOrDictionary;
   const info = infoOrField as ChartField | readonly ChartField[] | undefined;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
@@ -26,7 +26,7 @@ export type PlotBoxOptions = PlotOptions & GroupOptions;
  * @returns A box plot.
  */
 export function plotBox(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotBoxOptions,
@@ -57,9 +57,9 @@ export function plotBox(
  * @param options Grouping, title and size.
  * @returns A box plot.
  */
-export function plotBox(frame: pl.DataFrame, info: ChartField, options?: PlotBoxOptions): Chart;
+export function plotBox(frame: DataFrame, info: ChartField, options?: PlotBoxOptions): Chart;
 export function plotBox(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotBoxOptions,
   maybeOptions?: PlotBoxOptions,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, checkboxColumn, type FieldSource, resolveField } from "./field_info.ts";
@@ -11,6 +11,7 @@ import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, isChecked } from "./_data.ts";
 import {
   base,
+  countChannel,
   discreteAxis,
   groupOf,
   type GroupOptions,
@@ -42,7 +43,7 @@ export interface PlotCheckboxesOptions extends PlotOptions, GroupOptions {
  * @returns A bar chart.
  */
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotCheckboxesOptions,
@@ -73,12 +74,12 @@ export function plotCheckboxes(
  * @returns A bar chart.
  */
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotCheckboxesOptions,
 ): Chart;
 export function plotCheckboxes(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotCheckboxesOptions,
   maybeOptions?: PlotCheckboxesOptions,
@@ -132,9 +133,9 @@ export function plotCheckboxes(
     title: info.label,
     axis: horizontal ? { labelLimit: 260, maxExtent: 275 } : discreteAxis(order),
   };
-  const countChannel = { field: "count", type: "quantitative", title: "Count" };
+  const counted = countChannel();
   const encoding: Record<string, unknown> = {
-    ...(horizontal ? { y: optionChannel, x: countChannel } : { x: optionChannel, y: countChannel }),
+    ...(horizontal ? { y: optionChannel, x: counted } : { x: optionChannel, y: counted }),
     tooltip: [
       { field: "option", title: info.label },
       ...(group ? [{ field: "group", title: group.title }] : []),

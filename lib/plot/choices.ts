@@ -3,13 +3,14 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { Chart } from "./chart.ts";
 import { type ChartField, type FieldSource, resolveField } from "./field_info.ts";
 import { categoryOrder, choiceLabeler, columnValues, requireColumn } from "./_data.ts";
 import {
   base,
+  countChannel,
   discreteAxis,
   groupOf,
   type GroupOptions,
@@ -68,7 +69,7 @@ export interface PlotChoicesOptions extends PlotOptions, GroupOptions {
  * @returns A bar chart.
  */
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   field: string,
   options?: PlotChoicesOptions,
@@ -102,12 +103,12 @@ export function plotChoices(
  * @returns A bar chart.
  */
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   info: ChartField,
   options?: PlotChoicesOptions,
 ): Chart;
 export function plotChoices(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   source: FieldSource,
   nameOrOptions?: string | PlotChoicesOptions,
   maybeOptions?: PlotChoicesOptions,
@@ -159,10 +160,10 @@ export function plotChoices(
     title: info.label,
     axis: horizontal ? { labelLimit: 260, maxExtent: 275 } : discreteAxis(order),
   };
-  const countChannel = { field: "count", type: "quantitative", title: "Count" };
+  const counted = countChannel();
   const encoding: Record<string, unknown> = horizontal
-    ? { y: categoryChannel, x: countChannel }
-    : { x: categoryChannel, y: countChannel };
+    ? { y: categoryChannel, x: counted }
+    : { x: categoryChannel, y: counted };
   const tooltip: unknown[] = [{ field: "category", title: info.label }];
   if (group) {
     const groupChannel = { field: "group", type: "nominal", sort: group.order, title: group.title };

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
-import { type ChartField, chartFieldsOf } from "./field_info.ts";
+import { type ChartField, chartFieldsOf, columnField } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import {
   categoryOrder,
@@ -14,6 +14,7 @@ import {
   columnValues,
   dtypeOf,
   isNumericDtype,
+  plainTitle,
   requireColumn,
 } from "./_data.ts";
 import { base, type PlotOptions } from "./_base.ts";
@@ -30,7 +31,7 @@ export interface ChartOptions extends PlotOptions {
   /** The project's dictionary (or field descriptions): labels become titles, choices give
    * label order. */
   fields?: readonly ChartField[] | DataDictionary;
-  /** Column → title, for columns without a ChartField. */
+  /** Column → title; wins over the dictionary's label. */
   labels?: Readonly<Record<string, string>>;
   /** vega-lite transforms (all columns are inlined when given). */
   transform?: readonly unknown[];
@@ -68,9 +69,14 @@ export interface ChartOptions extends PlotOptions {
  * @param options Mark, channels, field descriptions, labels, transforms, title and size.
  * @returns A chart.
  */
-export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
+export function chart(frame: DataFrame, options: ChartOptions): Chart {
   const action = "build chart";
-  const byName = new Map(chartFieldsOf(options.fields).map((f) => [f.name, f]));
+  const fields = chartFieldsOf(options.fields);
+  const infos = new Map<string, ChartField | undefined>();
+  const infoOf = (column: string) => {
+    if (!infos.has(column)) infos.set(column, columnField(fields, column));
+    return infos.get(column);
+  };
   const used = new Set<string>();
   const encoding: Record<string, unknown> = {};
   for (const [channel, input] of Object.entries(options.encoding)) {
@@ -81,8 +87,8 @@ export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
     if (field) {
       requireColumn(frame, field, action);
       used.add(field);
-      const info = byName.get(field);
-      def.title ??= info?.label ?? options.labels?.[field] ?? field;
+      const info = infoOf(field);
+      def.title ??= options.labels?.[field] ?? info?.label ?? plainTitle(frame, field);
       if (def.type === undefined && def.aggregate === undefined) {
         def.type = channelType(info, dtypeOf(frame, field));
       }
@@ -94,7 +100,7 @@ export function chart(frame: pl.DataFrame, options: ChartOptions): Chart {
   }
   const columns = options.transform ? frameColumns(frame) : [...used];
   const converted = columns.map((c) => {
-    const info = byName.get(c);
+    const info = infoOf(c);
     const values = columnValues(frame, c);
     if (info && hasChoices(info)) return values.map(choiceLabeler(info));
     return values;

@@ -64,6 +64,8 @@ export interface FieldMetadataLike {
   select_choices_or_calculations?: string;
   /** Text validation (`date_ymd`, `integer`, `number_2dp`, …) or slider display. */
   text_validation_type_or_show_slider_number?: string;
+  /** The field note, shown under the input in REDCap: often a number's unit (`kg`). */
+  field_note?: string;
 }
 
 /**
@@ -72,7 +74,9 @@ export interface FieldMetadataLike {
  * number validation the matching kind, calc *number*, slider *integer*, other text, notes and
  * file fields *text*; descriptive fields are skipped. After each form's last field comes its
  * `{form}_complete` field (*form_status*, Incomplete/Unverified/Complete), as in REDCap's exports.
- * Labels lose their HTML.
+ * Labels lose their HTML. A number's short field note (REDCap's usual place for a unit: `kg`,
+ * `mmHg`, `beats per minute`) is its **unit**, added to the label unless already in it:
+ * `Weight (kg)`.
  *
  * @example From two metadata rows
  * ```ts
@@ -140,6 +144,21 @@ export function formStatusInfo(form: string, formLabel?: string): ChartField {
 }
 
 function fieldInfoFromRow(row: FieldMetadataLike): ChartField | undefined {
+  const info = fieldKindOfRow(row);
+  if (!info || (info.type !== "number" && info.type !== "integer")) return info;
+  const unit = unitOf(row.field_note);
+  if (!unit) return info;
+  const has = info.label.toLowerCase().includes(unit.toLowerCase());
+  return { ...info, label: has ? info.label : `${info.label} (${unit})`, unit };
+}
+
+/** A field note that reads as a unit: short text (at most 20 characters, one line). */
+function unitOf(note: string | undefined): string | undefined {
+  const text = stripHtml(note ?? "");
+  return text && text.length <= 20 && !/[.!?:]$/.test(text) ? text : undefined;
+}
+
+function fieldKindOfRow(row: FieldMetadataLike): ChartField | undefined {
   const base = { name: row.field_name, label: stripHtml(row.field_label) || row.field_name };
   const form = row.form_name;
   const validation = (row.text_validation_type_or_show_slider_number ?? "").trim();
@@ -251,8 +270,9 @@ const CHART_FIELDS = new WeakMap<DataDictionary, Map<string, ChartField>>();
 /**
  * The chart description of a field, found in the project's dictionary: a data field, a
  * checkbox field by its base name, or a `{form}_complete` field (labelled with the
- * instrument's label when the dictionary knows it). The field note, REDCap's usual place for a
- * unit, is added to the label: `Weight (kg)`.
+ * instrument's label when the dictionary knows it); else a column named after a field, as
+ * {@linkcode columnField} finds it (`race___2`, `sex__label`). A number's short field note, REDCap's usual
+ * place for a unit, is added to the label: `Weight (kg)`.
  *
  * @example A field of a dictionary
  * ```ts
@@ -287,7 +307,7 @@ export function chartField(dictionary: DataDictionary, name: string): ChartField
     );
     CHART_FIELDS.set(dictionary, fields);
   }
-  const field = fields.get(name);
+  const field = fields.get(name) ?? columnField([...fields.values()], name);
   if (!field) {
     throw new RangeError(`Cannot plot field "${name}": the data dictionary has no such field`);
   }
@@ -344,17 +364,109 @@ export function resolveField<O>(
         "Cannot plot field: with a data dictionary, pass the field's name next",
       );
     }
-    return [chartField(source, nameOrOptions), withGroupField(source, options)];
+    return [chartField(source, nameOrOptions), withDictionaryFields(source, options)];
   }
   return [source, nameOrOptions as O | undefined];
 }
 
-/** With a dictionary, a **by** that names one of its fields gets its label and label order. */
-function withGroupField<O>(dictionary: DataDictionary, options: O | undefined): O | undefined {
-  const group = options as { by?: unknown; byInfo?: ChartField } | undefined;
-  if (typeof group?.by !== "string" || group.byInfo) return options;
-  const known = CHART_FIELDS.get(dictionary)?.get(group.by);
-  return known ? { ...options, byInfo: known } as O : options;
+/**
+ * With a dictionary, a **by** (or a timeline's **x**) naming one of its columns gets that
+ * column's description: label (and unit) and label order, found by column name; and events
+ * (when not given) are the project's, in its order, shown by label.
+ *
+ * @param dictionary The project's dictionary.
+ * @param options A chart helper's options.
+ * @returns The options with `byInfo`, `xInfo` and `events` filled in where known.
+ */
+export function withDictionaryFields<O>(
+  dictionary: DataDictionary,
+  options: O | undefined,
+): O | undefined {
+  const given = (options ?? {}) as {
+    by?: unknown;
+    byInfo?: ChartField;
+    x?: unknown;
+    xInfo?: ChartField;
+    events?: unknown;
+  };
+  const out: Record<string, unknown> = { ...given };
+  if (typeof given.by === "string" && !given.byInfo) {
+    out.byInfo = columnField(chartFields(dictionary), given.by);
+  }
+  if (typeof given.x === "string" && !given.xInfo) {
+    out.xInfo = columnField(chartFields(dictionary), given.x);
+  }
+  if (!("events" in given) && dictionary.events.length) {
+    out.events = dictionary.events.map((e) => ({ name: e.uniqueName, label: e.label }));
+  }
+  for (const key of ["byInfo", "xInfo"]) if (out[key] === undefined) delete out[key];
+  return out as O;
+}
+
+/** Titles of REDCap's own export columns, which are not fields of the dictionary. */
+export const REDCAP_COLUMN_TITLES: Readonly<Record<string, string>> = {
+  redcap_event_name: "Event",
+  redcap_repeat_instrument: "Repeat instrument",
+  redcap_repeat_instance: "Repeat instance",
+  redcap_data_access_group: "Data access group",
+  redcap_survey_identifier: "Survey identifier",
+};
+
+/** REDCap's labels of a checkbox option column's values. */
+const CHECKED_CHOICES: readonly FieldChoice[] = [
+  { code: "1", label: "Checked" },
+  { code: "0", label: "Unchecked" },
+];
+
+/**
+ * The description of a frame column, looked up by its name so it holds for any frame (after
+ * `select`, `filter` or a join): a field (`weight`), a checkbox option column (`race___2`,
+ * titled `Race (choice=Asian)` as REDCap's labelled exports do, values Checked/Unchecked), a
+ * `field__label` column (the field's label and choices), or a `{form}_complete` field.
+ *
+ * @example
+ * ```ts
+ * import { DataDictionary } from "denocap";
+ * import { chartFields, columnField } from "denocap/plot";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const dd = DataDictionary.fromMetadata([
+ *   { field_name: "id", form_name: "f", field_type: "text" },
+ *   { field_name: "race", form_name: "f", field_type: "checkbox", field_label: "Race",
+ *     select_choices_or_calculations: "1, White | 2, Asian" },
+ * ]);
+ * strictEqual(columnField(chartFields(dd), "race___2")?.label, "Race (choice=Asian)");
+ * strictEqual(columnField(chartFields(dd), "bmi_group"), undefined);
+ * ```
+ *
+ * @param fields The project's fields (e.g. {@linkcode chartFields} of the dictionary).
+ * @param column A column name.
+ * @returns The column's description, or `undefined` when it is none of the project's.
+ */
+export function columnField(
+  fields: readonly ChartField[],
+  column: string,
+): ChartField | undefined {
+  const direct = fields.find((f) => f.name === column && f.type !== "checkbox");
+  if (direct) return direct;
+  if (column.endsWith("__label")) {
+    const base = fields.find((f) => f.name === column.slice(0, -"__label".length));
+    if (base) return { ...base, name: column };
+  }
+  for (const f of fields) {
+    if (f.type !== "checkbox" || !column.startsWith(`${f.name}___`)) continue;
+    const choice = f.choices?.find((c) => checkboxColumn(f.name, c.code) === column);
+    if (choice) {
+      return {
+        name: column,
+        label: `${f.label} (choice=${choice.label})`,
+        type: "choice",
+        choices: CHECKED_CHOICES,
+        ...(f.form ? { form: f.form } : {}),
+      };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart } from "./chart.ts";
+import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { columnValues, eventAxis, type EventEntry, isMissing, requireColumn } from "./_data.ts";
 import { base, discreteAxis, humanize, type PlotOptions } from "./_base.ts";
@@ -30,6 +31,11 @@ export interface PlotFormCompletionOptions extends PlotOptions {
    * designated to an event get a cell there, whatever statuses the frame holds.
    */
   formEventMapping?: readonly { readonly unique_event_name: string; readonly form: string }[];
+  /**
+   * The project's dictionary: by default, forms are its instruments (by label, in its order),
+   * events its events (by label) and the mapping its instrument-event designations.
+   */
+  dictionary?: DataDictionary;
 }
 
 /**
@@ -63,12 +69,30 @@ export interface PlotFormCompletionOptions extends PlotOptions {
  * @returns A heat map.
  */
 export function plotFormCompletion(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: PlotFormCompletionOptions = {},
 ): Chart {
   const action = "plot form completion";
-  const { eventColumn = "redcap_event_name" } = options;
-  const forms = (options.forms ??
+  const { eventColumn = "redcap_event_name", dictionary } = options;
+  const present = new Set(frameColumns(frame));
+  // With the dictionary: its instruments (by label, in its order) whose status column the frame
+  // has, its events by label, and its instrument-event designations.
+  const dictionaryForms = dictionary?.forms
+    .filter((f) => present.has(`${f.name}_complete`))
+    .map((f) => ({ name: f.name, label: f.label }));
+  const dictionaryEvents = dictionary?.events.length
+    ? dictionary.events.map((e) => ({ name: e.uniqueName, label: e.label }))
+    : undefined;
+  const dictionaryMapping = dictionary?.events.flatMap((e) =>
+    e.forms.map((form) => ({ unique_event_name: e.uniqueName, form }))
+  );
+  options = {
+    ...options,
+    events: options.events ?? dictionaryEvents,
+    formEventMapping: options.formEventMapping ??
+      (dictionaryMapping?.length ? dictionaryMapping : undefined),
+  };
+  const forms = (options.forms ?? dictionaryForms ??
     frameColumns(frame).filter((c) => c.endsWith("_complete")).map((c) =>
       c.slice(0, -"_complete".length)
     ))

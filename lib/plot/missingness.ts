@@ -3,11 +3,12 @@
  *
  * @module
  */
-import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { Chart } from "./chart.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { type ChartField, chartFieldsOf } from "./field_info.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
+import { readColumnLabels } from "../transform/column_labels.ts";
 import { columnValues, isMissing, requireColumn } from "./_data.ts";
 import { base, columnLabels, type PlotOptions } from "./_base.ts";
 
@@ -52,7 +53,7 @@ export interface PlotMissingnessOptions extends PlotOptions {
  * @returns A bar chart or a heat map.
  */
 export function plotMissingness(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: PlotMissingnessOptions = {},
 ): Chart {
   const action = "plot missing data";
@@ -65,7 +66,7 @@ export function plotMissingness(
     all.filter((c) => c !== record && !c.startsWith("redcap_"));
   for (const c of columns) if (!present.has(c)) requireColumn(frame, c, action);
   if (!columns.length) throw new Error(`Cannot ${action}: no columns to check`);
-  const labels = columnLabels(columns, fields);
+  const labels = columnLabels(columns, fields, readColumnLabels(frame));
   const order = columns.map((c) => labels.get(c)!);
   const fieldChannel = {
     field: "field",

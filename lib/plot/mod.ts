@@ -27,6 +27,20 @@
  * @module
  */
 
+// The types the helpers take: a nodejs-polars frame and the project's data dictionary.
+export type { DataFrame, DataType } from "../deps/polars.ts";
+export type { FieldTypeInfo, ValueKind } from "../dictionary/field_types.ts";
+export type {
+  CheckboxColumn,
+  ColumnInfo,
+  ColumnsOptions,
+  DataDictionary,
+  EventInfo,
+  FieldInfo,
+  FormInfo,
+  MetadataRow,
+} from "../dictionary/data_dictionary.ts";
+export type { Choice } from "../dictionary/choices.ts";
 // The chart object: Jupyter display and saving.
 export {
   Chart,
@@ -42,6 +56,7 @@ export {
   chartField,
   chartFields,
   checkboxColumn,
+  columnField,
   type FieldChoice,
   fieldInfoFromMetadata,
   type FieldKind,
@@ -56,6 +71,7 @@ export {
   type ChannelInput,
   chart,
   type ChartOptions,
+  type DateBin,
   type EventEntry,
   type FormEntry,
   type GroupOptions,
@@ -74,6 +90,7 @@ export {
   type PlotOptions,
   plotTimeline,
   type PlotTimelineOptions,
+  type TimelineInstances,
 } from "./vega_lite.ts";
 // Picking a chart from the field type.
 export { plotField, type PlotFieldOptions } from "./auto.ts";

@@ -11,9 +11,9 @@ export type { EventEntry } from "./_data.ts";
 export { type GroupOptions, type PlotOptions } from "./_base.ts";
 export { plotChoices, type PlotChoicesOptions } from "./choices.ts";
 export { plotCheckboxes, type PlotCheckboxesOptions } from "./checkboxes.ts";
-export { plotHistogram, type PlotHistogramOptions } from "./histogram.ts";
+export { type DateBin, plotHistogram, type PlotHistogramOptions } from "./histogram.ts";
 export { plotBox, type PlotBoxOptions } from "./box.ts";
-export { plotTimeline, type PlotTimelineOptions } from "./timeline.ts";
+export { plotTimeline, type PlotTimelineOptions, type TimelineInstances } from "./timeline.ts";
 export {
   type FormEntry,
   plotFormCompletion,

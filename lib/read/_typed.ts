@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { castRecords, type CastRecordsOptions } from "../transform/cast.ts";
 import { flatExportColumns } from "../dictionary/export_columns.ts";
@@ -82,12 +83,12 @@ export interface ReadRecordsOptions {
 export interface ReadRecordsResult {
   /** One typed, labelled row per record-event-instance; column labels recorded
    * (`columnLabels(data)`). */
-  data: pl.DataFrame;
+  data: DataFrame;
   /** Every value that did not cast: `record, event, instance, field, form, value, reason`
    * (renders as a table in Jupyter). */
-  invalid: pl.DataFrame;
+  invalid: DataFrame;
   /** Every missing-data code met: `record, event, instance, field, code`. */
-  missing: pl.DataFrame;
+  missing: DataFrame;
   /** Columns read as text for a reason (unknown validation type, unknown column), and
    * warnings (a column shadowing a DataFrame member, filter logic comparing a label). */
   notes: string[];

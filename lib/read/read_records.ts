@@ -8,6 +8,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { codedColumns } from "../transform/cast.ts";
@@ -38,9 +39,7 @@ import {
   withWarnings,
 } from "./_typed.ts";
 
-export { readDictionary, type ReadDictionaryOptions } from "./dictionary.ts";
 export { type ReadRecordsOptions, type ReadRecordsResult } from "./_typed.ts";
-export { EAV_BATCH_SIZE, readEavRecords } from "./eav_records.ts";
 
 /**
  * Reads records as an analysis-ready frame: one flat raw export (CSV unless **format** says
@@ -208,7 +207,7 @@ export interface ReadInstrumentsOptions extends ReadRecordsOptions {
 export async function readInstruments(
   client: RedcapConnection,
   options: ReadInstrumentsOptions = {},
-): Promise<Map<string, pl.DataFrame>> {
+): Promise<Map<string, DataFrame>> {
   const { keepEmptyRows, ...readOptions } = options;
   const { data, dictionary } = await readRecords(client, readOptions);
   const id = dictionary.recordIdField;

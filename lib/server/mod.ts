@@ -28,11 +28,21 @@ export {
   type RunningRedcapServer,
   serveRedcap,
   type ServeRedcapOptions,
+  type ServeUser,
   startupLines,
 } from "./serve.ts";
 
 // Storage and projects
-export { RedcapStore, type StoreOptions } from "./store.ts";
+export {
+  type FileEntry,
+  type LogEntry,
+  type RecordEntry,
+  RedcapStore,
+  type StoreOptions,
+  type TokenGrant,
+} from "./store.ts";
+export { type EventModel, type FormModel, ProjectModel } from "./model.ts";
+export type { Choice } from "../dictionary/choices.ts";
 export {
   declareToken,
   type LoadedProject,
@@ -41,20 +51,22 @@ export {
   type ProjectSource,
   type TokenRights,
 } from "./load.ts";
-export { readProjectXml } from "./odm.ts";
+export { readProjectXml } from "./odm/project_xml.ts";
 export {
   type DateFormat,
+  type ImportCells,
   importFlatRows,
   type ImportOptions,
   importRecordRows,
   type ImportResult,
 } from "./records/import.ts";
 export { fieldMetadata, fullRights } from "./project.ts";
-export { readProjectFolder } from "./folder.ts";
-export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "./demo.ts";
+export { readProjectFolder } from "./folder/project_folder.ts";
+export { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject, type DemoProjectOptions } from "./demo/mod.ts";
 export type {
   Arm,
   DataAccessGroup,
+  DataPoint,
   EventDefinition,
   FieldMetadata,
   FormEventMapping,
@@ -62,5 +74,9 @@ export type {
   ProjectDefinition,
   RepeatingFormEvent,
   ReportDefinition,
+  StoredFile,
+  SurveySettings,
+  TokenDefinition,
   UserRights,
+  UserRole,
 } from "./project.ts";

@@ -20,12 +20,13 @@ import type {
   ProjectDefinition,
 } from "./project.ts";
 
-export type { Choice };
-
 /** A form with its fields in dictionary order (without `{form}_complete`). */
 export interface FormModel {
+  /** Unique form name. */
   name: string;
+  /** Form label. */
   label: string;
+  /** The form's fields in dictionary order. */
   fields: FieldMetadata[];
   /** Whether the form is a survey (adds `{form}_timestamp` with `exportSurveyFields`). */
   survey: boolean;
@@ -46,9 +47,6 @@ export interface EventModel extends EventDefinition {
 /** The event id a classic project stores its data under. */
 export const CLASSIC_EVENT_ID = 1;
 
-// REDCap's choice grammar and checkbox suffixes are the shared model's (lib/dictionary).
-export { checkboxSuffix, parseChoices };
-
 /** The missing-data codes a project declares (`missing_data_codes`, `CODE, label | ...`). */
 export function parseMissingDataCodes(text: string | number | undefined): Choice[] {
   return typeof text === "string" ? parseChoices(text) : [];
@@ -56,22 +54,37 @@ export function parseMissingDataCodes(text: string | number | undefined): Choice
 
 /** Derived, read-only lookups over one project's definition. */
 export class ProjectModel {
+  /** The definition the lookups were derived from. */
   readonly definition: ProjectDefinition;
+  /** The data dictionary, in form order. */
   readonly fields: readonly FieldMetadata[];
+  /** Fields by name. */
   readonly fieldByName: ReadonlyMap<string, FieldMetadata>;
+  /** Forms in dictionary order. */
   readonly forms: readonly FormModel[];
+  /** Forms by unique name. */
   readonly formByName: ReadonlyMap<string, FormModel>;
+  /** The record ID field (the dictionary's first field). */
   readonly recordIdField: string;
+  /** Whether the project has events. */
   readonly longitudinal: boolean;
+  /** Arms (classic projects have one implicit arm). */
   readonly arms: readonly Arm[];
+  /** Events in order across arms (classic projects have one implicit event). */
   readonly events: readonly EventModel[];
+  /** Events by numeric id. */
   readonly eventById: ReadonlyMap<number, EventModel>;
+  /** Events by unique event name. */
   readonly eventByName: ReadonlyMap<string, EventModel>;
+  /** Data access groups. */
   readonly dags: readonly DataAccessGroup[];
+  /** The project's missing-data codes. */
   readonly missingDataCodes: readonly Choice[];
+  /** Whether some instrument or event repeats. */
   readonly hasRepeating: boolean;
   #choices = new Map<string, readonly Choice[]>();
 
+  /** Derives the lookups; throws a `RangeError` when the data dictionary has no fields. */
   constructor(definition: ProjectDefinition) {
     this.definition = definition;
     this.fields = definition.metadata;

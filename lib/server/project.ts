@@ -15,32 +15,47 @@ export { type FieldMetadata, fieldMetadata, METADATA_COLUMNS };
 
 /** An instrument (`content=instrument`). */
 export interface Instrument {
+  /** Unique form name (`instrument_name`). */
   instrument_name: string;
+  /** Form label shown in REDCap (`instrument_label`). */
   instrument_label: string;
 }
 
 /** An arm (`content=arm`). */
 export interface Arm {
+  /** Arm number (`arm_num`), from 1. */
   arm_num: number;
+  /** Arm name (`name`). */
   name: string;
 }
 
 /** An event (`content=event`). */
 export interface EventDefinition {
+  /** Event label (`event_name`). */
   event_name: string;
+  /** Number of the arm the event belongs to. */
   arm_num: number;
+  /** Unique event name (`visit_1_arm_1`). */
   unique_event_name: string;
+  /** Custom event label (Smart Variable text); blank for none. */
   custom_event_label: string;
+  /** REDCap's numeric event id. */
   event_id: number;
+  /** Days offset from the first event (scheduling module). */
   day_offset: number;
+  /** Days allowed before the offset. */
   offset_min: number;
+  /** Days allowed after the offset. */
   offset_max: number;
 }
 
 /** One designation of a form for an event (`content=formEventMapping`). */
 export interface FormEventMapping {
+  /** Arm number of the event. */
   arm_num: number;
+  /** Unique event name. */
   unique_event_name: string;
+  /** Unique form name designated for the event. */
   form: string;
 }
 
@@ -49,21 +64,29 @@ export interface FormEventMapping {
  * event name (blank in classic projects); a blank `form_name` means the whole event repeats.
  */
 export interface RepeatingFormEvent {
+  /** Unique event name; blank in classic projects. */
   event_name: string;
+  /** Unique form name; blank when the whole event repeats. */
   form_name: string;
+  /** Custom label of repeated instances (may hold piping); blank for none. */
   custom_form_label: string;
 }
 
 /** A data access group (`content=dag`). */
 export interface DataAccessGroup {
+  /** Group label. */
   data_access_group_name: string;
+  /** Unique group name REDCap derives from the label (`site_a`). */
   unique_group_name: string;
+  /** REDCap's numeric group id. */
   data_access_group_id: number;
 }
 
 /** A survey-enabled instrument. */
 export interface SurveySettings {
+  /** Unique form name of the survey. */
   form_name: string;
+  /** Survey title. */
   title: string;
 }
 
@@ -72,23 +95,37 @@ export interface SurveySettings {
  * 0 = no access, 1 = full, 2 = de-identified, 3 = remove identifiers).
  */
 export interface UserRights {
+  /** Username the rights belong to. */
   username: string;
+  /** E-mail address. */
   email?: string;
+  /** First name. */
   firstname?: string;
+  /** Last name. */
   lastname?: string;
   /** Unique name of the user's data access group; blank for none. */
   data_access_group?: string;
+  /** API export right (1 = may export). */
   api_export: 0 | 1;
+  /** API import right (1 = may import and update). */
   api_import: 0 | 1;
   /** Legacy data export level: 0 none, 1 full, 2 de-identified, 3 remove identifiers. */
   data_export: 0 | 1 | 2 | 3;
+  /** May create records. */
   record_create: 0 | 1;
+  /** May delete records. */
   record_delete: 0 | 1;
+  /** May rename records. */
   record_rename: 0 | 1;
+  /** Project design and setup right. */
   design: 0 | 1;
+  /** User rights right (manages users and roles). */
   user_rights: 0 | 1;
+  /** May manage data access groups. */
   data_access_groups: 0 | 1;
+  /** File Repository right. */
   file_repository: 0 | 1;
+  /** Logging right (`content=log`). */
   logging: 0 | 1;
   /** Access expiry date (`YYYY-MM-DD`), blank for none. */
   expiration?: string;
@@ -98,21 +135,37 @@ export interface UserRights {
   forms?: Record<string, number>;
   /** Form-level export rights by form (0 none, 1 full, 2 de-identified, 3 remove identifiers). */
   forms_export?: Record<string, number>;
+  /** Alerts and notifications right. */
   alerts?: number;
+  /** Reports and report builder right. */
   reports?: number;
+  /** Stats and charts right. */
   stats_and_charts?: number;
+  /** Survey participant management right. */
   manage_survey_participants?: number;
+  /** Calendar right. */
   calendar?: number;
+  /** Data Import Tool right. */
   data_import_tool?: number;
+  /** Data Comparison Tool right. */
   data_comparison_tool?: number;
+  /** E-mail logging right. */
   email_logging?: number;
+  /** Data Quality: create and edit rules. */
   data_quality_create?: number;
+  /** Data Quality: execute rules. */
   data_quality_execute?: number;
+  /** External modules configuration right. */
   api_modules?: number;
+  /** REDCap Mobile App right. */
   mobile_app?: number;
+  /** Mobile App: download data. */
   mobile_app_download_data?: number;
+  /** Lock and unlock records on all forms. */
   lock_records_all_forms?: number;
+  /** Record locking and e-signature right. */
   lock_records?: number;
+  /** Record locking customization right. */
   lock_records_customization?: number;
 }
 
@@ -123,6 +176,7 @@ export interface UserRights {
 export interface UserRole {
   /** REDCap's generated name, `U-` and ten upper-case letters or digits. */
   unique_role_name: string;
+  /** Role label shown in REDCap. */
   role_label: string;
   /** REDCap's numeric role id (`role_id`, as File Repository folders take it); when left out,
    * the role's position in the list, from 1. */
@@ -135,28 +189,39 @@ export interface UserRole {
 export interface TokenDefinition {
   /** 32 hex characters, upper-case as REDCap issues them. */
   token: string;
+  /** Username the token acts as. */
   username: string;
 }
 
 /** One stored value: REDCap's `redcap_data` row. Checkbox options are one row per checked code. */
 export interface DataPoint {
+  /** Record name. */
   record: string;
   /** The event's numeric id (the project's only event in classic projects). */
   event_id: number;
   /** Repeat instance, 1 for non-repeating data. */
   instance: number;
+  /** Field name (checkbox options stored under the field's own name). */
   field_name: string;
+  /** The value, as REDCap stores it (raw code, ISO date, ...). */
   value: string;
 }
 
 /** A file attached to a file-upload field. */
 export interface StoredFile {
+  /** Record name. */
   record: string;
+  /** The event's numeric id. */
   event_id: number;
+  /** Repeat instance, 1 for non-repeating data. */
   instance: number;
+  /** The file-upload field. */
   field_name: string;
+  /** File name as uploaded. */
   name: string;
+  /** MIME type. */
   mime_type: string;
+  /** The bytes. */
   content: Uint8Array;
 }
 
@@ -178,15 +243,23 @@ export interface ReportDefinition {
 export interface ProjectDefinition {
   /** `content=project` keys (project_title, purpose, missing_data_codes, ...). */
   info: Record<string, string | number>;
+  /** The data dictionary, one row per field in form order. */
   metadata: FieldMetadata[];
+  /** Instruments (`content=instrument`) in form order. */
   instruments: Instrument[];
   /** Empty for classic projects; classic projects still get one implicit arm and event. */
   arms: Arm[];
+  /** Events of every arm; empty for classic projects. */
   events: EventDefinition[];
+  /** Forms designated for each event; empty for classic projects. */
   formEventMapping: FormEventMapping[];
+  /** Repeating instruments and events. */
   repeating: RepeatingFormEvent[];
+  /** Data access groups. */
   dags: DataAccessGroup[];
+  /** Survey-enabled instruments. */
   surveys: SurveySettings[];
+  /** API users with their rights. */
   users: UserRights[];
   /** User roles (`content=userRole`); absent means none. */
   roles?: UserRole[];
@@ -201,6 +274,7 @@ export interface ProjectDefinition {
   records: Record<string, string>[];
   /** Record DAG assignments: record name to unique group name. */
   recordDags?: Record<string, string>;
+  /** Files of file-upload fields, by record, event, instance and field. */
   files?: StoredFile[];
   /** Fixed tokens; otherwise one full-rights token is generated for the first user. */
   tokens?: TokenDefinition[];

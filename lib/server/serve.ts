@@ -15,6 +15,8 @@ import { RedcapStore } from "./store.ts";
 import { fullRights } from "./project.ts";
 import { checkBaseUrl } from "./_public_url.ts";
 import { addServeUser, parseServeUser, type ServeUser } from "./_serve_users.ts";
+
+export type { ServeUser };
 import { reportLines } from "./_reports.ts";
 
 /** Options for {@linkcode serveRedcap}. */
@@ -67,6 +69,7 @@ export interface RunningRedcapServer {
   url: string;
   /** Tokens by project: `{ token, username, projectId }`. */
   tokens: { token: string; username: string; projectId?: number }[];
+  /** The store the server answers from (closed by `close()`). */
   store: RedcapStore;
   /** Stops the server and closes the store. */
   close(): Promise<void>;

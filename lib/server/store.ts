@@ -26,13 +26,17 @@ import { fullRights } from "./project.ts";
 export interface TokenGrant {
   /** `undefined` for a super token. */
   projectId?: number;
+  /** The user the token acts as. */
   username: string;
+  /** The user's rights in the project (full rights for a super token). */
   rights: UserRights;
 }
 
 /** One record of a project, with its arm and data access group. */
 export interface RecordEntry {
+  /** Record name. */
   record: string;
+  /** Arm number the record belongs to (1 in classic projects). */
   arm_num: number;
   /** Unique group name, or `""`. */
   dag: string;
@@ -40,23 +44,35 @@ export interface RecordEntry {
 
 /** One change-log entry (`content=log`). */
 export interface LogEntry {
+  /** Log entry id, increasing. */
   log_id: number;
+  /** Project the entry belongs to. */
   project_id: number;
+  /** Time of the change (`YYYY-MM-DD HH:MM:SS`, server time). */
   ts: string;
+  /** User who made the change. */
   username: string;
   /** REDCap's log type: `INSERT`, `UPDATE`, `DELETE`, `DOC_UPLOAD`, `DOC_DELETE`, `EXPORT`, `MANAGE`. */
   action: string;
+  /** Record changed; blank for project-level actions. */
   record: string;
+  /** Event id of the change; `null` for project-level actions. */
   event_id: number | null;
+  /** What changed (`field = 'value'` pairs for data changes). */
   details: string;
+  /** Description shown in REDCap's Logging page (`Create record`, `Update record`, ...). */
   description: string;
 }
 
 /** A stored file. */
 export interface FileEntry {
+  /** REDCap's document id (`doc_id`). */
   doc_id: number;
+  /** File name. */
   name: string;
+  /** MIME type. */
   mime_type: string;
+  /** The bytes. */
   content: Uint8Array;
 }
 
@@ -74,10 +90,19 @@ export interface StoreOptions {
  */
 export const BUSY_TIMEOUT_MS = 5_000;
 
+/** The data index (see the schema), built again after a bulk load. */
+const DATA_INDEX = "CREATE INDEX IF NOT EXISTS data_key ON data (" +
+  "project_id, record, event_id, field_name, instance, value)";
+
+/** Page cache while the data index is built by one sort (KiB; SQLite's default is 2,000). */
+const INDEX_BUILD_CACHE_KIB = 262_144;
+
 const SCHEMA = `
 PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
+-- Sorts (building the data index after a bulk load) and temporary tables stay in memory.
+PRAGMA temp_store = MEMORY;
 CREATE TABLE IF NOT EXISTS projects (
   project_id INTEGER PRIMARY KEY,
   definition TEXT NOT NULL,
@@ -106,9 +131,7 @@ CREATE TABLE IF NOT EXISTS data (
 );
 -- With the value, the index covers a record's read: a bulk export never visits the table
 -- (about 40% less CPU per row read). A database made before keeps its index without it.
-CREATE INDEX IF NOT EXISTS data_key ON data (
-  project_id, record, event_id, field_name, instance, value
-);
+${DATA_INDEX};
 CREATE TABLE IF NOT EXISTS files (
   doc_id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL,
@@ -183,7 +206,9 @@ export function compareRecordNames(a: string, b: string): number {
 
 /** The SQLite-backed store behind the local server. */
 export class RedcapStore {
+  /** The SQLite database (`:memory:` unless a path was given). */
   readonly db: DatabaseSync;
+  /** The clock every timestamp is taken from (replaceable in tests). */
   readonly now: () => Date;
   #models = new Map<number, ProjectModel>();
   #statements = new Map<string, StatementSync>();
@@ -241,6 +266,30 @@ export class RedcapStore {
     } finally {
       this.#depth = 0;
     }
+  }
+
+  /**
+   * Runs a bulk load of new records (`fn`, inside a transaction) with the data index built
+   * once at the end, by one sort, instead of row by row: about a fifth less CPU for the rows
+   * and a compact index. Only when the data table is empty (a new store): otherwise, and for
+   * nested transactions' callers that need the index while loading, `fn` just runs. The
+   * caller's rows must not read the data they write (a new project's records, grouped).
+   * Inside the transaction, so a crash or an error leaves the index as it was.
+   */
+  bulkLoad<T>(fn: () => T): T {
+    if (this.#depth === 0) throw new Error("bulkLoad runs inside a transaction");
+    if (this.sql("SELECT 1 FROM data LIMIT 1").get() !== undefined) return fn();
+    this.db.exec("DROP INDEX IF EXISTS data_key");
+    const result = fn();
+    const cache = this.db.prepare("PRAGMA cache_size").get()?.cache_size;
+    // The sort in memory, and on a second core where there is one (SQLite's threaded sorter).
+    this.db.exec(`PRAGMA cache_size = -${INDEX_BUILD_CACHE_KIB}; PRAGMA threads = 2`);
+    try {
+      this.db.exec(DATA_INDEX);
+    } finally {
+      this.db.exec(`PRAGMA cache_size = ${Number(cache)}; PRAGMA threads = 0`);
+    }
+    return result;
   }
 
   /** Current server time as REDCap formats it. */

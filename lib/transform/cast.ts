@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./column_labels.ts";
@@ -56,12 +57,12 @@ const CAST_TYPES: readonly CastType[] = ["string", "integer", "number", "date", 
 /** What {@linkcode castRecords} returns. */
 export interface CastRecordsResult {
   /** The typed frame, same columns and rows as the input. */
-  data: pl.DataFrame;
+  data: DataFrame;
   /** Every value that did not cast: `record, event, instance, field, form, value, reason`
    * (`field` is the export column, e.g. `race___1`). */
-  invalid: pl.DataFrame;
+  invalid: DataFrame;
   /** Every missing-data code met: `record, event, instance, field, code`. */
-  missing: pl.DataFrame;
+  missing: DataFrame;
   /** One note per column read as text for a reason (unknown validation type, unknown column). */
   notes: string[];
 }
@@ -422,7 +423,7 @@ function longReport(
  * @returns The typed frame, the values that did not cast, and the missing-data codes met.
  */
 export function castRecords(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: DataDictionary,
   options: CastRecordsOptions = {},
 ): CastRecordsResult {

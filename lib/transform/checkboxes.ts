@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
 import { frameColumns, selectFrame } from "../frame.ts";
@@ -43,10 +44,10 @@ export interface CombineCheckboxesOptions {
  * @returns A new frame.
  */
 export function combineCheckboxes(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: DataDictionary,
   options: CombineCheckboxesOptions = {},
-): pl.DataFrame {
+): DataFrame {
   const { values = "label" } = options;
   const exprs: pl.Expr[] = [];
   const done = new Set<string>();
@@ -87,7 +88,7 @@ export function combineCheckboxes(
  * @param dictionary The project's dictionary.
  * @returns A new frame with string 0/1 columns.
  */
-export function expandCheckboxes(df: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+export function expandCheckboxes(df: DataFrame, dictionary: DataDictionary): DataFrame {
   const exprs: pl.Expr[] = [];
   for (const column of frameColumns(df)) {
     const field = dictionary.field(column);

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { Dag } from "../api/dags.ts";
 import { frameColumns, selectFrame, withColumnsFrame } from "../frame.ts";
 import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
@@ -38,10 +39,10 @@ const DAG = "redcap_data_access_group";
  * @returns A new frame (or `df` when there is nothing to label).
  */
 export function labelDataAccessGroups(
-  df: pl.DataFrame,
+  df: DataFrame,
   dags: readonly Pick<Dag, "unique_group_name" | "data_access_group_name">[],
   mode: "code" | "label" | "both",
-): pl.DataFrame {
+): DataFrame {
   if (mode === "code" || !frameColumns(df).includes(DAG)) return df;
   const known = new Set(dags.map((d) => d.unique_group_name));
   const unknown = [...new Set(df.getColumn(DAG).cast(pl.String).toArray())]

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight, selectFrame } from "../frame.ts";
 
@@ -77,10 +78,10 @@ export interface PivotEavOptions {
  * @throws {RangeError} For a field or checkbox code the dictionary does not know.
  */
 export function pivotEav(
-  eav: pl.DataFrame,
+  eav: DataFrame,
   dictionary: DataDictionary,
   options: PivotEavOptions = {},
-): pl.DataFrame {
+): DataFrame {
   for (const c of ["record", "field_name", "value"]) {
     if (!eav.columns.includes(c)) {
       throw new TypeError(`Cannot pivot EAV: the frame has no "${c}" column`);
@@ -381,7 +382,7 @@ function formInRow(dictionary: DataDictionary, form: string): pl.Expr {
  * @returns EAV rows, all Utf8.
  * @throws {TypeError} When the record-id column is missing or a column is unknown.
  */
-export function toEav(flat: pl.DataFrame, dictionary: DataDictionary): pl.DataFrame {
+export function toEav(flat: DataFrame, dictionary: DataDictionary): DataFrame {
   const id = dictionary.recordIdField;
   const flatColumns = frameColumns(flat);
   if (!flatColumns.includes(id)) {

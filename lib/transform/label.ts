@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
 import { checkboxListExprs } from "./_checkbox_list.ts";
@@ -78,7 +79,7 @@ export function levels(dictionary: DataDictionary, field: string): string[] {
  * @returns Labels keyed by column (`{}` when none are known).
  */
 export function columnLabels(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary?: DataDictionary,
 ): Readonly<Record<string, string>> {
   const recorded = readColumnLabels(df);
@@ -111,7 +112,7 @@ export function columnLabels(
  * @param labels Labels keyed by column; labels for absent columns are dropped.
  * @returns The same frame.
  */
-export function withColumnLabels<T extends pl.DataFrame>(
+export function withColumnLabels<T extends DataFrame>(
   df: T,
   labels: Readonly<Record<string, string>>,
 ): T {
@@ -161,10 +162,10 @@ function codeText(df: pl.DataFrame, column: string): pl.Expr {
  * @returns A new frame.
  */
 export function labelRecords(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: DataDictionary,
   options: LabelRecordsOptions = {},
-): pl.DataFrame {
+): DataFrame {
   const { labels = "label", checkboxes = "boolean" } = options;
   const exprs: pl.Expr[] = [];
   const columnLabelMap: Record<string, string> = {

@@ -6,6 +6,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import { frameColumns } from "../frame.ts";
 
 /** A frame without REDCap-style columns: what is defined on it is a member. */
@@ -40,7 +41,7 @@ const SAFE: Record<string, string> = {
  * @param df A frame.
  * @returns The shadowing columns, in column order.
  */
-export function shadowedColumns(df: pl.DataFrame): string[] {
+export function shadowedColumns(df: DataFrame): string[] {
   return frameColumns(df).filter((c) => PROBE[c] !== undefined);
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { attachColumnLabels, readColumnLabels } from "./column_labels.ts";
 import { frameColumns, lazyFrame } from "../frame.ts";
@@ -116,10 +117,10 @@ function formRows(df: pl.DataFrame, dictionary: DataDictionary, form: string): p
  * @throws {TypeError} When the record-id column is missing or a form is unknown.
  */
 export function splitInstruments(
-  df: pl.DataFrame,
+  df: DataFrame,
   dictionary: DataDictionary,
   options: SplitInstrumentsOptions = {},
-): Map<string, pl.DataFrame> {
+): Map<string, DataFrame> {
   const { forms, keepEmptyRows = false } = options;
   const id = dictionary.recordIdField;
   if (!frameColumns(df).includes(id)) {

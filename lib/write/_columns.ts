@@ -33,16 +33,9 @@ export function planColumns(
   dd: DataDictionary,
   error: Report,
 ): ColumnPlan[] {
-  const id = dd.recordIdField;
   const plans: ColumnPlan[] = [];
   for (const column of columns) {
-    if (column === id || STRUCTURAL.has(column)) continue;
-    const info = dd.columnInfo(column);
-    const field = info?.field ? dd.field(info.field) : undefined;
-    if (info?.role === "timestamp") continue;
-    if (
-      !info || !field || (info.role === "field" && ["checkbox", "descriptive"].includes(field.type))
-    ) {
+    if (isExtraColumn(column, dd)) {
       error(
         "unknown_field",
         column,
@@ -50,6 +43,10 @@ export function planColumns(
       );
       continue;
     }
+    const info = dd.columnInfo(column);
+    const field = info?.field ? dd.field(info.field) : undefined;
+    if (column === dd.recordIdField || STRUCTURAL.has(column) || !info || !field) continue;
+    if (info.role === "timestamp") continue;
     const kind: Kind = info.role === "checkbox"
       ? "checkbox"
       : info.role === "form_status"
@@ -58,4 +55,24 @@ export function planColumns(
     plans.push({ column, kind, form: field.form, field, target: field.name });
   }
   return plans;
+}
+
+/**
+ * Whether a column of a serialised flat frame is not a data field REDCap can import (an
+ * analyst's own column such as `bmi_group`, a descriptive field, a checkbox field's bare name):
+ * REDCap refuses the whole import with "The following fields were not found in the project as
+ * real data fields".
+ *
+ * @param column The column name.
+ * @param dd The project's dictionary.
+ * @returns `true` for a column that is not a field, `field___code`, `{form}_complete`,
+ * `redcap_*` or a survey timestamp.
+ */
+export function isExtraColumn(column: string, dd: DataDictionary): boolean {
+  if (column === dd.recordIdField || STRUCTURAL.has(column)) return false;
+  const info = dd.columnInfo(column);
+  if (info?.role === "timestamp") return false;
+  const field = info?.field ? dd.field(info.field) : undefined;
+  return !info || !field ||
+    (info.role === "field" && ["checkbox", "descriptive"].includes(field.type));
 }

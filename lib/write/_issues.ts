@@ -10,6 +10,7 @@ export type ImportIssueCode =
   | "missing_record_id"
   | "blank_record_id"
   | "unknown_field"
+  | "extra_column_dropped"
   | "read_only_field"
   | "unknown_event"
   | "unknown_dag"
@@ -54,6 +55,8 @@ export interface ImportIssue {
   instance?: string;
   /** The 0-based row of the frame. */
   row?: number;
+  /** What the value should look like (`integer`, `date YYYY-MM-DD`, `one of 1, 2, 3`). */
+  expected?: string;
 }
 
 export function sortIssues(issues: ImportIssue[]): ImportIssue[] {

@@ -5,6 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import { displayHtml, type HtmlBundle, JUPYTER_DISPLAY } from "../jupyter/display.ts";
@@ -25,8 +26,13 @@ export interface Change {
   field: string;
   /** The stored value (`null` when none). */
   old: string | null;
+  /** The stored value's label for a coded field (a checkbox option: `Checked` or
+   * `Unchecked`); absent for other fields. */
+  oldLabel?: string | null;
   /** The value sent (`null` for a blank). */
   new: string | null;
+  /** The sent value's label for a coded field (as `oldLabel`). */
+  newLabel?: string | null;
   /** *add*: nothing stored yet; *update*: a different value is stored; *erase*: a blank
    * replaces a stored value (only with `overwriteBehavior: "overwrite"`). */
   action: "add" | "update" | "erase";
@@ -39,14 +45,18 @@ const CHANGE_SCHEMA = {
   instance: pl.String,
   field: pl.String,
   old: pl.String,
+  old_label: pl.String,
   new: pl.String,
+  new_label: pl.String,
   action: pl.String,
 };
 
 /**
  * What an import would change: every value it would add, update or (with
- * `overwriteBehavior: "overwrite"`) erase, and, for a `normal` import, the blanks that
- * `overwrite` would erase. Shows as a table in Jupyter.
+ * `overwriteBehavior: "overwrite"`) erase, with labels beside the codes of coded fields; the
+ * records that are new (absent from the project); and, for a `normal` import, the blanks that
+ * will not erase stored values (REDCap's `normal` ignores blanks) but `overwrite` would.
+ * Shows as tables in Jupyter.
  *
  * @example An empty change set
  * ```ts
@@ -55,7 +65,7 @@ const CHANGE_SCHEMA = {
  *
  * const changes = new ChangeSet([], [], "normal");
  * strictEqual(changes.size, 0);
- * strictEqual(changes.toFrame().getColumns().length, 8);
+ * strictEqual(changes.toFrame().getColumns().length, 10);
  * ```
  */
 export class ChangeSet {
@@ -65,20 +75,27 @@ export class ChangeSet {
   readonly wouldErase: readonly Change[];
   /** The overwrite behaviour compared for. */
   readonly overwriteBehavior: "normal" | "overwrite";
+  /** Records of the frame absent from the project: the import would create them. */
+  readonly newRecords: readonly string[];
 
   /**
+   * A change set, as `writeRecords()` builds one for `dryRun` and `preview`.
+   *
    * @param changes The changes.
    * @param wouldErase Blanks `overwrite` would erase (empty for an `overwrite` comparison).
    * @param overwriteBehavior The behaviour compared for.
+   * @param newRecords Records absent from the project.
    */
   constructor(
     changes: readonly Change[],
     wouldErase: readonly Change[],
     overwriteBehavior: "normal" | "overwrite",
+    newRecords: readonly string[] = [],
   ) {
     this.changes = changes;
     this.wouldErase = wouldErase;
     this.overwriteBehavior = overwriteBehavior;
+    this.newRecords = newRecords;
   }
 
   /** Number of values that would change. */
@@ -92,24 +109,44 @@ export class ChangeSet {
   }
 
   /**
-   * The changes as a frame: `record, event, instrument, instance, field, old, new, action`.
+   * The changes as a frame: `record, event, instrument, instance, field, old, old_label, new,
+   * new_label, action` (labels null for fields without codes).
    *
    * @param which *changes* (default) or *wouldErase*.
    * @returns The frame.
    */
-  toFrame(which: "changes" | "wouldErase" = "changes"): pl.DataFrame {
+  toFrame(which: "changes" | "wouldErase" = "changes"): DataFrame {
     const rows = which === "changes" ? this.changes : this.wouldErase;
     if (rows.length === 0) return pl.DataFrame({}, { schema: CHANGE_SCHEMA });
-    return pl.DataFrame(rows.map((r) => ({ ...r })), { schema: CHANGE_SCHEMA });
+    return pl.DataFrame(
+      rows.map((r) => ({
+        record: r.record,
+        event: r.event,
+        instrument: r.instrument,
+        instance: r.instance,
+        field: r.field,
+        old: r.old,
+        old_label: r.oldLabel ?? null,
+        new: r.new,
+        new_label: r.newLabel ?? null,
+        action: r.action,
+      })),
+      { schema: CHANGE_SCHEMA },
+    );
   }
 
-  /** One line: how many values and records would change. */
+  /** One line: how many values and records would change, how many records are new, how many
+   * blanks will not erase stored values. */
   toString(): string {
+    const fresh = this.newRecords.length > 0
+      ? `; ${this.newRecords.length} record(s) are new: ${shortList(this.newRecords)}`
+      : "";
     const erase = this.wouldErase.length > 0
-      ? `; ${this.wouldErase.length} blank(s) would erase stored values with overwrite`
+      ? `; ${this.wouldErase.length} blank(s) will not erase stored values ` +
+        `(overwriteBehavior "normal"; "overwrite" would erase them)`
       : "";
     return `ChangeSet: ${this.size} value(s) in ${this.records.length} record(s) would change` +
-      erase;
+      fresh + erase;
   }
 
   /** The Jupyter MIME bundle: a table of the changes (and of the blanks overwrite would erase). */
@@ -121,12 +158,40 @@ export class ChangeSet {
     });
     if (this.wouldErase.length > 0) {
       html += htmlTable(this.toFrame("wouldErase"), {
-        title: 'Blanks that overwriteBehavior "overwrite" would erase',
+        title: 'Blanks that will not erase stored values (overwriteBehavior "normal"; ' +
+          '"overwrite" would erase them)',
         dtypes: false,
       });
     }
     return displayHtml(html, this.toString())[JUPYTER_DISPLAY]();
   }
+}
+
+function shortList(items: readonly string[], most = 10): string {
+  return items.slice(0, most).join(", ") + (items.length > most ? ", …" : "");
+}
+
+/** A labeller of raw values by column: choice labels of coded fields, checkbox states. */
+function labeller(dd: DataDictionary): (column: string, value: string | null) => string | null {
+  const cache = new Map<string, Map<string, string> | "checkbox" | null>();
+  const of = (column: string) => {
+    if (cache.has(column)) return cache.get(column)!;
+    const info = dd.columnInfo(column);
+    const codes = info?.role === "checkbox"
+      ? "checkbox" as const
+      : info?.field && dd.choices(info.field).length > 0
+      ? new Map(dd.choices(info.field).map((c) => [c.code, c.label]))
+      : null;
+    cache.set(column, codes);
+    return codes;
+  };
+  return (column, value) => {
+    const codes = of(column);
+    if (codes === null) return null;
+    // An option is stored only when checked: nothing stored is unchecked.
+    if (codes === "checkbox") return value === "1" ? "Checked" : "Unchecked";
+    return value === null ? null : codes.get(value) ?? null;
+  };
 }
 
 /** Key columns of a raw frame, normalised: blank event → first event, blank instance → 1. */
@@ -176,8 +241,19 @@ export function compareWithStored(
     "redcap_survey_identifier",
   ]);
   const valueColumns = frameColumns(payload).filter((c) => !skip.has(c));
+  const storedIds = new Set(
+    frameHeight(stored) > 0 && frameColumns(stored).includes(dd.recordIdField)
+      ? stored.getColumn(dd.recordIdField).cast(pl.String).toArray() as string[]
+      : [],
+  );
+  const newRecords = frameHeight(payload) === 0 ||
+      !frameColumns(payload).includes(dd.recordIdField)
+    ? []
+    : (payload.getColumn(dd.recordIdField).cast(pl.String).dropNulls()
+      .unique({ maintainOrder: true }).toArray() as string[])
+      .filter((id) => id.trim() !== "" && !storedIds.has(id.trim()));
   if (frameHeight(payload) === 0 || valueColumns.length === 0) {
-    return new ChangeSet([], [], overwriteBehavior);
+    return new ChangeSet([], [], overwriteBehavior, newRecords);
   }
   const keys = ["__k_record", "__k_event", "__k_instrument", "__k_instance"];
   const pay = keyed(payload, dd).withRowIndex("__k_row").select(
@@ -251,8 +327,17 @@ export function compareWithStored(
   ).toRecords()) as unknown as (Change & { __k_row: number })[];
   const order = new Map(valueColumns.map((c, i) => [c, i]));
   rows.sort((a, b) => a.__k_row - b.__k_row || order.get(a.field)! - order.get(b.field)!);
-  const plain: Change[] = rows.map(({ __k_row: _, ...change }) => change);
+  const label = labeller(dd);
+  const plain: Change[] = rows.map(({ __k_row: _, ...change }) => {
+    const oldLabel = label(change.field, change.old);
+    if (oldLabel === null && label(change.field, change.new) === null) return change;
+    return {
+      ...change,
+      oldLabel,
+      newLabel: label(change.field, change.new),
+    };
+  });
   const changes = plain.filter((r) => r.action !== "erase" || overwriteBehavior === "overwrite");
   const erase = overwriteBehavior === "normal" ? plain.filter((r) => r.action === "erase") : [];
-  return new ChangeSet(changes, erase, overwriteBehavior);
+  return new ChangeSet(changes, erase, overwriteBehavior, newRecords);
 }

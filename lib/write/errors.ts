@@ -9,24 +9,28 @@ import type { ImportIssue } from "./_issues.ts";
 import type { WriteRecordsResult } from "./_result.ts";
 
 /**
- * The pre-flight check of an import found errors, so nothing was sent. `issues` holds every
- * problem, one per rejected value (row-shaped: record, field, value, message, code); warnings
- * are included with `severity: "warning"`.
+ * The pre-flight check of an import found errors, so nothing was sent. The message has one
+ * line per kind of problem (its count, columns, first records, what the value should look
+ * like, REDCap's message); `issues` holds every problem, one per rejected value (row-shaped:
+ * record, field, value, message, code, expected); warnings are included with
+ * `severity: "warning"`.
  *
  * @example Read the issues
  * ```ts
  * import { ImportValidationError } from "denocap";
- * import { strictEqual } from "node:assert/strict";
+ * import { ok, strictEqual } from "node:assert/strict";
  *
  * const error = new ImportValidationError([{
  *   record: "1", field: "sex", value: "9", severity: "error", code: "not_a_choice",
- *   message: "The value is not a valid category for sex",
+ *   message: "The value is not a valid category for sex", expected: "one of 1, 2, 3",
  * }]);
+ * ok(error.message.includes('[not_a_choice] 1 value in sex (record "1"). Expected: one of 1, 2, 3.'));
  * strictEqual(error.code, "import_validation");
  * strictEqual(error.errors.length, 1);
  * ```
  */
 export class ImportValidationError extends Error {
+  /** The error class name, `ImportValidationError`. */
   override name = "ImportValidationError";
   /** A stable code for this kind of failure. */
   readonly code = "import_validation";
@@ -34,18 +38,12 @@ export class ImportValidationError extends Error {
   readonly issues: readonly ImportIssue[];
 
   /**
+   * Creates the error.
+   *
    * @param issues The issues found (at least one error).
    */
   constructor(issues: readonly ImportIssue[]) {
-    const errors = issues.filter((i) => i.severity === "error");
-    const first = errors.slice(0, 3).map((i) =>
-      `${i.record === "" ? "" : `record "${i.record}", `}field "${i.field}": ${i.message}`
-    );
-    super(
-      `Cannot import records: ${errors.length} value${
-        errors.length === 1 ? "" : "s"
-      } would be rejected (${first.join("; ")}${errors.length > 3 ? "; …" : ""})`,
-    );
+    super(groupedMessage(issues));
     this.issues = issues;
   }
 
@@ -53,6 +51,56 @@ export class ImportValidationError extends Error {
   get errors(): ImportIssue[] {
     return this.issues.filter((i) => i.severity === "error");
   }
+}
+
+const FIRST_RECORDS = 3;
+const FIRST_FIELDS = 4;
+
+/**
+ * One line per kind of problem (an issue code, per expected value shape): its count, the
+ * columns and first few records, what the value should look like, and REDCap's message (of
+ * the first issue).
+ */
+function groupedMessage(issues: readonly ImportIssue[]): string {
+  const errors = issues.filter((i) => i.severity === "error");
+  const groups = new Map<string, ImportIssue[]>();
+  for (const issue of errors) {
+    const key = `${issue.code}\u0000${issue.expected ?? ""}`;
+    const list = groups.get(key) ?? [];
+    list.push(issue);
+    groups.set(key, list);
+  }
+  const lines: string[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (first.code === "unknown_field") {
+      const names = [...new Set(group.map((i) => i.field))];
+      lines.push(
+        `${names.length} column${names.length === 1 ? " is" : "s are"} not ${
+          names.length === 1 ? "a field" : "fields"
+        } of the project: ${names.join(", ")} (drop ${
+          names.length === 1 ? "it" : "them"
+        }, or pass { extraColumns: "drop" })`,
+      );
+      continue;
+    }
+    const records = [...new Set(group.map((i) => i.record).filter((r) => r !== ""))];
+    const shown = records.slice(0, FIRST_RECORDS).map((r) => `"${r}"`).join(", ");
+    const where = records.length === 0
+      ? ""
+      : ` (record${records.length === 1 ? "" : "s"} ${shown}${
+        records.length > FIRST_RECORDS ? `, … ${records.length} records in all` : ""
+      })`;
+    const count = group.length === 1 ? "1 value" : `${group.length} values`;
+    const fields = [...new Set(group.map((i) => i.field))];
+    const columns = fields.slice(0, FIRST_FIELDS).join(", ") +
+      (fields.length > FIRST_FIELDS ? `, … ${fields.length} columns in all` : "");
+    const expected = first.expected ? ` Expected: ${first.expected}.` : "";
+    lines.push(`[${first.code}] ${count} in ${columns}${where}.${expected} ${first.message}`);
+  }
+  const total = errors.length;
+  return `Cannot import records: ${total} problem${total === 1 ? "" : "s"} would be rejected, ` +
+    `nothing was sent (every one is in .issues):\n` + lines.map((l) => `- ${l}`).join("\n");
 }
 
 /**
@@ -74,6 +122,7 @@ export class ImportValidationError extends Error {
  * ```
  */
 export class ImportBatchError extends Error {
+  /** The error class name, `ImportBatchError`. */
   override name = "ImportBatchError";
   /** A stable code for this kind of failure. */
   readonly code = "import_batch_failed";
@@ -81,6 +130,8 @@ export class ImportBatchError extends Error {
   readonly result: WriteRecordsResult;
 
   /**
+   * Creates the error.
+   *
    * @param result The per-batch outcome so far.
    * @param cause The error of the (first) failed batch.
    */

@@ -12,7 +12,7 @@ import { exportRecords } from "../api/records.ts";
 import { exportFile, importFile } from "../api/files.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
-import { readDictionary } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
 
 /** Options for {@linkcode exportFiles}. */
 export interface ExportFilesOptions {

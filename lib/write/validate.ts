@@ -8,6 +8,7 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
 import { frameColumns, frameHeight } from "../frame.ts";
 import type { DateFormat } from "../dictionary/validate.ts";
@@ -16,6 +17,7 @@ import { type ImportIssue, type Report, sortIssues } from "./_issues.ts";
 import { planColumns } from "./_columns.ts";
 import { checkDags, checkDuplicateKeys, checkRowKeys } from "./_check_rows.ts";
 import { checkValues } from "./_check_values.ts";
+import { expectedValue } from "./_expected.ts";
 
 export type { DateFormat } from "../dictionary/validate.ts";
 export { type ImportIssue, type ImportIssueCode } from "./_issues.ts";
@@ -75,6 +77,10 @@ export function validateRawFrame(
   if (options.dags) checkDags(rows, options.dags, error);
   checkDuplicateKeys(rows, id, hints.contiguous, error);
   checkValues(raw, dd, plans, rows, dateFormat, now, issues);
+  for (const issue of issues) {
+    const expected = expectedValue(issue, dd, dateFormat);
+    if (expected !== undefined) issue.expected = expected;
+  }
   return sortIssues(issues);
 }
 
@@ -107,7 +113,7 @@ export function validateRawFrame(
  * @returns Every issue, in row order (empty when REDCap would accept the frame as is).
  */
 export function validateRecords(
-  frame: pl.DataFrame,
+  frame: DataFrame,
   dictionary: DataDictionary,
   options: ValidateRecordsOptions = {},
 ): ImportIssue[] {

@@ -6,8 +6,9 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DataFrame } from "../deps/polars.ts";
 import type { RedcapConnection } from "../_request.ts";
-import { exportDags } from "../api/dags.ts";
+import { type Dag, exportDags } from "../api/dags.ts";
 import { exportRecords } from "../api/records.ts";
 import { callApi } from "../api/call.ts";
 import type { DataDictionary } from "../dictionary/data_dictionary.ts";
@@ -21,12 +22,14 @@ import {
   sliceFrame,
   withColumnsFrame,
 } from "../frame.ts";
-import { readDictionary } from "../read/read_records.ts";
+import { readDictionary } from "../read/dictionary.ts";
 import { isDtype, serializeFrame, wireToText } from "./_serialize.ts";
 import { compareWithStored } from "./change_set.ts";
 import { ImportBatchError, ImportValidationError } from "./errors.ts";
 import { type DateFormat, type ImportIssue, validateRawFrame } from "./validate.ts";
 import type { WriteRecordsResult } from "./_result.ts";
+import { inferRepeatInstrument } from "./_repeat.ts";
+import { isExtraColumn } from "./_columns.ts";
 
 export { type BatchResult, type WriteRecordsResult } from "./_result.ts";
 
@@ -69,6 +72,12 @@ export interface WriteRecordsOptions {
    * @default {1}
    */
   concurrency?: number;
+  /** Columns that are not project fields (an analyst's `bmi_group`): *error* refuses the
+   * write naming them all (REDCap refuses such an import whole); *drop* leaves them out with
+   * a warning.
+   * @default {"error"}
+   */
+  extraColumns?: "error" | "drop";
   /** Cancels the import between batches (and the request in flight). */
   signal?: AbortSignal;
 }
@@ -83,6 +92,7 @@ const OPTION_KEYS = [
   "skipValidation",
   "batchSize",
   "concurrency",
+  "extraColumns",
   "signal",
 ];
 const EAV_KEYS = ["redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"];
@@ -109,6 +119,7 @@ function checkOptions(options: WriteRecordsOptions): void {
   oneOf("type", options.type, ["flat", "eav"]);
   oneOf("overwriteBehavior", options.overwriteBehavior, ["normal", "overwrite"]);
   oneOf("dateFormat", options.dateFormat, ["YMD", "MDY", "DMY"]);
+  oneOf("extraColumns", options.extraColumns, ["error", "drop"]);
   for (const name of ["batchSize", "concurrency"] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
@@ -136,6 +147,75 @@ function eavToFlatFrame(eav: pl.DataFrame, dd: DataDictionary): pl.DataFrame {
     aggregateFunc: "last",
   } as never) as pl.DataFrame;
   return wide.rename({ record: dd.recordIdField });
+}
+
+const DAG = "redcap_data_access_group";
+
+/**
+ * `redcap_data_access_group` as REDCap's import takes it, unique group names: a frame read
+ * with `exportDataAccessGroups` holds the groups' names (`labelDataAccessGroups`), which are
+ * mapped back; `redcap_data_access_group__label` (labels "both") is a copy and is left out.
+ * Values that are neither stay as they are for the check to report.
+ */
+function dagUniqueNames(raw: pl.DataFrame, dags: readonly Dag[]): pl.DataFrame {
+  const columns = frameColumns(raw);
+  if (!columns.includes(DAG)) return raw;
+  if (columns.includes(`${DAG}__label`)) {
+    raw = selectFrame(raw, ...columns.filter((c) => c !== `${DAG}__label`));
+  }
+  const value = pl.col(DAG).cast(pl.String);
+  const unique = new Set(dags.map((d) => d.unique_group_name));
+  const named = dags.filter((d) => !unique.has(d.data_access_group_name));
+  if (named.length === 0) return withColumnsFrame(raw, value.alias(DAG));
+  let chain = pl.when(value.isNull()).then(value) as unknown as {
+    when(e: pl.Expr): { then(e: pl.Expr): unknown };
+  };
+  for (const d of named) {
+    chain = chain.when(value.eq(pl.lit(d.data_access_group_name)))
+      .then(pl.lit(d.unique_group_name)) as typeof chain;
+  }
+  const mapped = (chain as unknown as { otherwise(e: pl.Expr): pl.Expr }).otherwise(value);
+  return withColumnsFrame(raw, mapped.alias(DAG));
+}
+
+/**
+ * Columns that are not project fields: refused at once, naming them all (REDCap refuses the
+ * whole import: "The following fields were not found in the project as real data fields"),
+ * or with `extraColumns: "drop"` left out with a warning.
+ */
+function dropExtraColumns(
+  raw: pl.DataFrame,
+  dd: DataDictionary,
+  mode: "error" | "drop" = "error",
+): { raw: pl.DataFrame; dropped: ImportIssue[] } {
+  const columns = frameColumns(raw);
+  const extras = columns.filter((c) => isExtraColumn(c, dd));
+  if (extras.length === 0) return { raw, dropped: [] };
+  if (mode === "error") {
+    throw new ImportValidationError(extras.map((column) => ({
+      record: "",
+      field: column,
+      value: "",
+      message: `The following fields were not found in the project as real data fields: ${column}`,
+      code: "unknown_field",
+      severity: "error",
+    })));
+  }
+  const message = `Left out ${extras.length} column${extras.length === 1 ? "" : "s"} that ${
+    extras.length === 1 ? "is not a field" : "are not fields"
+  } of the project: ${extras.join(", ")}`;
+  console.warn(`Warning: ${message}`);
+  return {
+    raw: selectFrame(raw, ...columns.filter((c) => !extras.includes(c))),
+    dropped: extras.map((column) => ({
+      record: "",
+      field: column,
+      value: "",
+      message,
+      code: "extra_column_dropped",
+      severity: "warning",
+    })),
+  };
 }
 
 /** Whether CSV would change some value (REDCap drops a space before `-@+=` in CSV only). */
@@ -249,10 +329,22 @@ function batchesOf(
  *   (`1.1`, `100000`, exactly N decimals for `number_Ndp`); ids as text.
  * - Calculated fields, survey timestamps, file fields are left out (REDCap ignores them), with a
  *   warning.
+ * - A table of `readInstruments()` writes back as it is: rows with a `redcap_repeat_instance`
+ *   but no `redcap_repeat_instrument` get the repeating instrument whose fields they hold
+ *   (REDCap needs it: "redcap_repeat_instance cannot have a value since this instrument or
+ *   event is not a repeating instrument"), also in a frame mixing instruments; rows of a
+ *   repeating event keep a blank instrument, as REDCap imports them.
+ * - `redcap_data_access_group` holding group names (a read with `exportDataAccessGroups`) is
+ *   sent as unique group names.
+ * - Columns that are not project fields (an analyst's `bmi_group`) are refused in one message
+ *   naming them all, or left out with a warning with `extraColumns: "drop"`.
  * - Everything is checked as REDCap checks an import (see `validateRecords()`); while any error
- *   stands nothing is sent and an {@linkcode ImportValidationError} lists every issue.
+ *   stands nothing is sent and an {@linkcode ImportValidationError} says, one line per kind of
+ *   problem, how many values, which records and what the value should look like; its `issues`
+ *   hold every one.
  * - `dryRun` compares with what is stored (the affected records are exported) and returns a
- *   {@linkcode ChangeSet}; nothing is sent.
+ *   {@linkcode ChangeSet}: each value that would change (labels beside codes), the records
+ *   that would be new, the blanks `overwriteBehavior: "normal"` leaves alone; nothing is sent.
  * - The import goes in batches of whole records (`batchSize`), `concurrency` at a time. A
  *   failed batch stops the rest and throws an {@linkcode ImportBatchError} whose `result` says
  *   which records landed. Batches are retried after transient failures only when a repeat
@@ -277,6 +369,24 @@ function batchesOf(
  * strictEqual(result.count, 1);
  * ```
  *
+ * @example Write a repeating instrument's table back
+ * ```ts
+ * import { readInstruments, writeRecords } from "denocap";
+ * import { createDemoClient } from "denocap/demo";
+ * import pl from "npm:nodejs-polars@0.25.2";
+ * import { ok, strictEqual } from "node:assert/strict";
+ *
+ * const client = createDemoClient({ records: 10 });
+ * const forms = await readInstruments(client, { forms: ["adverse_events"] });
+ * const events = forms.get("adverse_events")!; // one row per instance, no redcap_repeat_instrument
+ * const reviewed = events.withColumns(pl.lit("Complete").alias("adverse_events_complete"));
+ * const preview = await writeRecords(client, reviewed, { dryRun: true });
+ * ok(preview.changes!.changes.every((c) => c.instrument === "adverse_events"));
+ * strictEqual(preview.changes!.changes[0].newLabel, "Complete");
+ * const result = await writeRecords(client, reviewed);
+ * ok(result.count > 0);
+ * ```
+ *
  * @param client The client.
  * @param frame The rows to write.
  * @param options Overwrite behaviour, dry run, batches, auto-numbering.
@@ -286,7 +396,7 @@ function batchesOf(
  */
 export async function writeRecords(
   client: RedcapConnection,
-  frame: pl.DataFrame,
+  frame: DataFrame,
   options: WriteRecordsOptions = {},
 ): Promise<WriteRecordsResult> {
   checkOptions(options);
@@ -313,6 +423,7 @@ export async function writeRecords(
   let issues: ImportIssue[] = [];
   let datetimeFormat: string | undefined;
   let runs: RecordRuns | undefined;
+  let dags: Dag[] | undefined;
   if (type === "eav") {
     for (const c of ["record", "field_name", "value"]) {
       if (!columns.includes(c)) {
@@ -324,8 +435,14 @@ export async function writeRecords(
     flat = eavToFlatFrame(payload, dd);
   } else {
     const serialized = serializeFrame(frame, dd);
-    payload = flat = serialized.raw;
-    issues = serialized.issues;
+    if (frameColumns(serialized.raw).includes(DAG)) dags = await exportDags(client);
+    const { raw, dropped } = dropExtraColumns(
+      dagUniqueNames(serialized.raw, dags ?? []),
+      dd,
+      options.extraColumns,
+    );
+    payload = flat = inferRepeatInstrument(raw, dd);
+    issues = [...serialized.issues, ...dropped];
     datetimeFormat = serialized.datetimeFormat;
   }
   timings.serialize = performance.now() - t;
@@ -333,16 +450,16 @@ export async function writeRecords(
   // --- check --------------------------------------------------------------------------------
   t = performance.now();
   if (!skipValidation) {
-    let dags: string[] | undefined;
-    if (frameColumns(flat).includes("redcap_data_access_group")) {
-      dags = (await exportDags(client)).map((d) => d.unique_group_name);
-    }
+    if (frameColumns(flat).includes(DAG)) dags ??= await exportDags(client);
     if (type === "flat" && frameColumns(flat).includes(dd.recordIdField)) {
       runs = recordRuns(flat, dd.recordIdField);
     }
     issues = [
       ...issues,
-      ...validateRawFrame(flat, dd, { dateFormat, dags }, { contiguous: runs?.contiguous }),
+      ...validateRawFrame(flat, dd, {
+        dateFormat,
+        dags: dags?.map((d) => d.unique_group_name),
+      }, { contiguous: runs?.contiguous }),
     ];
     if (issues.some((i) => i.severity === "error")) throw new ImportValidationError(issues);
   }

@@ -1,31 +1,16 @@
-import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
 import { eavCsvPlan, eavCsvToArrow } from "../../lib/parse/eav_csv.ts";
-import { EavCsvConverter, ipcSchema } from "../../lib/parse/eav_converter.ts";
+import { ipcSchema } from "../../lib/parse/eav_converter.ts";
 import { pivotEav, toEav } from "../../lib/transform/eav.ts";
 import { parseRedcapCsv } from "../../lib/parse/csv.ts";
-import { csvCell } from "../../lib/server/_http.ts";
 import { RedcapResponseError } from "../../lib/errors.ts";
 import { generate } from "../transform/_generate.ts";
 import { clinic, rows } from "../transform/_fixtures.ts";
+import { eavCsv } from "./_eav_csv.ts";
 
 const encoder = new TextEncoder();
-
-/** An EAV frame as REDCap writes it in CSV: PHP quoting, a TAB before `= - + @`. */
-function eavCsv(eav: pl.DataFrame, order?: string[]): Uint8Array {
-  const columns = order ?? eav.columns;
-  const lines = [columns.join(",")];
-  for (const row of eav.toRecords()) {
-    lines.push(
-      columns.map((c) => {
-        const value = String(row[c] ?? "");
-        return csvCell(c === "value" && /^[-=+@]/.test(value) ? `\t${value}` : value);
-      }).join(","),
-    );
-  }
-  return encoder.encode(lines.join("\n") + "\n");
-}
 
 /** The frame of an EAV CSV body, as readEavRecords reads it. */
 function convert(
@@ -157,23 +142,4 @@ Deno.test("eavCsvToArrow() names what is wrong: unknown fields and codes, cut bo
     (error: unknown) => error instanceof RedcapResponseError && error.problem === "truncated",
   );
   throws(() => convert(body([head, "1,name,x"]), dd), /fewer than 4 fields on line 2/);
-});
-
-Deno.test("EavCsvConverter reads later bodies on a worker, with the same frames and errors as inline", async () => {
-  for (const { dd, flat } of [3, 4].map(generate)) {
-    const body = eavCsv(toEav(flat, dd));
-    const converter = new EavCsvConverter(eavCsvPlan(dd), dd.columns(), false);
-    try {
-      // The first body is read inline, the next ones on the worker.
-      const frames = await Promise.all([0, 1, 2].map(() => converter.read(body.slice())));
-      for (const frame of frames) deepStrictEqual(rows(frame), rows(flat));
-      await rejects(
-        converter.read(encoder.encode("record,field_name,value\n1,nope,2\n")),
-        /field "nope" is not in the data dictionary/,
-      );
-      deepStrictEqual(rows(await converter.read(body.slice())), rows(flat));
-    } finally {
-      converter.close();
-    }
-  }
 });

@@ -1,9 +1,9 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
+import { readDictionary } from "../../lib/read/dictionary.ts";
+import { readEavRecords } from "../../lib/read/eav_records.ts";
 import {
-  readDictionary,
-  readEavRecords,
   readInstruments,
   readRecords,
   type ReadRecordsOptions,

@@ -3,7 +3,7 @@
  * isolation and form-level rights (the table below).
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo.ts";
+import { DEMO_DAG_TOKEN, DEMO_TOKEN, demoProject } from "../../lib/server/demo/mod.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { declareToken, loadProject } from "../../lib/server/load.ts";
 import type { ProjectDefinition } from "../../lib/server/project.ts";

@@ -6,7 +6,7 @@
  * request completes while the export is still streaming, in its first half.
  */
 import { match, ok as assert, strictEqual as assertEquals } from "node:assert/strict";
-import { DEMO_TOKEN } from "../../lib/server/demo.ts";
+import { DEMO_TOKEN } from "../../lib/server/demo/mod.ts";
 
 const SERVE = new URL("../../lib/server/serve.ts", import.meta.url).pathname;
 

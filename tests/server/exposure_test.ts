@@ -3,7 +3,7 @@
  * generated per start.
  */
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { DEMO_DAG_TOKEN, DEMO_TOKEN } from "../../lib/server/demo.ts";
+import { DEMO_DAG_TOKEN, DEMO_TOKEN } from "../../lib/server/demo/mod.ts";
 import { isLoopback, parseServeArgs, serveRedcap } from "../../lib/server/serve.ts";
 import { createTestServer } from "../_helpers.ts";
 

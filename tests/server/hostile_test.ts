@@ -9,7 +9,7 @@ import { RedcapClient } from "../../lib/client.ts";
 import { downloadFileName } from "../../lib/api/_file_name.ts";
 import { fileHeaders, MAX_PARAMS, Params } from "../../lib/server/_http.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
+import { readProjectXml } from "../../lib/server/odm/project_xml.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { classicProject, dump, longitudinalProject, serve } from "./records/_projects.ts";
@@ -370,6 +370,45 @@ Deno.test("XML bodies with a DOCTYPE are answered 400 and entities never resolve
   } finally {
     await Deno.remove(secret);
   }
+});
+
+Deno.test("malformed XML bodies are answered 400 naming the line, whichever reader", async (t) => {
+  const s = serve(classicProject());
+  const bodies: [string, Record<string, string>, RegExp][] = [
+    [
+      "records",
+      { content: "record", format: "xml", data: "<records>\n<item><record_id>1</item></records>" },
+      /Cannot import records: the data is not well-formed XML \(.+ on line 2\)/,
+    ],
+    [
+      "structure import (DAGs)",
+      {
+        content: "dag",
+        action: "import",
+        format: "xml",
+        data: "<dags>\n\n<item><data_access_group_name>A</item></dags>",
+      },
+      /Cannot import .+: the data is not well-formed XML \(.+ on line 3\)/,
+    ],
+    [
+      "project settings",
+      {
+        content: "project_settings",
+        action: "import",
+        format: "xml",
+        data: "<item><project_title>T</item>",
+      },
+      /the data is not well-formed XML \(.+ on line 1\)/,
+    ],
+  ];
+  for (const [label, params, message] of bodies) {
+    await t.step(label, async () => {
+      const response = await s.post(params);
+      strictEqual(response.status, 400);
+      match(await response.text(), message);
+    });
+  }
+  deepStrictEqual(dump(s.store, s.projectId), []);
 });
 
 // --- two connections on one database file ---------------------------------------------------

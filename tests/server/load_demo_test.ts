@@ -3,7 +3,7 @@
  * memory): the store must end up exactly as loading the whole definition does.
  */
 import { deepStrictEqual, ok } from "node:assert/strict";
-import { demoProject } from "../../lib/server/demo.ts";
+import { demoProject } from "../../lib/server/demo/mod.ts";
 import { loadProject } from "../../lib/server/load.ts";
 import { RedcapStore } from "../../lib/server/store.ts";
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RedcapStore } from "../../lib/server/store.ts";
 import { importFlatRows } from "../../lib/server/records/import.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
+import { readProjectXml } from "../../lib/server/odm/project_xml.ts";
 import { ProjectModel } from "../../lib/server/model.ts";
 import { ApiError } from "../../lib/server/_http.ts";
 import { compileFilterLogic, logicValueOf } from "../../lib/server/_filter_logic.ts";

@@ -55,6 +55,53 @@ Deno.test("RedcapStore.readRecords() yields every record in the order asked, chu
   deepStrictEqual(got.map((g) => g.points[0].value), ["23", "21", "27", "22"]);
 });
 
+/** The data index's definition, or `undefined` when the store has none. */
+function dataIndex(store: RedcapStore): string | undefined {
+  const row = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'data_key'").get();
+  return row === undefined ? undefined : String(row.sql);
+}
+
+Deno.test("RedcapStore.bulkLoad() loads a new store without the data index, then builds it", () => {
+  const store = RedcapStore.open();
+  const id = store.createProject(tinyProject());
+  const before = dataIndex(store);
+  let during: string | undefined = "";
+  store.transaction(() =>
+    store.bulkLoad(() => {
+      during = dataIndex(store);
+      store.ensureRecord(id, "1", 1);
+      store.setValues(id, "1", 1, 1, "age", ["30"]);
+    })
+  );
+  strictEqual(during, undefined);
+  strictEqual(dataIndex(store), before);
+  const plan = store.db.prepare(
+    "EXPLAIN QUERY PLAN SELECT value FROM data WHERE project_id = 1 AND record = '1'",
+  ).all().map((row) => String(row.detail)).join("\n");
+  deepStrictEqual(/data_key/.test(plan), true, plan);
+  deepStrictEqual(store.values(id, "1", 1, 1, "age"), ["30"]);
+});
+
+Deno.test("RedcapStore.bulkLoad() keeps the index when the store holds data, or the load fails", () => {
+  const store = RedcapStore.open();
+  const id = store.createProject(tinyProject());
+  const before = dataIndex(store);
+  throws(() =>
+    store.transaction(() =>
+      store.bulkLoad(() => {
+        store.setValues(id, "1", 1, 1, "age", ["30"]);
+        throw new Error("boom");
+      })
+    ), /boom/);
+  strictEqual(dataIndex(store), before);
+  deepStrictEqual(store.values(id, "1", 1, 1, "age"), []);
+  store.transaction(() => store.setValues(id, "1", 1, 1, "age", ["30"]));
+  let during: string | undefined;
+  store.transaction(() => store.bulkLoad(() => during = dataIndex(store)));
+  strictEqual(during, before);
+  throws(() => store.bulkLoad(() => 0), /inside a transaction/);
+});
+
 Deno.test("RedcapStore persists projects, tokens and data in a file across reopenings", () => {
   const dir = Deno.makeTempDirSync();
   try {

@@ -2,7 +2,7 @@
 import pl from "../../lib/deps/polars.ts";
 import { RedcapClient } from "../../lib/client.ts";
 import type { DataDictionary } from "../../lib/dictionary/data_dictionary.ts";
-import { readDictionary } from "../../lib/read/read_records.ts";
+import { readDictionary } from "../../lib/read/dictionary.ts";
 import { createRedcapHandler } from "../../lib/server/handler.ts";
 import { loadProject, type ProjectSource } from "../../lib/server/load.ts";
 import { RedcapStore } from "../../lib/server/store.ts";

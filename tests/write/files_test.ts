@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { readRecords } from "../../lib/read/read_records.ts";
-import { demoProject } from "../../lib/server/demo.ts";
+import { demoProject } from "../../lib/server/demo/mod.ts";
 import { exportFiles, importFiles } from "../../lib/write/files.ts";
 import { writeRecords } from "../../lib/write/write_records.ts";
 import { classicProject } from "../server/records/_projects.ts";

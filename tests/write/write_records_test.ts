@@ -1,8 +1,8 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import pl from "../../lib/deps/polars.ts";
 import { readRecords } from "../../lib/read/read_records.ts";
-import { readProjectXml } from "../../lib/server/odm.ts";
-import { demoProject } from "../../lib/server/demo.ts";
+import { readProjectXml } from "../../lib/server/odm/project_xml.ts";
+import { demoProject } from "../../lib/server/demo/mod.ts";
 import { toEav } from "../../lib/transform/eav.ts";
 import { ImportBatchError } from "../../lib/write/errors.ts";
 import { writeRecords } from "../../lib/write/write_records.ts";

@@ -37,7 +37,7 @@ import {
   type ExportRecordInput,
   exportValue,
   type ValueTransform,
-} from "./_export_plan.ts";
+} from "./export_plan.ts";
 
 /** Stands for a non-repeating row's repeat columns until the body is finished. */
 const SENTINEL = "\u0000\u0001";

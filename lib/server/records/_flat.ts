@@ -17,7 +17,7 @@ import {
   exportValue,
   plainLabel,
   type ValueTransform,
-} from "./_export_plan.ts";
+} from "./export_plan.ts";
 
 type ColumnKind =
   | "id"
@@ -262,10 +262,19 @@ export class FlatWriter {
     const { model, options } = plan;
     const rows = new Map<number, Row>();
     const fileNames = options.fileNames;
+    // Points come grouped by event (key order, or storage order): the last event's plan and
+    // the last row are looked up again only when they change.
+    let lastEventId = NaN;
+    let lastEventPlan: EventPlan | undefined;
+    let lastRow: Row | undefined;
     for (const point of input.points) {
       const fieldPlan = this.#fields.get(point.field_name);
       if (!fieldPlan) continue;
-      const eventPlan = this.#events.get(point.event_id);
+      if (point.event_id !== lastEventId) {
+        lastEventId = point.event_id;
+        lastEventPlan = this.#events.get(lastEventId);
+      }
+      const eventPlan = lastEventPlan;
       if (!eventPlan) continue;
       const context = eventPlan.context.get(fieldPlan.form) ?? BASE;
       let form = "";
@@ -283,7 +292,7 @@ export class FlatWriter {
       if (fieldPlan.checkbox && fieldPlan.checkbox.get(point.value) === undefined) continue;
       const formRank = form === "" ? 0 : this.#formOrder.get(form)! + 1;
       const sortKey = (eventPlan.event.order * 10000 + formRank) * 1e6 + instance;
-      let row = rows.get(sortKey);
+      let row = lastRow?.sortKey === sortKey ? lastRow : rows.get(sortKey);
       if (!row) {
         const defaults = form === ""
           ? eventPlan.baseDefaults
@@ -298,6 +307,7 @@ export class FlatWriter {
         };
         rows.set(sortKey, row);
       }
+      lastRow = row;
       if (fieldPlan.isId) continue;
       row.hasData = true;
       if (fieldPlan.column >= 0) {

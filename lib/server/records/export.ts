@@ -26,11 +26,11 @@
  */
 import type { ProjectModel } from "../model.ts";
 import { EavWriter } from "./_eav.ts";
-import { type ExportRecordInput, planExport, type RecordExportOptions } from "./_export_plan.ts";
+import { type ExportRecordInput, planExport, type RecordExportOptions } from "./export_plan.ts";
 import { FlatWriter } from "./_flat.ts";
 
-export type { ExportRecordInput, RecordExportOptions } from "./_export_plan.ts";
-export { NO_EXPORT_ACCESS } from "./_export_plan.ts";
+export type { ExportRecordInput, RecordExportOptions } from "./export_plan.ts";
+export { NO_EXPORT_ACCESS } from "./export_plan.ts";
 
 /**
  * Builds the body of a record export. Throws {@linkcode ApiError} (400) for invalid `fields`,

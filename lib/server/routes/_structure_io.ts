@@ -17,8 +17,7 @@ import {
   XML_DECLARATION,
 } from "../_http.ts";
 import type { ProjectDefinition, UserRights } from "../project.ts";
-import { doctypeMessage, hasDoctype } from "../_xml.ts";
-import { dropBlankText } from "../_xml_text.ts";
+import { readXml } from "../_xml.ts";
 
 /** Message when the token's user lacks the API Export right (as the file routes answer). */
 export const NO_EXPORT_RIGHT = "You do not have API Export privileges";
@@ -140,14 +139,8 @@ export function readImportRows(ctx: ApiContext, what: string): Record<string, st
       );
     });
   }
-  if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(`import ${what}`));
-  let document: Record<string, unknown>;
-  try {
-    // REDCap ignores the indentation of a pretty-printed body (SimpleXML), nested rights too.
-    document = dropBlankText(xmlParser.parse(data, true)) as Record<string, unknown>;
-  } catch (error) {
-    throw new ApiError(400, `Cannot import ${what}: the data is not valid XML (${String(error)})`);
-  }
+  // Pretty-printed bodies read as compact ones, nested rights too.
+  const document = readXml(data, xmlParser, `import ${what}`);
   const rootName = Object.keys(document).find((k) => k !== "?xml");
   const root = rootName === undefined ? undefined : document[rootName];
   if (root === undefined || root === null || typeof root !== "object") return [];

@@ -8,7 +8,7 @@
  * @module
  */
 import { type ApiContext, ApiError, fileHeaders, ok } from "../_http.ts";
-import { mimeTypeOf } from "../records/import.ts";
+import { mimeTypeOf } from "../_mime_types.ts";
 import {
   exportFormat,
   NO_IMPORT_RIGHT,

@@ -7,7 +7,7 @@
 import { type ApiContext, ApiError, fileHeaders, ok } from "../_http.ts";
 import type { EventModel } from "../model.ts";
 import type { FieldMetadata } from "../project.ts";
-import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { hiddenAtLevel } from "../records/export_plan.ts";
 import {
   FORM_EDIT,
   FORM_NO_ACCESS,

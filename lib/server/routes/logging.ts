@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
-import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { hiddenAtLevel } from "../records/export_plan.ts";
 import type { LogEntry } from "../store.ts";
 import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./rights.ts";
 import { exportFormat, requireExport, requireRight, rowsBody } from "./_structure_io.ts";

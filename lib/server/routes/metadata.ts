@@ -15,7 +15,11 @@ import {
   requireDevelopment,
   requireExport,
 } from "./_structure_io.ts";
-import { FIELD_TYPES, LEGACY_FIELD_TYPES, LEGACY_VALIDATIONS } from "../_field_types.ts";
+import {
+  FIELD_TYPES,
+  LEGACY_FIELD_TYPES,
+  LEGACY_VALIDATIONS,
+} from "../../dictionary/field_types.ts";
 
 const RESERVED_NAMES = new Set([
   "redcap_event_name",

@@ -12,7 +12,7 @@ import type { DataPoint, FieldMetadata } from "../project.ts";
 import { type PdfLine, writePdf } from "../_pdf.ts";
 import { requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
-import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { hiddenAtLevel } from "../records/export_plan.ts";
 import { FORM_NO_ACCESS, formEntryRight, formExportRight } from "./rights.ts";
 import { noSuchRecord, recordVisible } from "./records_manage.ts";
 

@@ -13,16 +13,15 @@ import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { generateToken, loadProject } from "../load.ts";
 import { CLASSIC_EVENT_ID, ProjectModel } from "../model.ts";
-import { readProjectXml } from "../odm.ts";
+import { readProjectXml } from "../odm/project_xml.ts";
 import { fieldMetadata, fullRights, type ProjectDefinition, type UserRights } from "../project.ts";
-import { hiddenAtLevel } from "../records/_export_plan.ts";
+import { hiddenAtLevel } from "../records/export_plan.ts";
 import { copyDefinition, requireDesignImport, requireExport } from "./_structure_io.ts";
 import { NO_EXPORT_ACCESS } from "./logging.ts";
 import { formExportRight, logManage } from "./rights.ts";
 import { writeProjectXml, type XmlRecord } from "./_project_xml.ts";
 import { PROJECT_INFO_KEYS, projectInfo } from "./project_info.ts";
-import { doctypeMessage, hasDoctype } from "../_xml.ts";
-import { dropBlankText } from "../_xml_text.ts";
+import { readXml } from "../_xml.ts";
 
 /** Message for a project creation sent with a project token. */
 export const NEEDS_SUPER_TOKEN =
@@ -106,14 +105,7 @@ function readSettings(ctx: ApiContext, what: string): Record<string, string> {
       throw error;
     }
   } else {
-    if (hasDoctype(data)) throw new ApiError(400, doctypeMessage(what));
-    let document: Record<string, unknown>;
-    try {
-      // REDCap ignores the indentation of a pretty-printed body (SimpleXML).
-      document = dropBlankText(xmlParser.parse(data, true));
-    } catch (error) {
-      throw new ApiError(400, `Cannot ${what}: the data is not valid XML (${String(error)})`);
-    }
+    const document = readXml(data, xmlParser, what);
     const rootName = Object.keys(document).find((k) => k !== "?xml");
     let root = rootName === undefined ? undefined : document[rootName];
     if (root && typeof root === "object" && "item" in root) {

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
-import { type ExportPlan, planExport, pointSelection } from "../records/_export_plan.ts";
+import { type ExportPlan, planExport, pointSelection } from "../records/export_plan.ts";
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
 import { exportProjectXml } from "./project_admin.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";

@@ -18,7 +18,7 @@ import {
   parseImportData,
   parseImportTable,
   tableOfObjects,
-} from "../records/_parse_import.ts";
+} from "../records/parse_import.ts";
 import { type DateFormat, importRecordRows, type ImportResult } from "../records/import.ts";
 import { formMaps } from "./rights.ts";
 

@@ -5,7 +5,7 @@
  */
 import { type ApiContext, ApiError, ok } from "../_http.ts";
 import type { EventModel } from "../model.ts";
-import { recordNamer } from "../records/_next_name.ts";
+import { recordNamer } from "../records/next_name.ts";
 import { NO_IMPORT_RIGHTS } from "./records_import.ts";
 
 /** The token user's DAG (unique group name), or `undefined` when in none. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
-import { readProjectXml } from "../../../lib/server/odm.ts";
+import { readProjectXml } from "../../../lib/server/odm/project_xml.ts";
 import { fullRights } from "../../../lib/server/project.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";
 import { loadProject } from "../../../lib/server/load.ts";

@@ -101,3 +101,33 @@ Deno.test("importRecordRows() recomputes calculations of every chunk from the va
   deepStrictEqual(first, ["80"]);
   deepStrictEqual(last, first);
 });
+
+Deno.test("importRecordRows() with trusted rows skips value checks, not structural ones", () => {
+  const s = serve(classicProject());
+  // Not an integer: refused normally, stored as given when the rows are trusted (the demo's).
+  apiError(() =>
+    importRecordRows(s.store, s.projectId, ["record_id", "age"], [["1", "abc"]], USER)
+  );
+  importRecordRows(s.store, s.projectId, ["record_id", "age"], [["1", "abc"]], {
+    ...USER,
+    trusted: true,
+  });
+  deepStrictEqual(s.store.values(s.projectId, "1", 1, 1, "age"), ["abc"]);
+  const error = apiError(() =>
+    importRecordRows(s.store, s.projectId, ["record_id", "age"], [["", "30"]], {
+      ...USER,
+      trusted: true,
+    })
+  );
+  match(error.message, /record ID cannot be blank/);
+});
+
+Deno.test("importRecordRows() logs each record once, in import order, across log batches", () => {
+  const s = serve(classicProject());
+  importRecordRows(s.store, s.projectId, ["record_id", "age"], rows(2345), USER);
+  const logged = s.store.logEntries(s.projectId);
+  strictEqual(logged.length, 2345);
+  deepStrictEqual(logged.map((e) => e.record), rows(2345).map(([id]) => id));
+  deepStrictEqual(logged[2344].details, `record_id = '2345', age = '${20 + (2344 % 50)}'`);
+  ok(logged.every((e) => e.action === "INSERT" && e.username === "tester"));
+});

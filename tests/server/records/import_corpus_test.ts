@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { parseCsv } from "../../../lib/parse/csv_rows.ts";
-import { readProjectXml } from "../../../lib/server/odm.ts";
+import { readProjectXml } from "../../../lib/server/odm/project_xml.ts";
 import { CORPUS_DIR, NO_CORPUS } from "../../_helpers.ts";
 import { serve } from "./_projects.ts";
 

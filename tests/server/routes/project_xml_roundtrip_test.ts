@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { createRedcapHandler } from "../../../lib/server/handler.ts";
-import { readProjectXml } from "../../../lib/server/odm.ts";
+import { readProjectXml } from "../../../lib/server/odm/project_xml.ts";
 import { fullRights, type ProjectDefinition } from "../../../lib/server/project.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";
 

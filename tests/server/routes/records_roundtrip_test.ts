@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { demoProject } from "../../../lib/server/demo.ts";
+import { demoProject } from "../../../lib/server/demo/mod.ts";
 import type { ProjectDefinition } from "../../../lib/server/project.ts";
 import { classicProject, longitudinalProject, serve } from "../records/_projects.ts";
 

@@ -6,7 +6,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { type LoadedProject, loadProject } from "../../../lib/server/load.ts";
 import { declareToken } from "../../../lib/server/load.ts";
-import { readProjectXml } from "../../../lib/server/odm.ts";
+import { readProjectXml } from "../../../lib/server/odm/project_xml.ts";
 import { reportProject } from "../_reports_fixture.ts";
 import { serveRedcap, startupLines } from "../../../lib/server/serve.ts";
 import { RedcapStore } from "../../../lib/server/store.ts";

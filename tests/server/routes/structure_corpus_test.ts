@@ -60,7 +60,7 @@ function expectedRows(path: string): Record<string, unknown>[] {
 
 /**
  * Choices of a project made from a Project XML come back from REDCap joined by a bare `|`;
- * lib/server/odm.ts joins them with ` | ` (reported to its owner), so compare without spaces.
+ * lib/server/odm/project_xml.ts joins them with ` | ` (reported to its owner), so compare without spaces.
  */
 function choices(text: unknown): unknown {
   return typeof text === "string" ? text.replace(/\s*\|\s*/g, "|") : text;
