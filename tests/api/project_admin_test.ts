@@ -3,31 +3,10 @@
  * in-process.
  */
 import assert from "node:assert/strict";
-import { RedcapClient } from "../../lib/client.ts";
-import { RedcapApiError } from "../../lib/errors.ts";
 import { DEMO_DAG_TOKEN } from "../../lib/server/demo/mod.ts";
 import { fullRights } from "../../lib/server/project.ts";
-import { createTestServer, type TestServer } from "../_helpers.ts";
-
-const URL_ = "http://redcap.test/api/";
-
-function clientFor(server: TestServer, token = server.token): RedcapClient {
-  return new RedcapClient(URL_, token, {
-    fetch: server.fetch,
-    progressBar: false,
-    retry: { limit: 3, backoff: 1, maxDelay: 5 },
-  });
-}
-
-/** Asserts a REDCap refusal whose message never holds the token. */
-async function refused(promise: Promise<unknown>, token: string, pattern?: RegExp) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof RedcapApiError, String(error));
-    assert.ok(!error.message.includes(token), "the token leaked into the message");
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
+import { createTestServer } from "../_helpers.ts";
+import { clientFor, refused } from "./_admin_client.ts";
 
 Deno.test("createProject() needs a super token and copies a project from its XML", async () => {
   const server = createTestServer("demo", { demoRecords: 4 });

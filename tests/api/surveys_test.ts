@@ -1,36 +1,9 @@
 /** Survey links and codes against the local server in-process. */
 import assert from "node:assert/strict";
-import { RedcapClient } from "../../lib/client.ts";
-import { RedcapApiError } from "../../lib/errors.ts";
-import { fullRights, type UserRights } from "../../lib/server/project.ts";
-import { createTestServer, type TestServer } from "../_helpers.ts";
-
-const URL_ = "http://redcap.test/api/";
-
-function clientFor(server: TestServer, token = server.token): RedcapClient {
-  return new RedcapClient(URL_, token, {
-    fetch: server.fetch,
-    progressBar: false,
-    retry: { limit: 3, backoff: 1, maxDelay: 5 },
-  });
-}
-
-/** A client of the same project whose user lacks some rights. */
-function limitedClient(server: TestServer, rights: Partial<UserRights>): RedcapClient {
-  const token = "C0FFEE".padEnd(32, "0");
-  server.store.addToken(token, server.projectId, { ...fullRights("limited"), ...rights });
-  return clientFor(server, token);
-}
-
-/** Asserts a REDCap refusal whose message never holds the token. */
-async function refused(promise: Promise<unknown>, token: string, pattern?: RegExp) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof RedcapApiError, String(error));
-    assert.ok(!error.message.includes(token), "the token leaked into the message");
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
+import type { RedcapClient } from "../../lib/client.ts";
+import type { UserRights } from "../../lib/server/project.ts";
+import { createTestServer } from "../_helpers.ts";
+import { clientFor, limitedClient, refused } from "./_admin_client.ts";
 
 async function surveyEvent(client: RedcapClient): Promise<string> {
   const mappings = await client.exportInstrumentEventMappings();
