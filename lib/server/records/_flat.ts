@@ -209,6 +209,15 @@ export class FlatWriter {
     this.#instanceColumn = this.#columns.findIndex((c) => c.kind === "instance");
     const escaped = this.#delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&");
     this.#special = new RegExp(`[${escaped}"\\n\\r\\t ]`);
+    if (this.#format === "csv") {
+      // CSV cells are quoted as they are placed (see #serialize): the defaults once here.
+      for (const eventPlan of this.#events.values()) {
+        eventPlan.baseDefaults = eventPlan.baseDefaults.map((v) => this.#csv(v));
+        for (const [form, cells] of eventPlan.instrumentDefaults) {
+          eventPlan.instrumentDefaults.set(form, cells.map((v) => this.#csv(v)));
+        }
+      }
+    }
     this.#columns.forEach((c, index) => {
       if (c.kind === "checkbox") {
         let fieldPlan = this.#fields.get(c.field);
@@ -262,6 +271,11 @@ export class FlatWriter {
     const { model, options } = plan;
     const rows = new Map<number, Row>();
     const fileNames = options.fileNames;
+    // CSV: each cell is quoted (PHP fputcsv's rule) when it is placed, so a row's line is one
+    // join, and only the cells taken from data are tested (not every default "0").
+    const csv = this.#format === "csv";
+    const special = this.#special;
+    const delimiter = this.#delimiter;
     // Points come grouped by event (key order, or storage order): the last event's plan and
     // the last row are looked up again only when they change.
     let lastEventId = NaN;
@@ -310,21 +324,21 @@ export class FlatWriter {
       lastRow = row;
       if (fieldPlan.isId) continue;
       row.hasData = true;
+      let column: number, cell: string;
       if (fieldPlan.column >= 0) {
-        row.cells[fieldPlan.column] = exportValue(
-          plan,
-          fieldPlan.transform,
-          point.value,
-          fileNames,
-        );
+        column = fieldPlan.column;
+        cell = exportValue(plan, fieldPlan.transform, point.value, fileNames);
       } else {
-        const column = fieldPlan.checkbox!.get(point.value)!;
-        row.cells[column] = options.labels
+        column = fieldPlan.checkbox!.get(point.value)!;
+        cell = options.labels
           ? (options.checkboxLabels
             ? checkboxLabel(plan, point.field_name, point.value)
             : "Checked")
           : "1";
       }
+      row.cells[column] = csv && cell !== "" && special.test(cell)
+        ? csvCell(cell, delimiter)
+        : cell;
     }
     if (rows.size === 0) return;
     let ordered = [...rows.values()];
@@ -350,8 +364,12 @@ export class FlatWriter {
         return pass;
       });
     }
-    const recordName = options.hashRecordId ? options.hashRecordId(input.record) : input.record;
-    const dag = this.#dagLabels.get(input.dag) ?? "";
+    let recordName = options.hashRecordId ? options.hashRecordId(input.record) : input.record;
+    let dag = this.#dagLabels.get(input.dag) ?? "";
+    if (csv) {
+      recordName = this.#csv(recordName);
+      dag = this.#csv(dag);
+    }
     for (const row of ordered) {
       const cells = row.cells;
       const repeating = row.form !== "" || row.event.event.repeatingEvent;
@@ -362,14 +380,14 @@ export class FlatWriter {
             break;
           case "event":
             cells[i] = options.labels
-              ? model.eventLabel(row.event.event)
+              ? this.#csvIf(csv, model.eventLabel(row.event.event))
               : row.event.event.unique_event_name;
             break;
           case "instrument":
             cells[i] = row.form === ""
               ? ""
               : options.labels
-              ? exportLabel(model.formByName.get(row.form)!.label)
+              ? this.#csvIf(csv, exportLabel(model.formByName.get(row.form)!.label))
               : row.form;
             break;
           case "instance":
@@ -388,20 +406,20 @@ export class FlatWriter {
     if (this.#lines.length >= 2000) this.#flush();
   }
 
+  /** A CSV cell as PHP's fputcsv writes it (csvCell's rule, one regex test when plain). */
+  #csv(value: string): string {
+    return value !== "" && this.#special.test(value) ? csvCell(value, this.#delimiter) : value;
+  }
+
+  #csvIf(csv: boolean, value: string): string {
+    return csv ? this.#csv(value) : value;
+  }
+
   #serialize(cells: string[], repeating: boolean): string {
     const n = cells.length;
-    if (this.#format === "csv") {
-      const d = this.#delimiter;
-      const special = this.#special;
-      // csvCell's rule, with one regex test for the common no-quoting case. The row's cells
-      // are its own: quoted in place, then joined into a flat string (cheaper to join again
-      // than a line grown cell by cell).
-      for (let i = 0; i < n; i++) {
-        const v = cells[i];
-        if (v !== "" && special.test(v)) cells[i] = csvCell(v, d);
-      }
-      return cells.join(d);
-    }
+    // CSV: every cell was quoted where it was placed (defaults, data, structural columns), so
+    // the line is one join (cheaper than a line grown cell by cell).
+    if (this.#format === "csv") return cells.join(this.#delimiter);
     const open = this.#open;
     if (this.#format === "json") {
       let line = "";
