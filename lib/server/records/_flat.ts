@@ -281,11 +281,17 @@ export class FlatWriter {
     let lastEventId = NaN;
     let lastEventPlan: EventPlan | undefined;
     let lastRow: Row | undefined;
-    for (const point of input.points) {
-      const fieldPlan = this.#fields.get(point.field_name);
+    // Stored rows `[event_id, instance, field_name, value]` when the caller read them so (the
+    // bulk export: no object per value), else the points.
+    const stored = input.rows ??
+      input.points.map((p) => [p.event_id, p.instance, p.field_name, p.value] as const);
+    for (let p = 0; p < stored.length; p++) {
+      const point = stored[p];
+      const eventId = point[0], pointInstance = point[1], fieldName = point[2], value = point[3];
+      const fieldPlan = this.#fields.get(fieldName);
       if (!fieldPlan) continue;
-      if (point.event_id !== lastEventId) {
-        lastEventId = point.event_id;
+      if (eventId !== lastEventId) {
+        lastEventId = eventId;
         lastEventPlan = this.#events.get(lastEventId);
       }
       const eventPlan = lastEventPlan;
@@ -295,15 +301,15 @@ export class FlatWriter {
       let instance = 0;
       if (context === INSTRUMENT) {
         if (fieldPlan.isId) {
-          if (point.instance > 1) continue;
+          if (pointInstance > 1) continue;
         } else {
           form = fieldPlan.form;
-          instance = point.instance;
+          instance = pointInstance;
         }
       } else if (context === REPEAT_EVENT || eventPlan.event.repeatingEvent) {
-        instance = point.instance;
-      } else if (point.instance > 1) continue;
-      if (fieldPlan.checkbox && fieldPlan.checkbox.get(point.value) === undefined) continue;
+        instance = pointInstance;
+      } else if (pointInstance > 1) continue;
+      if (fieldPlan.checkbox && fieldPlan.checkbox.get(value) === undefined) continue;
       const formRank = form === "" ? 0 : this.#formOrder.get(form)! + 1;
       const sortKey = (eventPlan.event.order * 10000 + formRank) * 1e6 + instance;
       let row = lastRow?.sortKey === sortKey ? lastRow : rows.get(sortKey);
@@ -327,13 +333,11 @@ export class FlatWriter {
       let column: number, cell: string;
       if (fieldPlan.column >= 0) {
         column = fieldPlan.column;
-        cell = exportValue(plan, fieldPlan.transform, point.value, fileNames);
+        cell = exportValue(plan, fieldPlan.transform, value, fileNames);
       } else {
-        column = fieldPlan.checkbox!.get(point.value)!;
+        column = fieldPlan.checkbox!.get(value)!;
         cell = options.labels
-          ? (options.checkboxLabels
-            ? checkboxLabel(plan, point.field_name, point.value)
-            : "Checked")
+          ? (options.checkboxLabels ? checkboxLabel(plan, fieldName, value) : "Checked")
           : "1";
       }
       row.cells[column] = csv && cell !== "" && special.test(cell)
