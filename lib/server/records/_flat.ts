@@ -47,6 +47,8 @@ interface EventPlan {
   event: EventModel;
   /** Form → row context; forms not designated for the event are absent. */
   context: Map<string, number>;
+  /** The same by form index (a field plan's `rank`), `BASE` where the form is absent. */
+  contexts: number[];
   /** Default cells of the base row (or of every row of a repeating event). */
   baseDefaults: string[];
   /** Default cells of each repeating form's rows. */
@@ -55,6 +57,8 @@ interface EventPlan {
 
 interface FieldPlan {
   form: string;
+  /** Index of the form in the project: the event's `contexts`, and row order (rank + 1). */
+  rank: number;
   /** Column of a plain field, form status or survey timestamp; -1 for a checkbox. */
   column: number;
   /** Checkbox columns by code. */
@@ -171,7 +175,8 @@ function planEvents(plan: ExportPlan, columns: Column[]): Map<number, EventPlan>
         );
       }
     }
-    result.set(event.event_id, { event, context, baseDefaults, instrumentDefaults });
+    const contexts = model.forms.map((f) => context.get(f.name) ?? BASE);
+    result.set(event.event_id, { event, context, contexts, baseDefaults, instrumentDefaults });
   }
   return result;
 }
@@ -222,13 +227,20 @@ export class FlatWriter {
       if (c.kind === "checkbox") {
         let fieldPlan = this.#fields.get(c.field);
         if (!fieldPlan) {
-          fieldPlan = { form: c.form, column: -1, checkbox: new Map(), isId: false };
+          fieldPlan = {
+            form: c.form,
+            rank: this.#formOrder.get(c.form)!,
+            column: -1,
+            checkbox: new Map(),
+            isId: false,
+          };
           this.#fields.set(c.field, fieldPlan);
         }
         fieldPlan.checkbox!.set(c.code, index);
       } else if (c.kind === "field" || c.kind === "complete" || c.kind === "timestamp") {
         this.#fields.set(c.kind === "timestamp" ? c.name : c.field, {
           form: c.form,
+          rank: this.#formOrder.get(c.form)!,
           column: index,
           isId: false,
           transform: plan.transforms.get(c.field),
@@ -239,6 +251,7 @@ export class FlatWriter {
     const idForm = model.formOf(model.recordIdField)!;
     this.#fields.set(model.recordIdField, {
       form: idForm,
+      rank: this.#formOrder.get(idForm)!,
       column: this.#idColumn,
       isId: true,
     });
@@ -296,7 +309,7 @@ export class FlatWriter {
       }
       const eventPlan = lastEventPlan;
       if (!eventPlan) continue;
-      const context = eventPlan.context.get(fieldPlan.form) ?? BASE;
+      const context = eventPlan.contexts[fieldPlan.rank];
       let form = "";
       let instance = 0;
       if (context === INSTRUMENT) {
@@ -310,7 +323,7 @@ export class FlatWriter {
         instance = pointInstance;
       } else if (pointInstance > 1) continue;
       if (fieldPlan.checkbox && fieldPlan.checkbox.get(value) === undefined) continue;
-      const formRank = form === "" ? 0 : this.#formOrder.get(form)! + 1;
+      const formRank = form === "" ? 0 : fieldPlan.rank + 1;
       const sortKey = (eventPlan.event.order * 10000 + formRank) * 1e6 + instance;
       let row = lastRow?.sortKey === sortKey ? lastRow : rows.get(sortKey);
       if (!row) {
