@@ -193,6 +193,12 @@ export interface TokenDefinition {
   username: string;
 }
 
+/**
+ * A record's stored value as a bulk read hands it over: `[event_id, instance, field_name,
+ * value]`, an array straight from SQLite (no object per value; a bulk export reads millions).
+ */
+export type StoredRow = readonly [number, number, string, string];
+
 /** One stored value: REDCap's `redcap_data` row. Checkbox options are one row per checked code. */
 export interface DataPoint {
   /** Record name. */

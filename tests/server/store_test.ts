@@ -55,6 +55,34 @@ Deno.test("RedcapStore.readRecords() yields every record in the order asked, chu
   deepStrictEqual(got.map((g) => g.points[0].value), ["23", "21", "27", "22"]);
 });
 
+Deno.test("RedcapStore.readRecordRows() hands over the key-order read as [event, instance, field, value]", () => {
+  const store = RedcapStore.open();
+  const id = store.createProject(tinyProject());
+  for (const record of ["2", "1"]) {
+    store.ensureRecord(id, record, 1);
+    store.setValues(id, record, 1, 1, "record_id", [record]);
+    store.setValues(id, record, 1, 1, "age", [`4${record}`]);
+    store.setValues(id, record, 1, 2, "age", [`5${record}`]);
+  }
+  const rows = [...store.readRecordRows(id, ["2", "1", "9"])];
+  deepStrictEqual(rows, [
+    { record: "2", rows: [[1, 1, "age", "42"], [1, 2, "age", "52"], [1, 1, "record_id", "2"]] },
+    { record: "1", rows: [[1, 1, "age", "41"], [1, 2, "age", "51"], [1, 1, "record_id", "1"]] },
+    { record: "9", rows: [] },
+  ]);
+  // The same values, in the same order, as readRecords' key-order points; `only` filters alike.
+  const points = [...store.readRecords(id, ["2", "1", "9"], 500, true)];
+  deepStrictEqual(
+    rows.map((r) => r.rows),
+    points.map((r) => r.points.map((p) => [p.event_id, p.instance, p.field_name, p.value])),
+  );
+  const only = { fields: ["record_id"], events: [1] };
+  deepStrictEqual(
+    [...store.readRecordRows(id, ["1"], only)][0].rows,
+    [[1, 1, "record_id", "1"]],
+  );
+});
+
 /** The data index's definition, or `undefined` when the store has none. */
 function dataIndex(store: RedcapStore): string | undefined {
   const row = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'data_key'").get();

@@ -47,6 +47,8 @@ interface EventPlan {
   event: EventModel;
   /** Form → row context; forms not designated for the event are absent. */
   context: Map<string, number>;
+  /** The same by form index (a field plan's `rank`), `BASE` where the form is absent. */
+  contexts: number[];
   /** Default cells of the base row (or of every row of a repeating event). */
   baseDefaults: string[];
   /** Default cells of each repeating form's rows. */
@@ -55,6 +57,8 @@ interface EventPlan {
 
 interface FieldPlan {
   form: string;
+  /** Index of the form in the project: the event's `contexts`, and row order (rank + 1). */
+  rank: number;
   /** Column of a plain field, form status or survey timestamp; -1 for a checkbox. */
   column: number;
   /** Checkbox columns by code. */
@@ -171,7 +175,8 @@ function planEvents(plan: ExportPlan, columns: Column[]): Map<number, EventPlan>
         );
       }
     }
-    result.set(event.event_id, { event, context, baseDefaults, instrumentDefaults });
+    const contexts = model.forms.map((f) => context.get(f.name) ?? BASE);
+    result.set(event.event_id, { event, context, contexts, baseDefaults, instrumentDefaults });
   }
   return result;
 }
@@ -209,17 +214,33 @@ export class FlatWriter {
     this.#instanceColumn = this.#columns.findIndex((c) => c.kind === "instance");
     const escaped = this.#delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&");
     this.#special = new RegExp(`[${escaped}"\\n\\r\\t ]`);
+    if (this.#format === "csv") {
+      // CSV cells are quoted as they are placed (see #serialize): the defaults once here.
+      for (const eventPlan of this.#events.values()) {
+        eventPlan.baseDefaults = eventPlan.baseDefaults.map((v) => this.#csv(v));
+        for (const [form, cells] of eventPlan.instrumentDefaults) {
+          eventPlan.instrumentDefaults.set(form, cells.map((v) => this.#csv(v)));
+        }
+      }
+    }
     this.#columns.forEach((c, index) => {
       if (c.kind === "checkbox") {
         let fieldPlan = this.#fields.get(c.field);
         if (!fieldPlan) {
-          fieldPlan = { form: c.form, column: -1, checkbox: new Map(), isId: false };
+          fieldPlan = {
+            form: c.form,
+            rank: this.#formOrder.get(c.form)!,
+            column: -1,
+            checkbox: new Map(),
+            isId: false,
+          };
           this.#fields.set(c.field, fieldPlan);
         }
         fieldPlan.checkbox!.set(c.code, index);
       } else if (c.kind === "field" || c.kind === "complete" || c.kind === "timestamp") {
         this.#fields.set(c.kind === "timestamp" ? c.name : c.field, {
           form: c.form,
+          rank: this.#formOrder.get(c.form)!,
           column: index,
           isId: false,
           transform: plan.transforms.get(c.field),
@@ -230,6 +251,7 @@ export class FlatWriter {
     const idForm = model.formOf(model.recordIdField)!;
     this.#fields.set(model.recordIdField, {
       form: idForm,
+      rank: this.#formOrder.get(idForm)!,
       column: this.#idColumn,
       isId: true,
     });
@@ -262,35 +284,46 @@ export class FlatWriter {
     const { model, options } = plan;
     const rows = new Map<number, Row>();
     const fileNames = options.fileNames;
+    // CSV: each cell is quoted (PHP fputcsv's rule) when it is placed, so a row's line is one
+    // join, and only the cells taken from data are tested (not every default "0").
+    const csv = this.#format === "csv";
+    const special = this.#special;
+    const delimiter = this.#delimiter;
     // Points come grouped by event (key order, or storage order): the last event's plan and
     // the last row are looked up again only when they change.
     let lastEventId = NaN;
     let lastEventPlan: EventPlan | undefined;
     let lastRow: Row | undefined;
-    for (const point of input.points) {
-      const fieldPlan = this.#fields.get(point.field_name);
+    // Stored rows `[event_id, instance, field_name, value]` when the caller read them so (the
+    // bulk export: no object per value), else the points.
+    const stored = input.rows ??
+      input.points.map((p) => [p.event_id, p.instance, p.field_name, p.value] as const);
+    for (let p = 0; p < stored.length; p++) {
+      const point = stored[p];
+      const eventId = point[0], pointInstance = point[1], fieldName = point[2], value = point[3];
+      const fieldPlan = this.#fields.get(fieldName);
       if (!fieldPlan) continue;
-      if (point.event_id !== lastEventId) {
-        lastEventId = point.event_id;
+      if (eventId !== lastEventId) {
+        lastEventId = eventId;
         lastEventPlan = this.#events.get(lastEventId);
       }
       const eventPlan = lastEventPlan;
       if (!eventPlan) continue;
-      const context = eventPlan.context.get(fieldPlan.form) ?? BASE;
+      const context = eventPlan.contexts[fieldPlan.rank];
       let form = "";
       let instance = 0;
       if (context === INSTRUMENT) {
         if (fieldPlan.isId) {
-          if (point.instance > 1) continue;
+          if (pointInstance > 1) continue;
         } else {
           form = fieldPlan.form;
-          instance = point.instance;
+          instance = pointInstance;
         }
       } else if (context === REPEAT_EVENT || eventPlan.event.repeatingEvent) {
-        instance = point.instance;
-      } else if (point.instance > 1) continue;
-      if (fieldPlan.checkbox && fieldPlan.checkbox.get(point.value) === undefined) continue;
-      const formRank = form === "" ? 0 : this.#formOrder.get(form)! + 1;
+        instance = pointInstance;
+      } else if (pointInstance > 1) continue;
+      if (fieldPlan.checkbox && fieldPlan.checkbox.get(value) === undefined) continue;
+      const formRank = form === "" ? 0 : fieldPlan.rank + 1;
       const sortKey = (eventPlan.event.order * 10000 + formRank) * 1e6 + instance;
       let row = lastRow?.sortKey === sortKey ? lastRow : rows.get(sortKey);
       if (!row) {
@@ -310,21 +343,19 @@ export class FlatWriter {
       lastRow = row;
       if (fieldPlan.isId) continue;
       row.hasData = true;
+      let column: number, cell: string;
       if (fieldPlan.column >= 0) {
-        row.cells[fieldPlan.column] = exportValue(
-          plan,
-          fieldPlan.transform,
-          point.value,
-          fileNames,
-        );
+        column = fieldPlan.column;
+        cell = exportValue(plan, fieldPlan.transform, value, fileNames);
       } else {
-        const column = fieldPlan.checkbox!.get(point.value)!;
-        row.cells[column] = options.labels
-          ? (options.checkboxLabels
-            ? checkboxLabel(plan, point.field_name, point.value)
-            : "Checked")
+        column = fieldPlan.checkbox!.get(value)!;
+        cell = options.labels
+          ? (options.checkboxLabels ? checkboxLabel(plan, fieldName, value) : "Checked")
           : "1";
       }
+      row.cells[column] = csv && cell !== "" && special.test(cell)
+        ? csvCell(cell, delimiter)
+        : cell;
     }
     if (rows.size === 0) return;
     let ordered = [...rows.values()];
@@ -350,8 +381,12 @@ export class FlatWriter {
         return pass;
       });
     }
-    const recordName = options.hashRecordId ? options.hashRecordId(input.record) : input.record;
-    const dag = this.#dagLabels.get(input.dag) ?? "";
+    let recordName = options.hashRecordId ? options.hashRecordId(input.record) : input.record;
+    let dag = this.#dagLabels.get(input.dag) ?? "";
+    if (csv) {
+      recordName = this.#csv(recordName);
+      dag = this.#csv(dag);
+    }
     for (const row of ordered) {
       const cells = row.cells;
       const repeating = row.form !== "" || row.event.event.repeatingEvent;
@@ -362,14 +397,14 @@ export class FlatWriter {
             break;
           case "event":
             cells[i] = options.labels
-              ? model.eventLabel(row.event.event)
+              ? this.#csvIf(csv, model.eventLabel(row.event.event))
               : row.event.event.unique_event_name;
             break;
           case "instrument":
             cells[i] = row.form === ""
               ? ""
               : options.labels
-              ? exportLabel(model.formByName.get(row.form)!.label)
+              ? this.#csvIf(csv, exportLabel(model.formByName.get(row.form)!.label))
               : row.form;
             break;
           case "instance":
@@ -388,20 +423,20 @@ export class FlatWriter {
     if (this.#lines.length >= 2000) this.#flush();
   }
 
+  /** A CSV cell as PHP's fputcsv writes it (csvCell's rule, one regex test when plain). */
+  #csv(value: string): string {
+    return value !== "" && this.#special.test(value) ? csvCell(value, this.#delimiter) : value;
+  }
+
+  #csvIf(csv: boolean, value: string): string {
+    return csv ? this.#csv(value) : value;
+  }
+
   #serialize(cells: string[], repeating: boolean): string {
     const n = cells.length;
-    if (this.#format === "csv") {
-      const d = this.#delimiter;
-      const special = this.#special;
-      // csvCell's rule, with one regex test for the common no-quoting case. The row's cells
-      // are its own: quoted in place, then joined into a flat string (cheaper to join again
-      // than a line grown cell by cell).
-      for (let i = 0; i < n; i++) {
-        const v = cells[i];
-        if (v !== "" && special.test(v)) cells[i] = csvCell(v, d);
-      }
-      return cells.join(d);
-    }
+    // CSV: every cell was quoted where it was placed (defaults, data, structural columns), so
+    // the line is one join (cheaper than a line grown cell by cell).
+    if (this.#format === "csv") return cells.join(this.#delimiter);
     const open = this.#open;
     if (this.#format === "json") {
       let line = "";

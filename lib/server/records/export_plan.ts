@@ -8,7 +8,7 @@
 import { ApiError } from "../_http.ts";
 import type { RecordEventFilter } from "../_filter_logic.ts";
 import type { EventModel, ProjectModel } from "../model.ts";
-import type { DataPoint, FieldMetadata } from "../project.ts";
+import type { DataPoint, FieldMetadata, StoredRow } from "../project.ts";
 
 /** One record handed to an export writer: its name, DAG and every stored data point. */
 export interface ExportRecordInput {
@@ -16,6 +16,11 @@ export interface ExportRecordInput {
   /** Unique group name of the record's data access group, `""` for none. */
   dag: string;
   points: readonly DataPoint[];
+  /**
+   * The same values as stored rows, when the caller has them (the bulk export): the flat
+   * writer reads these instead of `points`, which then need not be built.
+   */
+  rows?: readonly StoredRow[];
 }
 
 /** Options of a record export, already parsed from the request. */

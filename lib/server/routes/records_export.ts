@@ -11,6 +11,7 @@ import { type ExportPlan, planExport, pointSelection } from "../records/export_p
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
 import { exportProjectXml } from "./project_admin.ts";
 import type { ExportRecordInput, RecordExportOptions } from "../records/export.ts";
+import type { DataPoint, StoredRow } from "../project.ts";
 import type { RedcapStore } from "../store.ts";
 import { formExportRight } from "./rights.ts";
 
@@ -39,8 +40,32 @@ function normalizeDateBound(text: string, end: boolean): string | undefined {
 }
 
 /**
- * Reads the records to export from the store, a chunk at a time: only the data points of
- * `only` when given (see {@linkcode pointSelection}), else every point.
+ * A record to export as the store read it: its stored rows, and its data points made from them
+ * only if a writer or `filterLogic` asks (the flat writer reads the rows).
+ */
+class StoredRecord implements ExportRecordInput {
+  #points?: DataPoint[];
+  constructor(
+    readonly record: string,
+    readonly dag: string,
+    readonly rows: readonly StoredRow[],
+  ) {}
+
+  get points(): DataPoint[] {
+    const record = this.record;
+    return this.#points ??= this.rows.map(([event_id, instance, field_name, value]) => ({
+      record,
+      event_id,
+      instance,
+      field_name,
+      value,
+    }));
+  }
+}
+
+/**
+ * Reads the records to export from the store, one at a time: only the data points of `only`
+ * when given (see {@linkcode pointSelection}), else every point.
  */
 function* readInputs(
   store: RedcapStore,
@@ -51,8 +76,8 @@ function* readInputs(
 ): Generator<ExportRecordInput> {
   // Key order, one record per read: the writers order rows themselves, SQLite skips a sort,
   // and each step of a streamed body stays short.
-  for (const { record, points } of store.readRecords(projectId, names, 500, true, only)) {
-    yield { record, dag: dags.get(record) ?? "", points };
+  for (const { record, rows } of store.readRecordRows(projectId, names, only)) {
+    yield new StoredRecord(record, dags.get(record) ?? "", rows);
   }
 }
 
