@@ -75,6 +75,7 @@ export type {
   RepeatingFormEvent,
   ReportDefinition,
   StoredFile,
+  StoredRow,
   SurveySettings,
   TokenDefinition,
   UserRights,
