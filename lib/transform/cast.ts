@@ -90,6 +90,8 @@ interface Plan {
   reason: string;
   /** For a checkbox column of a missing-data code: the code (a checked cell is reported). */
   checkboxMissingCode?: string;
+  /** A coded column read as Categorical (its codes are mapped by category id). */
+  categorical?: boolean;
 }
 
 const TIMES: Record<string, string> = {
@@ -249,14 +251,14 @@ function castExpr(
     case "boolean":
       // yesno and truefalse fields as labels (checkbox columns have no codes here).
       if (options.labels === "label" && plan.codes?.length) {
-        return mapCodes(raw, plan.codes, "label");
+        return mapCodes(raw, plan.codes, "label", plan.categorical);
       }
       return when([
         [raw.eq("1"), NativeExpr.lit(true)],
         [raw.eq("0"), NativeExpr.lit(false)],
       ], null).cast(pl.Bool);
     case "categorical":
-      return mapCodes(raw, plan.codes ?? [], options.labels);
+      return mapCodes(raw, plan.codes ?? [], options.labels, plan.categorical);
   }
 }
 
@@ -437,6 +439,7 @@ export function castRecords(
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
   const { plans, typedExprs, text, notes: planNotes } = castPlan(
     frameColumns(df),
+    frameDtypes(df).map((d) => d.equals(pl.Categorical)),
     dictionary,
     resolved,
     codes,
@@ -605,18 +608,23 @@ const CAST_PLANS = new WeakMap<DataDictionary, Map<string, CastPlan>>();
  */
 function castPlan(
   columns: readonly string[],
+  categorical: readonly boolean[],
   dictionary: DataDictionary,
   resolved: Required<CastRecordsOptions>,
   codes: readonly string[],
 ): CastPlan {
   let cache = CAST_PLANS.get(dictionary);
   if (!cache) CAST_PLANS.set(dictionary, cache = new Map());
-  const cacheKey = JSON.stringify([columns, resolved]);
+  const cacheKey = JSON.stringify([columns, categorical, resolved]);
   const cached = cache.get(cacheKey);
   if (cached) return cached;
   const notes: string[] = [];
   const planOptions = { projectCodes: codes, naValues: resolved.naValues, types: resolved.types };
-  const plans = columns.map((c) => planColumn(c, dictionary, notes, planOptions));
+  const plans = columns.map((c, i) => {
+    const plan = planColumn(c, dictionary, notes, planOptions);
+    // asStrings keeps a coded Categorical column as it is.
+    return categorical[i] && isCoded(plan) ? { ...plan, categorical: true } : plan;
+  });
   // Columns cast alike share one multi-column expression: building thousands of single-column
   // expressions costs more than the cast itself on wide projects.
   const groups = new Map<string, { plan: Plan; columns: string[] }>();
@@ -629,6 +637,7 @@ function castPlan(
       (plan.codes ?? []).map((c) => [c.code, c.label]),
       missingKind(plan, resolved),
       plan.naCodes,
+      plan.categorical ?? false,
     ]);
     const group = groups.get(key);
     if (group) group.columns.push(plan.column);

@@ -43,6 +43,11 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
   same(a.keepName(), col);
   const rows = pl.Series("rows", [2, 0], pl.UInt32);
   same(a.gather(rows), col.gather(rows));
+  const index = NativeExpr.lit(1).cast(pl.UInt32);
+  same(NativeExpr.column(pl.Series(["p", "q"])).gather(index), pl.lit("q"));
+  const cat = a.cast(pl.Categorical);
+  same(cat.toPhysical(), col.cast(pl.Categorical).toPhysical());
+  same(a.strLengths().clip(2, 4), col.str.lengths().clip(2, 4));
 });
 
 Deno.test("NativeExpr.arg() stands for the expression in select and filter", () => {
