@@ -56,11 +56,9 @@ function categoryTable(
 ): { ids: NativeExpr; last: number } | undefined {
   const key = JSON.stringify([codes, targets]);
   if (TABLES.has(key)) return TABLES.get(key);
-  const idsOf = (values: readonly string[]) =>
-    pl.DataFrame({ v: pl.Series("v", [...values], pl.String).cast(pl.Categorical) })
-      .select(pl.col("v").toPhysical()).getColumn("v").toArray() as number[];
-  const from = idsOf(codes);
-  const to = idsOf(targets);
+  const ids = categoryIds([...codes, ...targets]);
+  const from = ids.slice(0, codes.length);
+  const to = ids.slice(codes.length);
   const last = Math.max(...from) + 1;
   let table: { ids: NativeExpr; last: number } | undefined;
   if (last <= MAX_TABLE) {
@@ -71,4 +69,23 @@ function categoryTable(
   }
   if (TABLES.size < MAX_TABLES) TABLES.set(key, table);
   return table;
+}
+
+/** Category ids met, by string (ids never change). */
+const IDS = new Map<string, number>();
+const MAX_IDS = 100_000;
+
+/**
+ * The category ids of `values`, adding those not yet met to Polars' categories (one query for
+ * all: `castRecords` asks for every coded column's codes and labels at once).
+ */
+export function categoryIds(values: readonly string[]): number[] {
+  const fresh = [...new Set(values.filter((v) => !IDS.has(v)))];
+  if (fresh.length > 0) {
+    const ids = pl.DataFrame({ v: pl.Series("v", fresh, pl.String).cast(pl.Categorical) })
+      .select(pl.col("v").toPhysical()).getColumn("v").toArray() as number[];
+    if (IDS.size + fresh.length > MAX_IDS) IDS.clear();
+    fresh.forEach((v, i) => IDS.set(v, ids[i]));
+  }
+  return values.map((v) => IDS.get(v) ?? categoryIds([v])[0]);
 }

@@ -9,7 +9,7 @@ import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./column_labels.ts";
-import { mapCodes } from "./_codes.ts";
+import { categoryIds, mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
 import {
   firstRow,
@@ -643,6 +643,10 @@ function castPlan(
     if (group) group.columns.push(plan.column);
     else groups.set(key, { plan, columns: [plan.column] });
   }
+  // The category ids of every code and label, in one query.
+  categoryIds(
+    plans.flatMap((p) => p.categorical ? (p.codes ?? []).flatMap((c) => [c.code, c.label]) : []),
+  );
   const typedExprs: pl.Expr[] = [];
   const text: string[] = [];
   for (const { plan, columns } of groups.values()) {
