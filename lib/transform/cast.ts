@@ -9,7 +9,7 @@ import type { DataFrame } from "../deps/polars.ts";
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { FieldTypeInfo } from "../dictionary/field_types.ts";
 import { attachColumnLabels } from "./column_labels.ts";
-import { categoryIds, mapCodes } from "./_codes.ts";
+import { categoryIdBound, categoryIds, mapCodes } from "./_codes.ts";
 import { NativeExpr } from "./_native_expr.ts";
 import {
   firstRow,
@@ -90,8 +90,9 @@ interface Plan {
   reason: string;
   /** For a checkbox column of a missing-data code: the code (a checked cell is reported). */
   checkboxMissingCode?: string;
-  /** A coded column read as Categorical (its codes are mapped by category id). */
-  categorical?: boolean;
+  /** For a coded column read as Categorical: a bound on its category ids (its codes are
+   * mapped by id). */
+  idBound?: number;
 }
 
 const TIMES: Record<string, string> = {
@@ -251,14 +252,14 @@ function castExpr(
     case "boolean":
       // yesno and truefalse fields as labels (checkbox columns have no codes here).
       if (options.labels === "label" && plan.codes?.length) {
-        return mapCodes(raw, plan.codes, "label", plan.categorical);
+        return mapCodes(raw, plan.codes, "label", plan.idBound);
       }
       return when([
         [raw.eq("1"), NativeExpr.lit(true)],
         [raw.eq("0"), NativeExpr.lit(false)],
       ], null).cast(pl.Bool);
     case "categorical":
-      return mapCodes(raw, plan.codes ?? [], options.labels, plan.categorical);
+      return mapCodes(raw, plan.codes ?? [], options.labels, plan.idBound);
   }
 }
 
@@ -437,9 +438,12 @@ export function castRecords(
   };
   checkCastOptions(dictionary, resolved);
   const codes = resolved.missingDataCodes ? dictionary.missingDataCodes.map((m) => m.code) : [];
+  const columns = frameColumns(df);
+  const categorical = frameDtypes(df).map((d) => d.equals(pl.Categorical));
   const { plans, typedExprs, text, notes: planNotes } = castPlan(
-    frameColumns(df),
-    frameDtypes(df).map((d) => d.equals(pl.Categorical)),
+    columns,
+    categorical,
+    categoryIdBound(df, columns.filter((_, i) => categorical[i])),
     dictionary,
     resolved,
     codes,
@@ -609,13 +613,14 @@ const CAST_PLANS = new WeakMap<DataDictionary, Map<string, CastPlan>>();
 function castPlan(
   columns: readonly string[],
   categorical: readonly boolean[],
+  idBound: number | undefined,
   dictionary: DataDictionary,
   resolved: Required<CastRecordsOptions>,
   codes: readonly string[],
 ): CastPlan {
   let cache = CAST_PLANS.get(dictionary);
   if (!cache) CAST_PLANS.set(dictionary, cache = new Map());
-  const cacheKey = JSON.stringify([columns, categorical, resolved]);
+  const cacheKey = JSON.stringify([columns, categorical, idBound, resolved]);
   const cached = cache.get(cacheKey);
   if (cached) return cached;
   const notes: string[] = [];
@@ -623,7 +628,7 @@ function castPlan(
   const plans = columns.map((c, i) => {
     const plan = planColumn(c, dictionary, notes, planOptions);
     // asStrings keeps a coded Categorical column as it is.
-    return categorical[i] && isCoded(plan) ? { ...plan, categorical: true } : plan;
+    return categorical[i] && isCoded(plan) && idBound ? { ...plan, idBound } : plan;
   });
   // Columns cast alike share one multi-column expression: building thousands of single-column
   // expressions costs more than the cast itself on wide projects.
@@ -637,7 +642,7 @@ function castPlan(
       (plan.codes ?? []).map((c) => [c.code, c.label]),
       missingKind(plan, resolved),
       plan.naCodes,
-      plan.categorical ?? false,
+      plan.idBound ?? 0,
     ]);
     const group = groups.get(key);
     if (group) group.columns.push(plan.column);
@@ -645,7 +650,7 @@ function castPlan(
   }
   // The category ids of every code and label, in one query.
   categoryIds(
-    plans.flatMap((p) => p.categorical ? (p.codes ?? []).flatMap((c) => [c.code, c.label]) : []),
+    plans.flatMap((p) => p.idBound ? (p.codes ?? []).flatMap((c) => [c.code, c.label]) : []),
   );
   const typedExprs: pl.Expr[] = [];
   const text: string[] = [];

@@ -379,9 +379,9 @@ Deno.test("castRecords() casts coded columns read as Categorical exactly as read
 });
 
 Deno.test("castRecords() maps Categorical codes by category id, whatever the ids", () => {
-  // Category ids are global to the process: codes first met after 70,000 other strings have
-  // ids too large for a lookup table (mapped by value instead), and a value first met after
-  // the codes has an id past the table's end (null, and reported).
+  // Category ids are global to the process: values first met after the codes (ids past the
+  // codes'), then, once 70,000 other strings are met, ids too large for a lookup table
+  // (mapped by value instead).
   const fresh = crypto.randomUUID();
   const dd = DataDictionary.fromMetadata([
     { field_name: "id", form_name: "f", field_type: "text" },
@@ -398,33 +398,40 @@ Deno.test("castRecords() maps Categorical codes by category id, whatever the ids
       select_choices_or_calculations: `${fresh}a, A | ${fresh}b, B`,
     },
   ]);
-  const text = pl.DataFrame({
-    id: ["1", "2", "3", "4"],
-    early: ["1", `${fresh}x`, "2", null],
-    late: [`${fresh}b`, `${fresh}a`, `${fresh}y`, null],
-    f_complete: ["2", "0", "1", "9"],
-  });
-  pl.Series("many", Array.from({ length: 70_000 }, (_, i) => `${fresh}-${i}`)).cast(pl.Categorical);
-  const categorical = text.withColumns(
-    ...["early", "late", "f_complete"].map((c) => pl.col(c).cast(pl.Categorical)),
-  );
-  for (const labels of ["code", "label"] as const) {
-    const a = castRecords(text, dd, { labels });
-    const b = castRecords(categorical, dd, { labels });
-    assertEquals(dtypes(b.data), dtypes(a.data), labels);
-    assertEquals(rows(b.data), rows(a.data), labels);
-    assertEquals(rows(b.invalid), rows(a.invalid), labels);
+  const text = () =>
+    pl.DataFrame({
+      id: ["1", "2", "3", "4"],
+      early: ["1", `${fresh}x`, "2", null],
+      late: [`${fresh}b`, `${fresh}a`, `${fresh}y`, null],
+      f_complete: ["2", "0", "1", "9"],
+    });
+  const categorical = () =>
+    text().withColumns(
+      ...["early", "late", "f_complete"].map((c) => pl.col(c).cast(pl.Categorical)),
+    );
+  for (const many of [false, true]) {
+    if (many) {
+      pl.Series("many", Array.from({ length: 70_000 }, (_, i) => `${fresh}-${i}`))
+        .cast(pl.Categorical);
+    }
+    for (const labels of ["code", "label"] as const) {
+      const a = castRecords(text(), dd, { labels });
+      const b = castRecords(categorical(), dd, { labels });
+      assertEquals(dtypes(b.data), dtypes(a.data), labels);
+      assertEquals(rows(b.data), rows(a.data), labels);
+      assertEquals(rows(b.invalid), rows(a.invalid), labels);
+    }
+    const { data, invalid } = castRecords(categorical(), dd, { labels: "label" });
+    assertEquals(data.getColumn("early").toArray(), ["One", null, "Two", null]);
+    assertEquals(data.getColumn("late").toArray(), ["B", "A", null, null]);
+    assertEquals(data.getColumn("f_complete").toArray(), [
+      "Complete",
+      "Incomplete",
+      "Unverified",
+      null,
+    ]);
+    assertEquals(invalid.getColumn("value").toArray(), [`${fresh}x`, `${fresh}y`, "9"]);
   }
-  const { data, invalid } = castRecords(categorical, dd, { labels: "label" });
-  assertEquals(data.getColumn("early").toArray(), ["One", null, "Two", null]);
-  assertEquals(data.getColumn("late").toArray(), ["B", "A", null, null]);
-  assertEquals(data.getColumn("f_complete").toArray(), [
-    "Complete",
-    "Incomplete",
-    "Unverified",
-    null,
-  ]);
-  assertEquals(invalid.getColumn("value").toArray(), [`${fresh}x`, `${fresh}y`, "9"]);
 });
 
 Deno.test("castRecords() blanks empty text, from a frame or quoted in a CSV body", () => {
