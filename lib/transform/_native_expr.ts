@@ -145,10 +145,6 @@ export class NativeExpr {
   toPhysical(): NativeExpr {
     return this.#step(this.inner.toPhysical());
   }
-  /** `clip(min, max)`. */
-  clip(min: Operand, max: Operand): NativeExpr {
-    return this.#step(this.inner.clip(operand(min).inner, operand(max).inner));
-  }
   alias(name: string): NativeExpr {
     return this.#step(this.inner.alias(name));
   }

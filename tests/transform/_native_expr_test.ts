@@ -47,7 +47,6 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
   same(NativeExpr.column(pl.Series(["p", "q"])).gather(index), pl.lit("q"));
   const cat = a.cast(pl.Categorical);
   same(cat.toPhysical(), col.cast(pl.Categorical).toPhysical());
-  same(a.strLengths().clip(2, 4), col.str.lengths().clip(2, 4));
 });
 
 Deno.test("NativeExpr.arg() stands for the expression in select and filter", () => {
