@@ -114,6 +114,9 @@ export class NativeExpr {
   and(other: NativeExpr): NativeExpr {
     return this.#step(this.inner.and(other.inner));
   }
+  or(other: NativeExpr): NativeExpr {
+    return this.#step(this.inner.or(other.inner));
+  }
   not(): NativeExpr {
     return this.#step(this.inner.not());
   }
