@@ -518,3 +518,36 @@ Deno.test("castRecords() reports lost values of many columns as of a few, column
   assertEquals(dtypes(many.invalid), dtypes(few.invalid));
   assertEquals(dtypes(many.missing), dtypes(few.missing));
 });
+
+Deno.test("castRecords() reads missing values alike whether few (compared) or many (looked up)", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    { field_name: "note", form_name: "f", field_type: "text" },
+    {
+      field_name: "n",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "integer",
+    },
+  ], { projectInfo: { missing_data_codes: "UNK, Unknown" } });
+  const raw = pl.DataFrame({
+    id: ["1", "2", "3", "4", "5"],
+    note: ["UNK", "-1", "x", null, "-6"],
+    n: ["-1", "UNK", "7", "-6", null],
+  });
+  const few = castRecords(raw, dd, { naValues: ["-1"] });
+  const many = castRecords(raw, dd, { naValues: ["-1", "-2", "-3", "-4", "-5", "-6"] });
+  assertEquals(few.data.getColumn("note").toArray(), [null, null, "x", null, "-6"]);
+  assertEquals(many.data.getColumn("note").toArray(), [null, null, "x", null, null]);
+  assertEquals(few.data.getColumn("n").toArray(), [null, null, 7, -6, null]);
+  assertEquals(many.data.getColumn("n").toArray(), [null, null, 7, null, null]);
+  assertEquals(rows(many.missing).map((r) => `${r.record}:${r.field}:${r.code}`), [
+    "1:note:UNK",
+    "2:note:-1",
+    "5:note:-6",
+    "1:n:-1",
+    "2:n:UNK",
+    "4:n:-6",
+  ]);
+  assertEquals(many.invalid.height, 0);
+});
