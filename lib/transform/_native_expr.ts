@@ -74,6 +74,11 @@ export class NativeExpr {
     return new NativeExpr(inner);
   }
 
+  /** `pl.lit(series)` of a whole Series, as a column of its values (e.g. to `gather` from). */
+  static column(series: pl.Series): NativeExpr {
+    return new NativeExpr(native.litSeries(series.inner()));
+  }
+
   /** `pl.when(c1).then(v1).when(c2).then(v2)….otherwise(otherwise)`. */
   static cases(branches: readonly [NativeExpr, NativeExpr][], otherwise: Operand): NativeExpr {
     const [[c0, v0], ...rest] = branches;
@@ -109,6 +114,9 @@ export class NativeExpr {
   and(other: NativeExpr): NativeExpr {
     return this.#step(this.inner.and(other.inner));
   }
+  or(other: NativeExpr): NativeExpr {
+    return this.#step(this.inner.or(other.inner));
+  }
   not(): NativeExpr {
     return this.#step(this.inner.not());
   }
@@ -131,9 +139,14 @@ export class NativeExpr {
   cast(dtype: pl.DataType, strict = false): NativeExpr {
     return this.#step(this.inner.cast(dtype, strict));
   }
-  /** `gather(indices)`: the values at these row numbers. */
-  gather(indices: pl.Series): NativeExpr {
-    return this.#step(this.inner.gather(native.litSeries(indices.inner())));
+  /** `gather(indices)`: the values at these row numbers (a Series, or an expression). */
+  gather(indices: pl.Series | NativeExpr): NativeExpr {
+    const at = indices instanceof NativeExpr ? indices.inner : native.litSeries(indices.inner());
+    return this.#step(this.inner.gather(at));
+  }
+  /** `toPhysical()`: a Categorical's category ids (UInt32). */
+  toPhysical(): NativeExpr {
+    return this.#step(this.inner.toPhysical());
   }
   alias(name: string): NativeExpr {
     return this.#step(this.inner.alias(name));

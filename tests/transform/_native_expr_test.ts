@@ -21,6 +21,7 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
   same(a.neq("1"), col.neq(pl.lit("1")));
   same(a.strLengths().eq(3), col.str.lengths().eq(pl.lit(3)));
   same(a.eq("1").and(a.isNull().not()), col.eq(pl.lit("1")).and(col.isNull().not()));
+  same(a.eq("1").or(a.eq("x")), col.eq(pl.lit("1")).or(col.eq(pl.lit("x"))));
   same(a.add("!"), col.add(pl.lit("!")));
   same(a.eq("0").fillNull(false), col.eq(pl.lit("0")).fillNull(false));
   same(a.isIn(["1", "x"]), col.isIn(["1", "x"]));
@@ -43,6 +44,10 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
   same(a.keepName(), col);
   const rows = pl.Series("rows", [2, 0], pl.UInt32);
   same(a.gather(rows), col.gather(rows));
+  const index = NativeExpr.lit(1).cast(pl.UInt32);
+  same(NativeExpr.column(pl.Series(["p", "q"])).gather(index), pl.lit("q"));
+  const cat = a.cast(pl.Categorical);
+  same(cat.toPhysical(), col.cast(pl.Categorical).toPhysical());
 });
 
 Deno.test("NativeExpr.arg() stands for the expression in select and filter", () => {

@@ -378,6 +378,62 @@ Deno.test("castRecords() casts coded columns read as Categorical exactly as read
   }
 });
 
+Deno.test("castRecords() maps Categorical codes by category id, whatever the ids", () => {
+  // Category ids are global to the process: values first met after the codes (ids past the
+  // codes'), then, once 70,000 other strings are met, ids too large for a lookup table
+  // (mapped by value instead).
+  const fresh = crypto.randomUUID();
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    {
+      field_name: "early",
+      form_name: "f",
+      field_type: "radio",
+      select_choices_or_calculations: "1, One | 2, Two",
+    },
+    {
+      field_name: "late",
+      form_name: "f",
+      field_type: "dropdown",
+      select_choices_or_calculations: `${fresh}a, A | ${fresh}b, B`,
+    },
+  ]);
+  const text = () =>
+    pl.DataFrame({
+      id: ["1", "2", "3", "4"],
+      early: ["1", `${fresh}x`, "2", null],
+      late: [`${fresh}b`, `${fresh}a`, `${fresh}y`, null],
+      f_complete: ["2", "0", "1", "9"],
+    });
+  const categorical = () =>
+    text().withColumns(
+      ...["early", "late", "f_complete"].map((c) => pl.col(c).cast(pl.Categorical)),
+    );
+  for (const many of [false, true]) {
+    if (many) {
+      pl.Series("many", Array.from({ length: 70_000 }, (_, i) => `${fresh}-${i}`))
+        .cast(pl.Categorical);
+    }
+    for (const labels of ["code", "label"] as const) {
+      const a = castRecords(text(), dd, { labels });
+      const b = castRecords(categorical(), dd, { labels });
+      assertEquals(dtypes(b.data), dtypes(a.data), labels);
+      assertEquals(rows(b.data), rows(a.data), labels);
+      assertEquals(rows(b.invalid), rows(a.invalid), labels);
+    }
+    const { data, invalid } = castRecords(categorical(), dd, { labels: "label" });
+    assertEquals(data.getColumn("early").toArray(), ["One", null, "Two", null]);
+    assertEquals(data.getColumn("late").toArray(), ["B", "A", null, null]);
+    assertEquals(data.getColumn("f_complete").toArray(), [
+      "Complete",
+      "Incomplete",
+      "Unverified",
+      null,
+    ]);
+    assertEquals(invalid.getColumn("value").toArray(), [`${fresh}x`, `${fresh}y`, "9"]);
+  }
+});
+
 Deno.test("castRecords() blanks empty text, from a frame or quoted in a CSV body", () => {
   const dd = DataDictionary.fromMetadata([
     { field_name: "id", form_name: "f", field_type: "text" },
@@ -461,4 +517,37 @@ Deno.test("castRecords() reports lost values of many columns as of a few, column
   assertEquals(few.missing.toRecords(), missing.slice(0, 3));
   assertEquals(dtypes(many.invalid), dtypes(few.invalid));
   assertEquals(dtypes(many.missing), dtypes(few.missing));
+});
+
+Deno.test("castRecords() reads missing values alike whether few (compared) or many (looked up)", () => {
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    { field_name: "note", form_name: "f", field_type: "text" },
+    {
+      field_name: "n",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "integer",
+    },
+  ], { projectInfo: { missing_data_codes: "UNK, Unknown" } });
+  const raw = pl.DataFrame({
+    id: ["1", "2", "3", "4", "5"],
+    note: ["UNK", "-1", "x", null, "-6"],
+    n: ["-1", "UNK", "7", "-6", null],
+  });
+  const few = castRecords(raw, dd, { naValues: ["-1"] });
+  const many = castRecords(raw, dd, { naValues: ["-1", "-2", "-3", "-4", "-5", "-6"] });
+  assertEquals(few.data.getColumn("note").toArray(), [null, null, "x", null, "-6"]);
+  assertEquals(many.data.getColumn("note").toArray(), [null, null, "x", null, null]);
+  assertEquals(few.data.getColumn("n").toArray(), [null, null, 7, -6, null]);
+  assertEquals(many.data.getColumn("n").toArray(), [null, null, 7, null, null]);
+  assertEquals(rows(many.missing).map((r) => `${r.record}:${r.field}:${r.code}`), [
+    "1:note:UNK",
+    "2:note:-1",
+    "5:note:-6",
+    "1:n:-1",
+    "2:n:UNK",
+    "4:n:-6",
+  ]);
+  assertEquals(many.invalid.height, 0);
 });
