@@ -193,6 +193,13 @@ export class NativeExpr {
       this.inner.strToDatetime(format, "ms", undefined, false, true, false, undefined),
     );
   }
+  /**
+   * `str.strptime(pl.Date, format)` with an exact match and no cache of distinct values
+   * (nodejs-polars asks for a non-exact match; the cache costs more than it saves on dates).
+   */
+  strToDateExact(format: string): NativeExpr {
+    return this.#step(this.inner.strToDate(format, false, true, false));
+  }
 }
 
 function operand(value: Operand): NativeExpr {

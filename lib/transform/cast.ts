@@ -209,7 +209,8 @@ function planColumn(
  * invalid is then "present in the raw column but null in the typed one", so each value is
  * parsed once. Text only turns `""` into null. A datetime is parsed in its field's own
  * precision (minutes, or seconds for `datetime_seconds_*` and survey timestamps), or, when
- * **lenient**, in either.
+ * **lenient**, in either; a date exactly as `YYYY-MM-DD`, or, when **lenient**, by Polars' ISO
+ * cast.
  */
 function castExpr(
   plan: Plan,
@@ -230,10 +231,15 @@ function castExpr(
       // NaN and infinities (e.g. a calc error) are not numbers REDCap would store.
       return when([[parsed.isFinite(), parsed]], null).cast(pl.Float64);
     }
-    case "date":
-      // Polars' own ISO cast (non-strict) is twice as fast as strptime; the length check keeps
-      // it to `YYYY-MM-DD`.
-      return when([[raw.strLengths().eq(10), raw.cast(pl.Date)]], null).cast(pl.Date);
+    case "date": {
+      // REDCap exports dates as `YYYY-MM-DD` (docs/performance.md). The length check keeps
+      // either parse to ten characters. An exact parse is about a fifth faster than Polars'
+      // own ISO cast (non-strict) but refuses padded values (`2024-01-5 `) the cast reads: a
+      // column that loses values to it is cast again, **lenient**, as it always was.
+      const ten = raw.strLengths().eq(10);
+      const parsed = lenient ? raw.cast(pl.Date) : raw.strToDateExact("%Y-%m-%d");
+      return when([[ten, parsed]], null).cast(pl.Date);
+    }
     case "datetime": {
       // A failed parse is slow in Polars, so never parse with a format most values do not
       // have: one exact parse in the field's precision, or `HH:MM` values get `:00` first.
@@ -516,11 +522,14 @@ export function castRecords(
         .map((row) => [String(row.field), Number(row.count)])
       : [],
   );
-  // Datetimes were parsed in their field's own precision: a datetime column that lost more
-  // than its missing codes is cast again taking minutes or seconds (a value stored before its
-  // field's validation changed), and only what that loses is invalid.
+  // Datetimes were parsed in their field's own precision, dates exactly: a datetime column
+  // that lost more than its missing codes is cast again taking minutes or seconds (a value
+  // stored before its field's validation changed), a date column with Polars' ISO cast (which
+  // reads padded values such as `2024-01-5 `), and only what that loses is invalid.
   const relaxed = plans.flatMap((plan, i) =>
-    plan.kind === "datetime" && lost[i] > (met.get(plan.column) ?? 0) ? [i] : []
+    (plan.kind === "datetime" || plan.kind === "date") && lost[i] > (met.get(plan.column) ?? 0)
+      ? [i]
+      : []
   );
   if (relaxed.length > 0) {
     const again = selectFrame(

@@ -50,6 +50,22 @@ Deno.test("NativeExpr steps give what the nodejs-polars methods of the same name
   same(cat.toPhysical(), col.cast(pl.Categorical).toPhysical());
 });
 
+Deno.test("NativeExpr.strToDateExact parses only values that match the whole format", () => {
+  const d = pl.DataFrame({ a: ["2024-01-05", "2024-01-5 ", "x", null, "2024-02-30", "2024-1-5"] });
+  const got = d.select(NativeExpr.col("a").strToDateExact("%Y-%m-%d").alias("x").expr());
+  assertEquals(String(got.getColumn("x").dtype), String(pl.Date));
+  const values = got.getColumn("x").toArray().map((v) => v && (v as unknown as Date).toISOString());
+  // chrono reads an unpadded month or day; castRecords keeps the parse to ten characters.
+  assertEquals(values, [
+    "2024-01-05T00:00:00.000Z",
+    null,
+    null,
+    null,
+    null,
+    "2024-01-05T00:00:00.000Z",
+  ]);
+});
+
 Deno.test("NativeExpr.arg() stands for the expression in select and filter", () => {
   const picked = df.filter(a.eq("1").arg()).select(
     a.alias("x").arg(),

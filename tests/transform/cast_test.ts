@@ -351,6 +351,62 @@ Deno.test("castRecords() reads datetimes exactly: YYYY-MM-DD HH:MM[:SS] and noth
   }
 });
 
+Deno.test("castRecords() reads padded and odd dates as Polars' ISO cast does", () => {
+  // Parsed exactly first; a column that loses more than its blanks and missing codes is cast
+  // again, so padded values read as before and only what the ISO cast refuses is invalid.
+  const values = [
+    "2024-01-05",
+    "2024-01-5 ",
+    " 2024-01-5",
+    "2024-1-5  ",
+    "2024- 1- 5",
+    "2024-01-5\t",
+    "UNK",
+    "",
+    null,
+    "2024-1-5",
+    "2024-01-05 ",
+    "2024/01/05",
+    "2024-02-30",
+    "0024-01-05",
+  ];
+  const dd = DataDictionary.fromMetadata([
+    { field_name: "id", form_name: "f", field_type: "text" },
+    {
+      field_name: "d",
+      form_name: "f",
+      field_type: "text",
+      text_validation_type_or_show_slider_number: "date_ymd",
+    },
+  ], { projectInfo: { missing_data_codes: "UNK, Unknown" } });
+  const frame = (d: (string | null)[]) =>
+    pl.DataFrame({
+      id: d.map((_, i) => String(i + 1)),
+      d: pl.Series("d", d, pl.String),
+      f_complete: d.map(() => "0"),
+    });
+  const day = (d: unknown) => d && (d as Date).toISOString().slice(0, 10);
+  const { data, invalid, missing } = castRecords(frame(values), dd);
+  assertEquals(data.getColumn("d").toArray().map(day), [
+    ...Array(6).fill("2024-01-05"),
+    ...Array(7).fill(null),
+    "0024-01-05",
+  ]);
+  assertEquals(invalid.getColumn("value").toArray(), values.slice(9, 13));
+  assertEquals(rows(missing).map((r) => [r.record, r.code]), [["7", "UNK"]]);
+  // Clean, blank and missing values alone: nothing cast again, nothing reported.
+  const clean = castRecords(frame(["2024-01-05", "UNK", "", null, "1999-12-31"]), dd);
+  assertEquals(clean.data.getColumn("d").toArray().map(day), [
+    "2024-01-05",
+    null,
+    null,
+    null,
+    "1999-12-31",
+  ]);
+  assertEquals(clean.invalid.height, 0);
+  assertEquals(clean.missing.height, 1);
+});
+
 Deno.test("castRecords() casts coded columns read as Categorical exactly as read as text", () => {
   const { dd } = clinic();
   const body = fixtureText("clinic/flat.csv");
