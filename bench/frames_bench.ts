@@ -139,16 +139,18 @@ async function runCase(kind: Case, n: number): Promise<void> {
   }));
 }
 
-interface Result {
+/** What a case run in its own process prints last: time, peak memory, the frame's shape. */
+export interface CaseResult {
   seconds: number;
   peakMiB: number;
   rows: number;
   columns: number;
 }
 
-async function child(kind: Case, n: number): Promise<Result> {
+/** Runs `script --case kind n` in a fresh process (nothing cached or warm) and reads its result. */
+export async function runCaseProcess(script: string, kind: string, n: number): Promise<CaseResult> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--case", kind, String(n)],
+    args: ["run", "-A", script, "--case", kind, String(n)],
     stderr: "inherit",
   }).output();
   if (!output.success) throw new Error(`case ${kind} at ${n} records failed`);
@@ -183,9 +185,11 @@ async function main(sizes: number[]): Promise<void> {
   ];
   for (const n of sizes) {
     await setup(n);
-    const results: Record<string, Result[]> = {};
+    const results: Record<string, CaseResult[]> = {};
     for (let round = 0; round < rounds; round++) {
-      for (const kind of CASES) (results[kind] ??= []).push(await child(kind, n));
+      for (const kind of CASES) {
+        (results[kind] ??= []).push(await runCaseProcess(import.meta.filename!, kind, n));
+      }
     }
     const summary = Object.fromEntries(
       CASES.map((kind) => [kind, {

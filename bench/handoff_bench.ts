@@ -22,7 +22,7 @@ import { createRedcapHandler } from "../lib/server/handler.ts";
 import { loadProject } from "../lib/server/load.ts";
 import { RedcapStore } from "../lib/server/store.ts";
 import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
-import { diskFetch, peakRssMiB } from "./frames_bench.ts";
+import { type CaseResult, diskFetch, peakRssMiB, runCaseProcess } from "./frames_bench.ts";
 
 type Case = "read_records" | "export_parquet";
 const CASES: Case[] = ["read_records", "export_parquet"];
@@ -67,23 +67,6 @@ async function runCase(kind: Case, n: number): Promise<void> {
   console.log(JSON.stringify({ seconds, peakMiB: peakRssMiB(), ...shape }));
 }
 
-interface Result {
-  seconds: number;
-  peakMiB: number;
-  rows: number;
-  columns: number;
-}
-
-async function child(kind: Case, n: number): Promise<Result> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--case", kind, String(n)],
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`case ${kind} at ${n} records failed`);
-  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]);
-}
-
 /** Builds the store and records every response the cases ask for. */
 async function setup(n: number): Promise<void> {
   const dir = dirOf(n);
@@ -111,9 +94,11 @@ async function main(sizes: number[]): Promise<void> {
   ];
   for (const n of sizes) {
     await setup(n);
-    const results: Record<string, Result[]> = {};
+    const results: Record<string, CaseResult[]> = {};
     for (let round = 0; round < rounds; round++) {
-      for (const kind of CASES) (results[kind] ??= []).push(await child(kind, n));
+      for (const kind of CASES) {
+        (results[kind] ??= []).push(await runCaseProcess(import.meta.filename!, kind, n));
+      }
     }
     const summary = Object.fromEntries(CASES.map((kind) => [kind, {
       seconds: median(results[kind].map((r) => r.seconds)),
