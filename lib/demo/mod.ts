@@ -19,3 +19,6 @@
 
 export { createDemoClient, type DemoClientOptions } from "./client.ts";
 export { type DemoReport, demoReport } from "./report.ts";
+// The types its functions name (the client, its options and results) are denocap's own, re-exported
+// as types so this entry documents on its own.
+export type * from "../../mod.ts";
