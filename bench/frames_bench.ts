@@ -158,24 +158,46 @@ export async function runCaseProcess(script: string, kind: string, n: number): P
   return JSON.parse(lines[lines.length - 1]);
 }
 
-/** Builds the store and records every response the cases ask for. */
-async function setup(n: number): Promise<void> {
-  const dir = dirOf(n);
+/**
+ * Opens (building it the first time) the store of `n` demo records in `dir`, and has `record`
+ * run every case once against it through {@linkcode diskFetch}, which keeps each response on
+ * disk: the timed runs then replay them, with no server in the process.
+ */
+export async function recordResponses(
+  dir: string,
+  n: number,
+  record: (fetch: ReturnType<typeof diskFetch>) => Promise<void>,
+): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const started = performance.now();
   const store = RedcapStore.open(`${dir}/store.sqlite`);
   if (!store.token(DEMO_TOKEN)) {
     loadProject(store, demoProject({ records: n }), { token: DEMO_TOKEN });
   }
-  const fetch = diskFetch(dir, createRedcapHandler(store));
-  for (const kind of CASES) await run(kind, fetch);
+  await record(diskFetch(dir, createRedcapHandler(store)));
   store.close();
   console.error(
     `set up ${n} records in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`,
   );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Runs every case `rounds` times, interleaved, each in a fresh process. */
+export async function runRounds(
+  script: string,
+  cases: readonly string[],
+  n: number,
+  rounds: number,
+): Promise<Record<string, CaseResult[]>> {
+  const results: Record<string, CaseResult[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of cases) (results[kind] ??= []).push(await runCaseProcess(script, kind, n));
+  }
+  return results;
+}
+
+/** The median of the values. */
+export const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(sizes: number[]): Promise<void> {
   const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? 3);
@@ -184,13 +206,10 @@ async function main(sizes: number[]): Promise<void> {
     "|---:|---|---|---:|---:|---:|---:|---:|---|",
   ];
   for (const n of sizes) {
-    await setup(n);
-    const results: Record<string, CaseResult[]> = {};
-    for (let round = 0; round < rounds; round++) {
-      for (const kind of CASES) {
-        (results[kind] ??= []).push(await runCaseProcess(import.meta.filename!, kind, n));
-      }
-    }
+    await recordResponses(dirOf(n), n, async (fetch) => {
+      for (const kind of CASES) await run(kind, fetch);
+    });
+    const results = await runRounds(import.meta.filename!, CASES, n, rounds);
     const summary = Object.fromEntries(
       CASES.map((kind) => [kind, {
         seconds: median(results[kind].map((r) => r.seconds)),

@@ -18,11 +18,8 @@
 import { RedcapClient } from "../lib/client.ts";
 import { readRecords } from "../lib/read/read_records.ts";
 import { runExport } from "../lib/cli/main.ts";
-import { createRedcapHandler } from "../lib/server/handler.ts";
-import { loadProject } from "../lib/server/load.ts";
-import { RedcapStore } from "../lib/server/store.ts";
-import { DEMO_TOKEN, demoProject } from "../lib/server/demo/mod.ts";
-import { type CaseResult, diskFetch, peakRssMiB, runCaseProcess } from "./frames_bench.ts";
+import { DEMO_TOKEN } from "../lib/server/demo/mod.ts";
+import { diskFetch, median, peakRssMiB, recordResponses, runRounds } from "./frames_bench.ts";
 
 type Case = "read_records" | "export_parquet";
 const CASES: Case[] = ["read_records", "export_parquet"];
@@ -67,25 +64,6 @@ async function runCase(kind: Case, n: number): Promise<void> {
   console.log(JSON.stringify({ seconds, peakMiB: peakRssMiB(), ...shape }));
 }
 
-/** Builds the store and records every response the cases ask for. */
-async function setup(n: number): Promise<void> {
-  const dir = dirOf(n);
-  Deno.mkdirSync(dir, { recursive: true });
-  const started = performance.now();
-  const store = RedcapStore.open(`${dir}/store.sqlite`);
-  if (!store.token(DEMO_TOKEN)) {
-    loadProject(store, demoProject({ records: n }), { token: DEMO_TOKEN });
-  }
-  const fetch = diskFetch(dir, createRedcapHandler(store));
-  for (const kind of CASES) await run(kind, n, fetch);
-  store.close();
-  console.error(
-    `set up ${n} records in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`,
-  );
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main(sizes: number[]): Promise<void> {
   const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? 3);
   const table = [
@@ -93,13 +71,10 @@ async function main(sizes: number[]): Promise<void> {
     "|---:|---|---|---:|---:|---:|---:|---|",
   ];
   for (const n of sizes) {
-    await setup(n);
-    const results: Record<string, CaseResult[]> = {};
-    for (let round = 0; round < rounds; round++) {
-      for (const kind of CASES) {
-        (results[kind] ??= []).push(await runCaseProcess(import.meta.filename!, kind, n));
-      }
-    }
+    await recordResponses(dirOf(n), n, async (fetch) => {
+      for (const kind of CASES) await run(kind, n, fetch);
+    });
+    const results = await runRounds(import.meta.filename!, CASES, n, rounds);
     const summary = Object.fromEntries(CASES.map((kind) => [kind, {
       seconds: median(results[kind].map((r) => r.seconds)),
       peakMiB: median(results[kind].map((r) => r.peakMiB)),
