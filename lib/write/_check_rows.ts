@@ -18,6 +18,18 @@ import {
   NOT_REPEATING,
 } from "./_context.ts";
 
+/** One row's keys as the checks read them back: its position, record, event, instance (as
+ * typed, and as text), and its event/repeat context. */
+// A type alias, not an interface: rows read with `toRecords()` are cast to it.
+export type KeyRow = {
+  __row: number;
+  __rec: string;
+  __ev: string;
+  __ins: string;
+  __inst: string;
+  __ctx: number;
+};
+
 /** Each row's keys and context, for the value checks. */
 export interface RowKeys {
   /** The distinct contexts (event, repeat instrument) of the rows. */
@@ -106,14 +118,7 @@ export function checkRowKeys(raw: pl.DataFrame, dd: DataDictionary, error: Repor
     .fillNull(false);
   const withOk = keys.withColumns(rowOk.alias("__ok"));
   const badRows = withOk.filter(pl.col("__ok").not())
-    .select("__row", "__rec", "__ev", "__ins", "__ctx", instText).toRecords() as {
-      __row: number;
-      __rec: string;
-      __ev: string;
-      __ins: string;
-      __inst: string;
-      __ctx: number;
-    }[];
+    .select("__row", "__rec", "__ev", "__ins", "__ctx", instText).toRecords() as KeyRow[];
   const reportedEvents = new Set<string>();
   for (const r of badRows) {
     const ctx = contexts[r.__ctx];
@@ -267,14 +272,7 @@ export function checkDuplicateKeys(
   let dupMask = dupKey.isDuplicated().and(pl.col("__ok"));
   if (!typedInstance) dupMask = dupMask.and(inst.str.toLowerCase().neq(pl.lit("new")));
   const dups = withOk.filter(dupMask).select("__row", "__rec", "__ev", "__ins", instText, "__ctx")
-    .toRecords() as {
-      __row: number;
-      __rec: string;
-      __ev: string;
-      __ins: string;
-      __inst: string;
-      __ctx: number;
-    }[];
+    .toRecords() as KeyRow[];
   const seenKeys = new Set<string>();
   for (const r of dups) {
     const key = JSON.stringify([r.__rec, ctxKeys[r.__ctx], r.__inst || "1"]);

@@ -25,7 +25,7 @@ import {
   rangeExpr,
   rangeOf,
 } from "./_value_rules.ts";
-import type { RowKeys } from "./_check_rows.ts";
+import type { KeyRow, RowKeys } from "./_check_rows.ts";
 import type { ColumnPlan } from "./_columns.ts";
 
 /**
@@ -228,15 +228,7 @@ export function checkValues(
       (isDtype(dtypes.get(column)!, "Datetime")
         ? pl.col(column).dt.strftime(datetimeFormatOf(dd.field(dd.columnInfo(column)?.field ?? "")))
         : pl.col(column).cast(pl.String)).alias("__value"),
-    ).toRecords().filter((r) => r.__value !== "") as {
-      __row: number;
-      __rec: string;
-      __ev: string;
-      __ins: string;
-      __inst: string;
-      __ctx: number;
-      __value: string;
-    }[];
+    ).toRecords().filter((r) => r.__value !== "") as (KeyRow & { __value: string })[];
   const planMasks = plans.map((plan) => ({
     plan,
     outside: anyMask.get(`__o__${plan.column}`) ? `__o__${plan.column}` : undefined,
