@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { type ApiContext, ApiError, ok } from "../_http.ts";
+import { type ApiContext, ApiError, ok, type Params } from "../_http.ts";
 import { compileFilterLogic } from "../_filter_logic.ts";
 import { type ExportPlan, planExport, pointSelection } from "../records/export_plan.ts";
 import { exportRecordChunks, NO_EXPORT_ACCESS } from "../records/export.ts";
@@ -19,6 +19,11 @@ import { formExportRight } from "./rights.ts";
 const NO_EXPORT_RIGHT = "You do not have API Export privileges";
 
 const DELIMITERS: Record<string, string> = { ",": ",", tab: "\t", ";": ";", "|": "|", "^": "^" };
+
+/** The export's `csvDelimiter` (`tab`, `;`, `|`, `^`); a comma when absent or unknown. */
+export function csvDelimiterOf(params: Params): string {
+  return DELIMITERS[(params.get("csvDelimiter") ?? ",").trim().toLowerCase()] ?? ",";
+}
 
 /**
  * REDCap's `reformatDate`: `YYYY-MM-DD[ HH:MM[:SS]]` (also `/` and `T`) to server time
@@ -145,7 +150,7 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
     surveyFields: params.bool("exportSurveyFields"),
     dataAccessGroups: params.bool("exportDataAccessGroups") && userDag === "",
     blankForGrayFormStatus: params.bool("exportBlankForGrayFormStatus"),
-    csvDelimiter: DELIMITERS[(params.get("csvDelimiter") ?? ",").trim().toLowerCase()] ?? ",",
+    csvDelimiter: csvDelimiterOf(params),
     decimalCharacter: decimal === "," || decimal === "." ? decimal : "",
     exportLevel: level >= 2 ? level : 1,
     formExportLevels: formLevels,

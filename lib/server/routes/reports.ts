@@ -21,9 +21,7 @@ import {
   XML_DECLARATION,
 } from "../_http.ts";
 import type { ReportDefinition } from "../project.ts";
-import { exportRecordsRoute } from "./records_export.ts";
-
-const DELIMITERS: Record<string, string> = { ",": ",", tab: "\t", ";": ";", "|": "|", "^": "^" };
+import { csvDelimiterOf, exportRecordsRoute } from "./records_export.ts";
 
 /** Columns a record export puts before the fields (REDCap's structural columns). */
 const STRUCTURAL = new Set([
@@ -158,7 +156,7 @@ export async function exportReportRoute(ctx: ApiContext): Promise<Response> {
   const labels = lower("rawOrLabel") === "label";
   const checkboxLabels = labels && params.bool("exportCheckboxLabel");
   const labelHeaders = format === "csv" && lower("rawOrLabelHeaders") === "label";
-  const delimiter = DELIMITERS[(params.get("csvDelimiter") ?? ",").trim().toLowerCase()] ?? ",";
+  const delimiter = csvDelimiterOf(params);
   const combine = a.combine_checkbox_values === "1";
 
   // The report's fields, the record id first (REDCap always exports it with a report).
