@@ -97,7 +97,7 @@ async function runCase(kind: Case, dbPath: string, n: number): Promise<void> {
     let bytes = 0;
     for (
       const row of store.db.prepare(
-        "SELECT record, event_id, instance, field_name, value FROM data WHERE project_id = ?",
+        "SELECT rec_id, event_id, instance, field_id, value FROM data_values WHERE project_id = ?",
       ).iterate(projectId)
     ) {
       bytes += (row.value as string).length;
@@ -149,7 +149,7 @@ async function runCase(kind: Case, dbPath: string, n: number): Promise<void> {
     // Stream the source rows (arrays, not objects) into a fresh database: one transaction,
     // one prepared statement, never the 9M rows in memory at once.
     const source = store.db.prepare(
-      "SELECT record, event_id, instance, field_name, value FROM data WHERE project_id = ?",
+      "SELECT rec_id, event_id, instance, field_id, value FROM data_values WHERE project_id = ?",
     );
     // (missing from the node:sqlite type declarations, present at run time)
     (source as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
@@ -158,11 +158,12 @@ async function runCase(kind: Case, dbPath: string, n: number): Promise<void> {
     const t0 = performance.now();
     const c0 = cpuSeconds();
     const insert = target.db.prepare(
-      "INSERT INTO data (project_id, record, event_id, instance, field_name, value) VALUES (?,?,?,?,?,?)",
+      "INSERT INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
+        "VALUES (?,?,?,?,?,?)",
     );
     target.db.exec("BEGIN");
     for (const r of source.iterate(projectId) as Iterable<unknown[]>) {
-      insert.run(1, r[0] as string, r[1] as number, r[2] as number, r[3] as string, r[4] as string);
+      insert.run(1, r[0] as number, r[1] as number, r[2] as number, r[3] as number, r[4] as string);
     }
     target.db.exec("COMMIT");
     console.log(

@@ -138,21 +138,18 @@ export function loadProject(
     if (demo) {
       const header = flatColumns(store.project(projectId));
       const position = new Map(header.map((name, index) => [name, index]));
-      // The demo's rows come grouped by record and never read back while loading.
-      store.bulkLoad(() =>
-        importRecordRows(
-          store,
-          projectId,
-          header,
-          demoRows.map((row) => cellsOf(row, position, header.length)),
-          {
-            username: firstUser,
-            seed: true,
-            overwriteBehavior: "normal",
-            acceptInvalid,
-            trusted: true, // generated valid (tests/server/demo_test.ts checks it)
-          },
-        )
+      importRecordRows(
+        store,
+        projectId,
+        header,
+        demoRows.map((row) => cellsOf(row, position, header.length)),
+        {
+          username: firstUser,
+          seed: true,
+          overwriteBehavior: "normal",
+          acceptInvalid,
+          trusted: true, // generated valid (tests/server/demo_test.ts checks it)
+        },
       );
     } else if (definition.records.length > 0) {
       const { invalid } = importFlatRows(store, projectId, definition.records, {

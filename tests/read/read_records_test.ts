@@ -260,11 +260,11 @@ Deno.test("readRecords() reports values that do not cast and keeps them out of t
   const server = createTestServer();
   // A value stored before the field got its validation (REDCap keeps such values).
   const target = server.store.db.prepare(
-    "SELECT record, event_id FROM data WHERE project_id = ? AND field_name = 'sbp' LIMIT 1",
-  ).get(server.projectId) as { record: string; event_id: number };
-  server.store.db.prepare(
-    "UPDATE data SET value = 'about 120' WHERE project_id = ? AND field_name = 'sbp' AND record = ? AND event_id = ?",
-  ).run(server.projectId, target.record, target.event_id);
+    "SELECT record, event_id, instance FROM data WHERE project_id = ? AND field_name = 'sbp' LIMIT 1",
+  ).get(server.projectId) as { record: string; event_id: number; instance: number };
+  server.store.setValues(server.projectId, target.record, target.event_id, target.instance, "sbp", [
+    "about 120",
+  ]);
   const { data, invalid } = await readRecords(clientOf(server));
   strictEqual(nrow(invalid), 1);
   const row = invalid.toRecords()[0];

@@ -1,4 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { compareRecordNames, RedcapStore } from "../../lib/server/store.ts";
 import { fullRights } from "../../lib/server/project.ts";
 import { tinyProject } from "./_fixtures.ts";
@@ -66,8 +67,9 @@ Deno.test("RedcapStore.readRecordRows() hands over the key-order read as [event,
   }
   const rows = [...store.readRecordRows(id, ["2", "1", "9"])];
   deepStrictEqual(rows, [
-    { record: "2", rows: [[1, 1, "age", "42"], [1, 2, "age", "52"], [1, 1, "record_id", "2"]] },
-    { record: "1", rows: [[1, 1, "age", "41"], [1, 2, "age", "51"], [1, 1, "record_id", "1"]] },
+    // Key order: event, then field key (given as a field is first stored), instance, value.
+    { record: "2", rows: [[1, 1, "record_id", "2"], [1, 1, "age", "42"], [1, 2, "age", "52"]] },
+    { record: "1", rows: [[1, 1, "record_id", "1"], [1, 1, "age", "41"], [1, 2, "age", "51"]] },
     { record: "9", rows: [] },
   ]);
   // The same values, in the same order, as readRecords' key-order points; `only` filters alike.
@@ -83,51 +85,116 @@ Deno.test("RedcapStore.readRecordRows() hands over the key-order read as [event,
   );
 });
 
-/** The data index's definition, or `undefined` when the store has none. */
-function dataIndex(store: RedcapStore): string | undefined {
-  const row = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'data_key'").get();
-  return row === undefined ? undefined : String(row.sql);
+/** SQLite's plan for a query, one line per step. */
+function planOf(store: RedcapStore, sql: string, ...args: (string | number)[]): string {
+  return store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args)
+    .map((row) => String(row.detail)).join("\n");
 }
 
-Deno.test("RedcapStore.bulkLoad() loads a new store without the data index, then builds it", () => {
+Deno.test("RedcapStore keeps values under record and field keys, read by name through `data`", () => {
   const store = RedcapStore.open();
   const id = store.createProject(tinyProject());
-  const before = dataIndex(store);
-  let during: string | undefined = "";
-  store.transaction(() =>
-    store.bulkLoad(() => {
-      during = dataIndex(store);
-      store.ensureRecord(id, "1", 1);
-      store.setValues(id, "1", 1, 1, "age", ["30"]);
-    })
+  store.transaction(() => {
+    store.ensureRecord(id, "1", 1);
+    store.insertValues(id, ["1", 1, 1, "record_id", "1", "1", 1, 1, "age", "30"]);
+    store.setValues(id, "2", 1, 1, "age", ["40"]);
+  });
+  deepStrictEqual(
+    store.db.prepare("SELECT rec_id, field_id, value FROM data_values ORDER BY rowid").all()
+      .map((r) => [r.rec_id, r.field_id, r.value]),
+    [[1, 1, "1"], [1, 2, "30"], [2, 2, "40"]],
   );
-  strictEqual(during, undefined);
-  strictEqual(dataIndex(store), before);
-  const plan = store.db.prepare(
-    "EXPLAIN QUERY PLAN SELECT value FROM data WHERE project_id = 1 AND record = '1'",
-  ).all().map((row) => String(row.detail)).join("\n");
-  deepStrictEqual(/data_key/.test(plan), true, plan);
-  deepStrictEqual(store.values(id, "1", 1, 1, "age"), ["30"]);
+  deepStrictEqual(
+    store.sql("SELECT record, field_name, value FROM data WHERE project_id = ? ORDER BY 1, 2")
+      .all(id).map((r) => [r.record, r.field_name, r.value]),
+    [["1", "age", "30"], ["1", "record_id", "1"], ["2", "age", "40"]],
+  );
+  // A record's read is one seek in the covering index, from its key's unique index.
+  const plan = planOf(
+    store,
+    "SELECT event_id, instance, field_id, value FROM data_values WHERE project_id = ? AND " +
+      "rec_id = (SELECT rec_id FROM record_keys WHERE project_id = ? AND record = ?)",
+    id,
+    id,
+    "1",
+  );
+  deepStrictEqual(/COVERING INDEX data_values_key/.test(plan), true, plan);
+  deepStrictEqual(/SCAN/.test(plan), false, plan);
 });
 
-Deno.test("RedcapStore.bulkLoad() keeps the index when the store holds data, or the load fails", () => {
+Deno.test("RedcapStore.renameRecord() and moveValues() move values under the new name", () => {
   const store = RedcapStore.open();
   const id = store.createProject(tinyProject());
-  const before = dataIndex(store);
+  store.transaction(() => {
+    for (const record of ["1", "2"]) {
+      store.ensureRecord(id, record, 1);
+      store.setValues(id, record, 1, 1, "record_id", [record]);
+      store.setValues(id, record, 1, 1, "age", [`${record}0`]);
+    }
+    store.renameRecord(id, "1", "a");
+    // Into a name whose key outlived its data: the values move to that key.
+    store.deleteRecord(id, "2");
+    store.moveValues(id, "a", "2", [1]);
+  });
+  deepStrictEqual(store.values(id, "2", 1, 1, "record_id"), ["2"]);
+  deepStrictEqual(store.values(id, "2", 1, 1, "age"), ["10"]);
+  deepStrictEqual(store.values(id, "a", 1, 1, "age"), []);
+});
+
+Deno.test("RedcapStore forgets field keys made in a transaction that rolled back", () => {
+  const store = RedcapStore.open();
+  const id = store.createProject(tinyProject());
   throws(() =>
-    store.transaction(() =>
-      store.bulkLoad(() => {
-        store.setValues(id, "1", 1, 1, "age", ["30"]);
-        throw new Error("boom");
-      })
-    ), /boom/);
-  strictEqual(dataIndex(store), before);
+    store.transaction(() => {
+      store.setValues(id, "1", 1, 1, "age", ["30"]);
+      throw new Error("boom");
+    }), /boom/);
+  // The key the rolled-back field had is given to another field: reads name that one.
+  store.transaction(() => store.setValues(id, "1", 1, 1, "record_id", ["1"]));
+  deepStrictEqual([...store.readRecordRows(id, ["1"])][0].rows, [[1, 1, "record_id", "1"]]);
   deepStrictEqual(store.values(id, "1", 1, 1, "age"), []);
-  store.transaction(() => store.setValues(id, "1", 1, 1, "age", ["30"]));
-  let during: string | undefined;
-  store.transaction(() => store.bulkLoad(() => during = dataIndex(store)));
-  strictEqual(during, before);
-  throws(() => store.bulkLoad(() => 0), /inside a transaction/);
+});
+
+Deno.test("RedcapStore.open() moves a database made before the keys, values in stored order", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/old.db`;
+    const old = new DatabaseSync(path);
+    old.exec(
+      "CREATE TABLE data (project_id INTEGER NOT NULL, record TEXT NOT NULL, " +
+        "event_id INTEGER NOT NULL, instance INTEGER NOT NULL, field_name TEXT NOT NULL, " +
+        "value TEXT NOT NULL); CREATE INDEX data_key ON data (project_id, record, event_id, " +
+        "field_name, instance, value);",
+    );
+    const insert = old.prepare("INSERT INTO data VALUES (?, ?, ?, ?, ?, ?)");
+    for (
+      const row of [
+        [1, "7", 1, 1, "record_id", "7"],
+        [1, "7", 1, 1, "colors", "b"],
+        [1, "7", 1, 1, "colors", "a"],
+        [2, "7", 1, 1, "colors", "z"],
+        [1, "3", 1, 2, "age", "30"],
+      ]
+    ) insert.run(...row);
+    old.close();
+    const store = RedcapStore.open(path);
+    deepStrictEqual(
+      [...store.readRecords(1, ["7", "3"])].map((r) => r.points.map((p) => p.value)),
+      [["7", "b", "a"], ["30"]],
+    );
+    deepStrictEqual(store.values(1, "7", 1, 1, "colors"), ["b", "a"]);
+    deepStrictEqual(store.values(2, "7", 1, 1, "colors"), ["z"]);
+    deepStrictEqual(
+      store.db.prepare(
+        "SELECT name, type FROM sqlite_master WHERE name IN " +
+          "('data', 'data_key', 'data_by_name') ORDER BY name",
+      ).all().map((r) => [r.name, r.type]),
+      [["data", "view"]],
+    );
+    store.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("RedcapStore persists projects, tokens and data in a file across reopenings", () => {

@@ -176,9 +176,7 @@ export function deleteEventData(
   armsOfProject: ReadonlyMap<number, readonly number[]>,
 ): void {
   if (eventIds.length === 0) return;
-  ctx.store.sql(
-    "DELETE FROM data WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))",
-  ).run(ctx.projectId, JSON.stringify(eventIds));
+  ctx.store.deleteEventValues(ctx.projectId, eventIds);
   for (const [armNum, events] of armsOfProject) {
     ctx.store.sql(
       "DELETE FROM records WHERE project_id = ? AND arm_num = ? AND record NOT IN " +

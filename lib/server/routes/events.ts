@@ -317,9 +317,7 @@ export function exportEvents(ctx: ApiContext): Response {
 }
 
 function nextEventId(ctx: ApiContext, definition: ProjectDefinition): number {
-  const row = ctx.store.sql("SELECT MAX(event_id) AS m FROM data WHERE project_id = ?")
-    .get(ctx.projectId);
-  const stored = row?.m == null ? 0 : Number(row.m);
+  const stored = ctx.store.maxEventId(ctx.projectId);
   return Math.max(CLASSIC_EVENT_ID, stored, ...definition.events.map((e) => e.event_id)) + 1;
 }
 

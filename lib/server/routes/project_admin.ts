@@ -321,8 +321,7 @@ export function importProjectSettings(ctx: ApiContext): Response {
       }
       const event = definition.events[0];
       if (event && event.event_id !== CLASSIC_EVENT_ID) {
-        ctx.store.sql("UPDATE data SET event_id = ? WHERE project_id = ? AND event_id = ?")
-          .run(CLASSIC_EVENT_ID, ctx.projectId, event.event_id);
+        ctx.store.moveEventValues(ctx.projectId, event.event_id, CLASSIC_EVENT_ID);
       }
       definition.longitudinal = false;
       definition.arms = [];

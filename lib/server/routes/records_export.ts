@@ -98,21 +98,15 @@ function hasRepeatedValues(
 ): boolean {
   const { model } = plan;
   if (!model.hasRepeating) return false;
-  const keys: string[] = [];
+  const pairs: { eventId: number; field: string }[] = [];
   for (const event of plan.events.values()) {
     for (const field of plan.fields) {
-      if (model.repeats(event, model.formOf(field)!)) keys.push(`${event.event_id}|${field}`);
+      if (model.repeats(event, model.formOf(field)!)) {
+        pairs.push({ eventId: event.event_id, field });
+      }
     }
   }
-  if (keys.length === 0) return false;
-  let sql = "SELECT 1 FROM data WHERE project_id = ? " +
-    "AND (event_id || '|' || field_name) IN (SELECT value FROM json_each(?))";
-  const args: (string | number)[] = [projectId, JSON.stringify(keys)];
-  if (records) {
-    sql += " AND record IN (SELECT value FROM json_each(?))";
-    args.push(JSON.stringify(records));
-  }
-  return store.sql(sql + " LIMIT 1").get(...args) !== undefined;
+  return store.hasValuesIn(projectId, pairs, records);
 }
 
 /** Answers `content=record` exports (flat or EAV; csv, json or xml). */

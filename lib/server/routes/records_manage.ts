@@ -249,16 +249,8 @@ export function renameRecord(ctx: ApiContext): Response {
   store.transaction(() => {
     if (arm !== undefined && arms.length > 1) {
       const dag = store.recordDag(projectId, record) ?? "";
-      const eventIds = JSON.stringify(
-        project.events.filter((e) => e.arm_num === arm).map((e) => e.event_id),
-      );
-      const inArm = "event_id IN (SELECT value FROM json_each(?))";
-      store.sql(`UPDATE data SET record = ? WHERE project_id = ? AND record = ? AND ${inArm}`)
-        .run(newName, projectId, record, eventIds);
-      store.sql(
-        `UPDATE data SET value = ? WHERE project_id = ? AND record = ? AND field_name = ? AND ${inArm}`,
-      )
-        .run(newName, projectId, newName, idField, eventIds);
+      const eventIds = project.events.filter((e) => e.arm_num === arm).map((e) => e.event_id);
+      store.moveValues(projectId, record, newName, eventIds);
       store.dropRecordEntry(projectId, record, arm);
       store.ensureRecord(projectId, newName, arm, dag);
     } else {
