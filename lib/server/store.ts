@@ -19,6 +19,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ProjectModel } from "./model.ts";
+import { DataKeys, REC_ID, returnArrays } from "./_data_keys.ts";
+import { MIGRATE_DATA, SCHEMA } from "./_store_schema.ts";
 import type { DataPoint, ProjectDefinition, StoredRow, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 
@@ -91,154 +93,10 @@ export interface StoreOptions {
 export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * Record data. A value is stored with its record and field as integer keys (`record_keys`,
- * `field_keys`): a row holds one string (the value) instead of three, so an import writes and
- * an export reads about a fifth less, and the index is kept as rows arrive (a new record's key
- * is the largest, so its rows are appended to the index) instead of being sorted by name. The
- * index holds the value too, so a record's read never visits the table. Keys of a project live
- * as long as it does; a record's key outlives its data (it is taken again if the name comes
- * back). `data` is a view with names, for reads that are not on a hot path (and for tests).
- * Figures: docs/server_speed.md.
+ * Data rows written per statement by {@linkcode RedcapStore.insertValues}: one call into
+ * SQLite for a hundred rows instead of a hundred calls (about twice as fast for a large import).
  */
-const DATA_SCHEMA = `
-CREATE TABLE IF NOT EXISTS record_keys (
-  rec_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  project_id INTEGER NOT NULL,
-  record TEXT NOT NULL,
-  UNIQUE (project_id, record)
-);
-CREATE TABLE IF NOT EXISTS field_keys (
-  field_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  project_id INTEGER NOT NULL,
-  field_name TEXT NOT NULL,
-  UNIQUE (project_id, field_name)
-);
-CREATE TABLE IF NOT EXISTS data_values (
-  project_id INTEGER NOT NULL,
-  rec_id INTEGER NOT NULL,
-  event_id INTEGER NOT NULL,
-  instance INTEGER NOT NULL,
-  field_id INTEGER NOT NULL,
-  value TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS data_values_key ON data_values (
-  project_id, rec_id, event_id, field_id, instance, value);
-CREATE VIEW IF NOT EXISTS data AS
-  SELECT k.project_id AS project_id, k.record AS record, d.event_id AS event_id,
-    d.instance AS instance, f.field_name AS field_name, d.value AS value
-  FROM record_keys k
-  JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id
-  JOIN field_keys f ON f.field_id = d.field_id;
-`;
-
-/**
- * Moves a database made before the integer keys (a `data` table with names) to the current
- * layout, in one transaction: the same values, in the same stored order.
- */
-const MIGRATE_DATA = `
-BEGIN IMMEDIATE;
-ALTER TABLE data RENAME TO data_by_name;
-DROP INDEX IF EXISTS data_key;
-DROP INDEX IF EXISTS data_record;
-${DATA_SCHEMA}
-INSERT OR IGNORE INTO record_keys (project_id, record)
-  SELECT project_id, record FROM data_by_name GROUP BY project_id, record ORDER BY MIN(rowid);
-INSERT OR IGNORE INTO field_keys (project_id, field_name)
-  SELECT project_id, field_name FROM data_by_name GROUP BY project_id, field_name
-  ORDER BY MIN(rowid);
-INSERT INTO data_values (project_id, rec_id, event_id, instance, field_id, value)
-  SELECT d.project_id, k.rec_id, d.event_id, d.instance, f.field_id, d.value
-  FROM data_by_name d
-  JOIN record_keys k ON k.project_id = d.project_id AND k.record = d.record
-  JOIN field_keys f ON f.project_id = d.project_id AND f.field_name = d.field_name
-  ORDER BY d.rowid;
-DROP TABLE data_by_name;
-COMMIT;
-`;
-
-/** Data rows written per statement by {@linkcode RedcapStore.insertValues}. */
-const INSERT_BATCH = 100;
-
-/** A record's key, from the project id and record name given as two arguments. */
-const REC_ID = "(SELECT rec_id FROM record_keys WHERE project_id = ? AND record = ?)";
-
-/** Makes a statement return rows as arrays (missing from node:sqlite's type declarations). */
-function returnArrays(statement: StatementSync): void {
-  (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
-}
-
-const SCHEMA = `
-PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
--- Sorts (building the data index after a bulk load) and temporary tables stay in memory.
-PRAGMA temp_store = MEMORY;
-CREATE TABLE IF NOT EXISTS projects (
-  project_id INTEGER PRIMARY KEY,
-  definition TEXT NOT NULL,
-  created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  token TEXT PRIMARY KEY,
-  project_id INTEGER,
-  username TEXT NOT NULL,
-  rights TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS records (
-  project_id INTEGER NOT NULL,
-  record TEXT NOT NULL,
-  arm_num INTEGER NOT NULL,
-  dag TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (project_id, record, arm_num)
-) WITHOUT ROWID;
-${DATA_SCHEMA}
-CREATE TABLE IF NOT EXISTS files (
-  doc_id INTEGER PRIMARY KEY,
-  project_id INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  mime_type TEXT NOT NULL,
-  content BLOB NOT NULL,
-  deleted INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS log (
-  log_id INTEGER PRIMARY KEY,
-  project_id INTEGER NOT NULL,
-  ts TEXT NOT NULL,
-  username TEXT NOT NULL,
-  action TEXT NOT NULL,
-  record TEXT NOT NULL DEFAULT '',
-  event_id INTEGER,
-  details TEXT NOT NULL DEFAULT '',
-  description TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS log_record ON log (project_id, ts, record);
-CREATE TABLE IF NOT EXISTS repo_folders (
-  folder_id INTEGER PRIMARY KEY,
-  project_id INTEGER NOT NULL,
-  parent_id INTEGER,
-  name TEXT NOT NULL,
-  dag_id INTEGER,
-  role_id TEXT,
-  deleted INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS repo_files (
-  doc_id INTEGER PRIMARY KEY,
-  project_id INTEGER NOT NULL,
-  folder_id INTEGER,
-  deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS survey_codes (
-  project_id INTEGER NOT NULL,
-  record TEXT NOT NULL,
-  form TEXT NOT NULL,
-  event_id INTEGER NOT NULL,
-  instance INTEGER NOT NULL,
-  hash TEXT NOT NULL,
-  access_code TEXT NOT NULL,
-  return_code TEXT NOT NULL,
-  PRIMARY KEY (project_id, record, form, event_id, instance)
-);
-`;
+export const INSERT_BATCH = 100;
 
 /** Formats a date as REDCap's server time `YYYY-MM-DD HH:MM:SS` (local time). */
 export function formatTimestamp(date: Date): string {
@@ -273,10 +131,8 @@ export class RedcapStore {
   #models = new Map<number, ProjectModel>();
   #statements = new Map<string, StatementSync>();
   #depth = 0;
-  /** Field keys per project (name → key), as far as read or written. */
-  #fieldIds = new Map<number, Map<string, number>>();
-  /** Field names by key (keys are unique across projects). */
-  #fieldNames: string[] = [];
+  /** The integer keys record data is stored under. */
+  readonly #keys = new DataKeys((text) => this.sql(text));
 
   private constructor(db: DatabaseSync, options: StoreOptions) {
     this.db = db;
@@ -286,6 +142,7 @@ export class RedcapStore {
   /** Opens (or creates) a store in a SQLite file, or in memory with `":memory:"`. */
   static open(path = ":memory:", options: StoreOptions = {}): RedcapStore {
     const db = new DatabaseSync(path);
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
     db.exec(SCHEMA);
     const data = db.prepare("SELECT type FROM sqlite_master WHERE name = 'data'").get();
     if (data?.type === "table") {
@@ -336,8 +193,7 @@ export class RedcapStore {
     } catch (error) {
       this.db.exec("ROLLBACK");
       // Keys made in the transaction are gone (and may be given again to other names).
-      this.#fieldIds.clear();
-      this.#fieldNames = [];
+      this.#keys.forget();
       throw error;
     } finally {
       this.#depth = 0;
@@ -459,7 +315,7 @@ export class RedcapStore {
       ]
     ) this.sql(`DELETE FROM ${table} WHERE project_id = ?`).run(projectId);
     this.#models.delete(projectId);
-    this.#fieldIds.delete(projectId);
+    this.#keys.forget(projectId);
   }
 
   // --- records ---------------------------------------------------------------------------------
@@ -507,7 +363,7 @@ export class RedcapStore {
 
   /** Removes a record from one arm (or every arm) with all its data there. */
   deleteRecord(projectId: number, record: string, eventIds?: number[]): void {
-    const key = this.#recordKey(projectId, record);
+    const key = this.#keys.record(projectId, record);
     if (key === undefined) return;
     if (eventIds) {
       const del = this.sql(
@@ -548,69 +404,54 @@ export class RedcapStore {
     newName: string,
     eventIds?: readonly number[],
   ): void {
-    const from = this.#recordKey(projectId, record);
+    const from = this.#keys.record(projectId, record);
     if (from === undefined) return;
-    const taken = this.#recordKey(projectId, newName);
+    const taken = this.#keys.record(projectId, newName);
     const inEvents = eventIds ? " AND event_id IN (SELECT value FROM json_each(?))" : "";
     const events = eventIds ? [JSON.stringify(eventIds)] : [];
     let to = from;
     if (taken === undefined && !eventIds) {
       this.sql("UPDATE record_keys SET record = ? WHERE rec_id = ?").run(newName, from);
     } else {
-      to = taken ?? this.#recordKey(projectId, newName, true)!;
-      this.sql(`UPDATE data_values SET rec_id = ? WHERE project_id = ? AND rec_id = ?${inEvents}`)
+      to = taken ?? this.#keys.record(projectId, newName, true)!;
+      this.sql(
+        `UPDATE OR REPLACE data_values SET rec_id = ? WHERE project_id = ? AND rec_id = ?${inEvents}`,
+      )
         .run(to, projectId, from, ...events);
     }
-    const idField = this.#fieldKey(projectId, this.project(projectId).recordIdField);
+    const idField = this.#keys.field(projectId, this.project(projectId).recordIdField);
     if (idField === undefined) return;
     this.sql(
-      "UPDATE data_values SET value = ? WHERE project_id = ? AND rec_id = ? AND field_id = ?" +
+      "UPDATE OR REPLACE data_values SET value = ? WHERE project_id = ? AND rec_id = ? AND field_id = ?" +
         inEvents,
     ).run(newName, projectId, to, idField, ...events);
   }
 
   /**
-   * Reads the stored values of records, a chunk at a time, in the order given. Yields each
-   * record's data points in the order they were stored, or with `keyOrder` in the order of the
-   * data index (by event, field key, instance and value: a checkbox's codes come sorted, not
-   * in the order stored), which spares SQLite a sort and the table (bulk exports, which order
-   * rows themselves). `keyOrder` reads one record per query, so `chunkSize` applies only
-   * without it. With `only`, just the data points of those field names (and, if given, event
-   * ids) are read, by index seeks, in the same order as the full read filtered.
+   * Reads the stored values of records, a chunk of records per query, in the order given.
+   * Yields each record's data points in key order (by event, field key, instance and value: a
+   * checkbox's codes come sorted as text). With `only`, just the data points of those field
+   * names (and, if given, event ids) are read, by index seeks.
    */
   *readRecords(
     projectId: number,
     records: readonly string[],
     chunkSize = 500,
-    keyOrder = false,
     only?: { fields: readonly string[]; events?: readonly number[] },
   ): Generator<{ record: string; points: DataPoint[] }> {
-    if (keyOrder) {
-      for (const { record, rows } of this.readRecordRows(projectId, records, only)) {
-        const points = new Array<DataPoint>(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const [event_id, instance, field_name, value] = rows[i];
-          points[i] = { record, event_id, instance, field_name, value };
-        }
-        yield { record, points };
-      }
-      return;
-    }
     const { sql: filters, args } = this.#selection(projectId, only);
     const statement = this.sql(
       "SELECT k.record, d.event_id, d.instance, d.field_id, d.value FROM record_keys k " +
         "JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id " +
-        "WHERE k.project_id = ? AND k.record IN (SELECT value FROM json_each(?))" + filters +
-        " ORDER BY d.rowid",
+        "WHERE k.project_id = ? AND k.record IN (SELECT value FROM json_each(?))" + filters,
     );
-    // Rows as arrays: no per-row object with column names (the bulk export reads millions).
-    // The columns' TEXT/INTEGER affinities already give strings and numbers.
+    // Rows as arrays: no per-row object with column names. `all()`, not `iterate()`:
+    // node:sqlite's iterator costs a call into the runtime per row, about five times the time
+    // of fetching a chunk's rows at once.
     returnArrays(statement);
     for (let start = 0; start < records.length; start += chunkSize) {
       const chunk = records.slice(start, start + chunkSize);
       const byRecord = new Map<string, DataPoint[]>(chunk.map((r) => [r, []]));
-      // `all()`, not `iterate()`: node:sqlite's iterator costs a call into the runtime per row,
-      // about five times the time of fetching a chunk's rows at once.
       const rows = statement.all(projectId, JSON.stringify(chunk), ...args) as unknown as [
         string,
         number,
@@ -619,7 +460,7 @@ export class RedcapStore {
         string,
       ][];
       for (const [record, event_id, instance, field, value] of rows) {
-        const field_name = this.#fieldName(field);
+        const field_name = this.#keys.name(field);
         byRecord.get(record)!.push({ record, event_id, instance, field_name, value });
       }
       for (const record of chunk) yield { record, points: byRecord.get(record)! };
@@ -627,9 +468,9 @@ export class RedcapStore {
   }
 
   /**
-   * Reads records' stored values as {@linkcode StoredRow} arrays, one query per record, in the
-   * order of the data index (as `readRecords` with `keyOrder`): what a bulk export reads, with
-   * no object made per value. `only` as for `readRecords`.
+   * Reads records' stored values as {@linkcode StoredRow} arrays, one query per record, in key
+   * order (as `readRecords`): what a bulk export reads, with no object made per value. `only`
+   * as for `readRecords`.
    */
   *readRecordRows(
     projectId: number,
@@ -653,7 +494,7 @@ export class RedcapStore {
       ][];
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
-        row[2] = this.#fieldNames[row[2] as number] ?? this.#fieldName(row[2] as number);
+        row[2] = this.#keys.name(row[2] as number);
       }
       yield { record, rows: rows as unknown as StoredRow[] };
     }
@@ -672,7 +513,7 @@ export class RedcapStore {
     }
     if (only) {
       sql += " AND field_id IN (SELECT value FROM json_each(?))";
-      args.push(JSON.stringify(this.#fieldKeys(projectId, only.fields)));
+      args.push(this.#keys.fields(projectId, only.fields));
     }
     return { sql, args };
   }
@@ -685,11 +526,11 @@ export class RedcapStore {
     instance: number,
     field: string,
   ): string[] {
-    const fieldId = this.#fieldKey(projectId, field);
+    const fieldId = this.#keys.field(projectId, field);
     if (fieldId === undefined) return [];
     return this.sql(
       `SELECT value FROM data_values WHERE project_id = ? AND rec_id = ${REC_ID} ` +
-        "AND event_id = ? AND field_id = ? AND instance = ? ORDER BY rowid",
+        "AND event_id = ? AND field_id = ? AND instance = ?",
     ).all(projectId, projectId, record, eventId, fieldId, instance).map((r) => String(r.value));
   }
 
@@ -705,16 +546,18 @@ export class RedcapStore {
     field: string,
     values: readonly string[],
   ): boolean {
+    // Stored values come in key order: compare as sorted lists.
     const old = this.values(projectId, record, eventId, instance, field);
-    if (old.length === values.length && old.every((v, i) => v === values[i])) return false;
-    const key = this.#recordKey(projectId, record, true)!;
-    const fieldId = this.#fieldKey(projectId, field, true)!;
+    const sorted = [...values].sort();
+    if (old.length === sorted.length && old.every((v, i) => v === sorted[i])) return false;
+    const key = this.#keys.record(projectId, record, true)!;
+    const fieldId = this.#keys.field(projectId, field, true)!;
     this.sql(
       "DELETE FROM data_values WHERE project_id = ? AND rec_id = ? AND event_id = ? " +
         "AND field_id = ? AND instance = ?",
     ).run(projectId, key, eventId, fieldId, instance);
     const insert = this.sql(
-      "INSERT INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
+      "INSERT OR IGNORE INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
         "VALUES (?,?,?,?,?,?)",
     );
     for (const value of values) insert.run(projectId, key, eventId, instance, fieldId, value);
@@ -728,21 +571,20 @@ export class RedcapStore {
    * their keys.
    */
   insertValues(projectId: number, rows: (string | number)[]): void {
-    let ids = this.#fieldIds.get(projectId);
+    const ids = this.#keys.fieldsOf(projectId);
     let lastRecord: string | number | undefined, lastKey = 0;
     for (let i = 0; i < rows.length; i += 5) {
       const record = rows[i];
       if (record !== lastRecord) {
-        lastKey = this.#recordKey(projectId, record as string, true)!;
+        lastKey = this.#keys.record(projectId, record as string, true)!;
         lastRecord = record;
       }
       rows[i] = lastKey;
       const field = rows[i + 3] as string;
-      rows[i + 3] = ids?.get(field) ?? this.#fieldKey(projectId, field, true)!;
-      ids ??= this.#fieldIds.get(projectId);
+      rows[i + 3] = ids.get(field) ?? this.#keys.field(projectId, field, true)!;
     }
     const many = this.sql(
-      "INSERT INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
+      "INSERT OR IGNORE INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
         "VALUES " + Array(INSERT_BATCH).fill(`(${projectId},?,?,?,?,?)`).join(","),
     );
     let start = 0;
@@ -754,7 +596,7 @@ export class RedcapStore {
       );
     }
     const one = this.sql(
-      "INSERT INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
+      "INSERT OR IGNORE INTO data_values (project_id, rec_id, event_id, instance, field_id, value) " +
         `VALUES (${projectId},?,?,?,?,?)`,
     );
     for (; start < rows.length; start += 5) {
@@ -770,13 +612,13 @@ export class RedcapStore {
     fields?: readonly string[],
     instance?: number,
   ): number {
-    const key = this.#recordKey(projectId, record);
+    const key = this.#keys.record(projectId, record);
     if (key === undefined) return 0;
     let sql = "DELETE FROM data_values WHERE project_id = ? AND rec_id = ? AND event_id = ?";
     const args: (string | number)[] = [projectId, key, eventId];
     if (fields) {
       sql += " AND field_id IN (SELECT value FROM json_each(?))";
-      args.push(JSON.stringify(this.#fieldKeys(projectId, fields)));
+      args.push(this.#keys.fields(projectId, fields));
     }
     if (instance !== undefined) {
       sql += " AND instance = ?";
@@ -800,7 +642,7 @@ export class RedcapStore {
       projectId,
       record,
       eventId,
-      JSON.stringify(this.#fieldKeys(projectId, fields)),
+      this.#keys.fields(projectId, fields),
     );
     return row?.m == null ? 0 : Number(row.m);
   }
@@ -816,7 +658,7 @@ export class RedcapStore {
   ): boolean {
     const keys: string[] = [];
     for (const { eventId, field } of pairs) {
-      const fieldId = this.#fieldKey(projectId, field);
+      const fieldId = this.#keys.field(projectId, field);
       if (fieldId !== undefined) keys.push(`${eventId}|${fieldId}`);
     }
     if (keys.length === 0) return false;
@@ -833,7 +675,7 @@ export class RedcapStore {
 
   /** Moves every value stored in one event to another (a project made classic). */
   moveEventValues(projectId: number, fromEventId: number, toEventId: number): void {
-    this.sql("UPDATE data_values SET event_id = ? WHERE project_id = ? AND event_id = ?")
+    this.sql("UPDATE OR REPLACE data_values SET event_id = ? WHERE project_id = ? AND event_id = ?")
       .run(toEventId, projectId, fromEventId);
   }
 
@@ -849,64 +691,6 @@ export class RedcapStore {
     const row = this.sql("SELECT MAX(event_id) AS m FROM data_values WHERE project_id = ?")
       .get(projectId);
     return row?.m == null ? 0 : Number(row.m);
-  }
-
-  // --- record and field keys -------------------------------------------------------------------
-
-  /** A record's key in the data table; with `create`, a new one if it has none. */
-  #recordKey(projectId: number, record: string, create = false): number | undefined {
-    const row = this.sql("SELECT rec_id FROM record_keys WHERE project_id = ? AND record = ?")
-      .get(projectId, record);
-    if (row) return Number(row.rec_id);
-    if (!create) return undefined;
-    return Number(
-      this.sql("INSERT INTO record_keys (project_id, record) VALUES (?, ?)")
-        .run(projectId, record).lastInsertRowid,
-    );
-  }
-
-  /**
-   * A field's key in the data table (cached; a miss asks the database, where another process
-   * may have added it); with `create`, a new one if it has none.
-   */
-  #fieldKey(projectId: number, field: string, create = false): number | undefined {
-    let ids = this.#fieldIds.get(projectId);
-    if (!ids) this.#fieldIds.set(projectId, ids = new Map());
-    let id = ids.get(field);
-    if (id !== undefined) return id;
-    const row = this.sql("SELECT field_id FROM field_keys WHERE project_id = ? AND field_name = ?")
-      .get(projectId, field);
-    if (row) id = Number(row.field_id);
-    else if (create) {
-      id = Number(
-        this.sql("INSERT INTO field_keys (project_id, field_name) VALUES (?, ?)")
-          .run(projectId, field).lastInsertRowid,
-      );
-    } else return undefined;
-    ids.set(field, id);
-    this.#fieldNames[id] = field;
-    return id;
-  }
-
-  /** The keys of those of `fields` that have one. */
-  #fieldKeys(projectId: number, fields: readonly string[]): number[] {
-    const keys = new Set<number>();
-    for (const field of fields) {
-      const id = this.#fieldKey(projectId, field);
-      if (id !== undefined) keys.add(id);
-    }
-    return [...keys];
-  }
-
-  /** A field's name by its key. */
-  #fieldName(id: number): string {
-    let name = this.#fieldNames[id];
-    if (name === undefined) {
-      const row = this.sql("SELECT field_name FROM field_keys WHERE field_id = ?").get(id);
-      if (!row) throw new RangeError(`Cannot find the field of key ${id}`);
-      name = this.#fieldNames[id] = String(row.field_name);
-    }
-    return name;
   }
 
   // --- files -----------------------------------------------------------------------------------

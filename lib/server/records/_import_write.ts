@@ -10,16 +10,13 @@ import { RecordValues } from "../_filter_logic.ts";
 import { mimeTypeOf } from "../_mime_types.ts";
 import type { ProjectModel } from "../model.ts";
 import type { DataPoint } from "../project.ts";
-import type { RedcapStore } from "../store.ts";
+import { INSERT_BATCH, type RedcapStore } from "../store.ts";
 import { type Column, NEW_INSTANCE, type RowInfo, type Unit } from "./_import_columns.ts";
 
 /** A logged value: REDCap writes `field = 'value'` without escaping quotes in the value. */
 function quote(value: string): string {
   return `'${value}'`;
 }
-
-/** Data rows queued before they go to the store (which writes them 100 per statement). */
-const INSERT_BATCH = 100;
 
 /** Log entries inserted per statement, as data rows are (a new record logs one per event). */
 const LOG_BATCH = 50;

@@ -47,7 +47,7 @@ function fullInputs(s: Served): ExportRecordInput[] {
   for (const entry of s.store.records(s.projectId)) {
     if (!dags.has(entry.record)) dags.set(entry.record, entry.dag);
   }
-  return [...s.store.readRecords(s.projectId, [...dags.keys()], 500, true)].map((r) => ({
+  return [...s.store.readRecords(s.projectId, [...dags.keys()], 500)].map((r) => ({
     record: r.record,
     dag: dags.get(r.record)!,
     points: r.points,
@@ -95,7 +95,7 @@ async function assertSameAsFullRead(s: Served, params: Record<string, string>): 
   const needed = pointSelection(planExport(project, options));
   ok(needed, `${label}: the route reads every point`);
   const names = inputs.map((i) => i.record);
-  const narrow = [...s.store.readRecords(s.projectId, names, 500, true, needed)];
+  const narrow = [...s.store.readRecords(s.projectId, names, 500, needed)];
   const fullCount = inputs.reduce((n, i) => n + i.points.length, 0);
   const narrowCount = narrow.reduce((n, r) => n + r.points.length, 0);
   ok(narrowCount < fullCount, `${label}: ${narrowCount} of ${fullCount} points read`);
