@@ -89,6 +89,14 @@ export class DataKeys {
     return JSON.stringify([...keys]);
   }
 
+  /**
+   * Field names by key as far as known (a key missing here is read by {@linkcode name}). The
+   * array is replaced when keys are forgotten: take it again after anything that may roll back.
+   */
+  get names(): readonly (string | undefined)[] {
+    return this.#fieldNames;
+  }
+
   /** A field's name by its key. */
   name(id: number): string {
     let name = this.#fieldNames[id];

@@ -114,7 +114,9 @@ CREATE TABLE IF NOT EXISTS log (
   details TEXT NOT NULL DEFAULT '',
   description TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS log_record ON log (project_id, ts, record);
+-- By time, then entry: entries are appended (a new entry is the latest).
+DROP INDEX IF EXISTS log_record;
+CREATE INDEX IF NOT EXISTS log_time ON log (project_id, ts);
 CREATE TABLE IF NOT EXISTS repo_folders (
   folder_id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL,

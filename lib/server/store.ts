@@ -492,9 +492,10 @@ export class RedcapStore {
         number | string,
         string,
       ][];
+      const names = this.#keys.names; // (nothing runs between here and the loop's end)
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
-        row[2] = this.#keys.name(row[2] as number);
+        row[2] = names[row[2] as number] ?? this.#keys.name(row[2] as number);
       }
       yield { record, rows: rows as unknown as StoredRow[] };
     }
