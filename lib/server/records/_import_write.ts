@@ -10,7 +10,7 @@ import { RecordValues } from "../_filter_logic.ts";
 import { mimeTypeOf } from "../_mime_types.ts";
 import type { ProjectModel } from "../model.ts";
 import type { DataPoint } from "../project.ts";
-import type { RedcapStore } from "../store.ts";
+import { formatTimestamp, type RedcapStore } from "../store.ts";
 import { type Column, NEW_INSTANCE, type RowInfo, type Unit } from "./_import_columns.ts";
 
 /** A logged value: REDCap writes `field = 'value'` without escaping quotes in the value. */
@@ -57,6 +57,9 @@ export class RowWriter {
   readonly #formFields = new Map<string, string[]>();
   /** The columns that apply to an event and repeat context. */
   readonly #contextColumns = new Map<string, Column[]>();
+  /** The last log timestamp made, and the second (epoch) it is for. */
+  #stampSecond = NaN;
+  #stamp = "";
 
   constructor(
     store: RedcapStore,
@@ -148,12 +151,23 @@ export class RowWriter {
     description: string,
   ): void {
     const pending = this.#pendingLog;
-    pending.push(this.#store.timestamp(), this.#options.username, action, record, eventId);
+    pending.push(this.#timestamp(), this.#options.username, action, record, eventId);
     pending.push(details, description);
     if (pending.length === LOG_BATCH * LOG_COLUMNS) {
       this.#logMany.run(...pending);
       this.#pendingLog = [];
     }
+  }
+
+  /** `store.timestamp()`, formatted once per second of the store's clock. */
+  #timestamp(): string {
+    const now = this.#store.now();
+    const second = Math.floor(now.getTime() / 1000);
+    if (second !== this.#stampSecond) {
+      this.#stampSecond = second;
+      this.#stamp = formatTimestamp(now);
+    }
+    return this.#stamp;
   }
 
   /** Writes the queued rows and log entries (before a delete, and at the end of each chunk). */
@@ -344,14 +358,17 @@ export class RowWriter {
             changes.push(`${idField} = ${quote(record)}`);
           }
         }
-        const checkboxes = new Map<string, Map<string, string>>();
+        let checkboxes: Map<string, Map<string, string>> | undefined;
         const single = unit.rows.length === 1 ? unit.rows[0] : undefined;
         for (const column of this.#columnsOf(unit)) {
           const kind = column.info;
           // Merge duplicate rows: the last non-blank value wins.
           let value: string | undefined;
-          if (single) value = single.converted?.get(column.index) ?? single.row[column.index];
-          else {
+          if (single) {
+            value = single.converted === undefined
+              ? single.row[column.index]
+              : single.converted.get(column.index) ?? single.row[column.index];
+          } else {
             for (const info of unit.rows) {
               const v = info.converted?.get(column.index) ?? info.row[column.index];
               if (v === undefined) continue;
@@ -360,6 +377,7 @@ export class RowWriter {
           }
           if (value === undefined) continue;
           if (kind.kind === "checkbox") {
+            checkboxes ??= new Map();
             let codes = checkboxes.get(column.target);
             if (!codes) checkboxes.set(column.target, codes = new Map());
             codes.set(kind.code, value);
@@ -376,25 +394,34 @@ export class RowWriter {
             set(column.target, [String(docId)], `${column.target} = '${docId}'`);
             continue;
           }
-          set(column.target, [value], `${column.target} = ${quote(value)}`);
-        }
-        for (const [field, codes] of checkboxes) {
-          const key = `${eventId}|${instance}|${field}`;
-          const checked = new Set(old?.get(key) ?? []);
-          const detail: string[] = [];
-          for (const [code, value] of codes) {
-            if (value === "1" && !checked.has(code)) {
-              checked.add(code);
-              detail.push(`${field}(${code}) = checked`);
-            } else if (
-              (value === "0" || (value === "" && options.overwrite)) && checked.has(code)
-            ) {
-              checked.delete(code);
-              detail.push(`${field}(${code}) = unchecked`);
-            }
+          // `field = 'value'` (as quote() writes it), from the column's start of it.
+          const detail = column.logged + value + "'";
+          if (old || written) set(column.target, [value], detail);
+          else {
+            // A new record's value, as set() stores it, without the one-value array.
+            this.#add(record, eventId, instance, column.target, value);
+            changes.push(detail);
           }
-          if (detail.length > 0) {
-            set(field, this.#orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
+        }
+        if (checkboxes) {
+          for (const [field, codes] of checkboxes) {
+            const key = `${eventId}|${instance}|${field}`;
+            const checked = new Set(old?.get(key) ?? []);
+            const detail: string[] = [];
+            for (const [code, value] of codes) {
+              if (value === "1" && !checked.has(code)) {
+                checked.add(code);
+                detail.push(`${field}(${code}) = checked`);
+              } else if (
+                (value === "0" || (value === "" && options.overwrite)) && checked.has(code)
+              ) {
+                checked.delete(code);
+                detail.push(`${field}(${code}) = unchecked`);
+              }
+            }
+            if (detail.length > 0) {
+              set(field, this.#orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
+            }
           }
         }
         if (changes.length > 0) {
