@@ -96,7 +96,7 @@ const COMMENTS = [
   "Participant asked about the study schedule.",
 ];
 
-/** Day number 0 = 2023-01-01; dates and small numbers are formatted from lazily built tables. */
+/** Day number 0 = 2023-01-01; dates come from a table built on first use. */
 const EPOCH = Date.UTC(2023, 0, 1);
 const DAY_MS = 86_400_000;
 const PAD = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
@@ -463,7 +463,6 @@ export function* demoRecordCells(
 const TABLE_START = (Date.UTC(1925, 0, 1) - EPOCH) / DAY_MS;
 const TABLE_END = (Date.UTC(2027, 0, 1) - EPOCH) / DAY_MS;
 let dateTable: string[] | undefined;
-let numberTable: string[] | undefined;
 
 /** `YYYY-MM-DD` of a day number. */
 function dayString(day: number): string {
@@ -476,8 +475,11 @@ function dayString(day: number): string {
   return dateTable[day - TABLE_START] ?? new Date(EPOCH + day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Decimal text of a small whole number, shared rather than allocated each time. */
+/** Decimal texts of 0 to 999. */
+const NUMBERS = Array.from({ length: 1000 }, (_, i) => String(i));
+
+/** Decimal text of a number; a small whole number's is shared rather than allocated. */
 function num(n: number): string {
-  if (!numberTable) numberTable = Array.from({ length: 1000 }, (_, i) => String(i));
-  return numberTable[n] ?? String(n);
+  // (A fraction is never an index: looking one up would make and hash its text first.)
+  return (n | 0) === n && n >= 0 && n < 1000 ? NUMBERS[n] : String(n);
 }

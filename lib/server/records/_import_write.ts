@@ -45,10 +45,15 @@ export class RowWriter {
   readonly #insert: StatementSync;
   /** Inserts {@linkcode INSERT_BATCH} rows in one call. */
   readonly #insertMany: StatementSync;
-  /** Rows to insert, flattened (record, event, instance, field, value), written in batches. */
-  #pending: (string | number)[] = [];
+  /**
+   * Rows to insert, flattened (record, event, instance, field, value), written in batches: the
+   * first {@linkcode RowWriter.#pendingLength} entries (one array, filled again after each batch).
+   */
+  readonly #pending: (string | number)[] = new Array(INSERT_BATCH * 5).fill(0);
+  #pendingLength = 0;
   /** Log entries to insert, flattened (ts, user, action, record, event, details, description). */
-  #pendingLog: (string | number | null)[] = [];
+  readonly #pendingLog: (string | number | null)[] = new Array(LOG_BATCH * LOG_COLUMNS).fill(0);
+  #pendingLogLength = 0;
   readonly #logMany: StatementSync;
   readonly #remove: StatementSync;
   readonly #calcs: CalculatedField[];
@@ -135,11 +140,17 @@ export class RowWriter {
   /** Queues a data row; queued rows reach the store by {@linkcode INSERT_BATCH}. */
   #add(record: string, eventId: number, instance: number, field: string, value: string): void {
     const pending = this.#pending;
-    pending.push(record, eventId, instance, field, value);
-    if (pending.length === INSERT_BATCH * 5) {
+    let n = this.#pendingLength;
+    pending[n++] = record;
+    pending[n++] = eventId;
+    pending[n++] = instance;
+    pending[n++] = field;
+    pending[n++] = value;
+    if (n === INSERT_BATCH * 5) {
       this.#insertMany.run(...pending);
-      this.#pending = [];
+      n = 0;
     }
+    this.#pendingLength = n;
   }
 
   /** Queues a log entry (in order: entries reach the log in the order queued). */
@@ -151,12 +162,19 @@ export class RowWriter {
     description: string,
   ): void {
     const pending = this.#pendingLog;
-    pending.push(this.#timestamp(), this.#options.username, action, record, eventId);
-    pending.push(details, description);
-    if (pending.length === LOG_BATCH * LOG_COLUMNS) {
+    let n = this.#pendingLogLength;
+    pending[n++] = this.#timestamp();
+    pending[n++] = this.#options.username;
+    pending[n++] = action;
+    pending[n++] = record;
+    pending[n++] = eventId;
+    pending[n++] = details;
+    pending[n++] = description;
+    if (n === LOG_BATCH * LOG_COLUMNS) {
       this.#logMany.run(...pending);
-      this.#pendingLog = [];
+      n = 0;
     }
+    this.#pendingLogLength = n;
   }
 
   /** `store.timestamp()`, formatted once per second of the store's clock. */
@@ -173,7 +191,7 @@ export class RowWriter {
   /** Writes the queued rows and log entries (before a delete, and at the end of each chunk). */
   #flush(): void {
     const log = this.#pendingLog;
-    for (let i = 0; i < log.length; i += LOG_COLUMNS) {
+    for (let i = 0; i < this.#pendingLogLength; i += LOG_COLUMNS) {
       this.#store.log({
         project_id: this.#projectId,
         ts: log[i] as string,
@@ -185,9 +203,9 @@ export class RowWriter {
         description: log[i + 6] as string,
       });
     }
-    this.#pendingLog = [];
+    this.#pendingLogLength = 0;
     const pending = this.#pending;
-    for (let i = 0; i < pending.length; i += 5) {
+    for (let i = 0; i < this.#pendingLength; i += 5) {
       this.#insert.run(
         this.#projectId,
         pending[i],
@@ -197,7 +215,7 @@ export class RowWriter {
         pending[i + 4],
       );
     }
-    this.#pending = [];
+    this.#pendingLength = 0;
   }
 
   /** Deletes the values of one field of one record-event-instance, after the queued inserts. */
