@@ -52,7 +52,9 @@ export interface ImportOptions {
   /**
    * The rows are valid by construction (the demo's generator): their values are not checked
    * one by one against their fields' validation, choices and designation. The rows' structure
-   * (record names, events, instances, repeating instruments, DAGs) is still checked.
+   * (record names, events, instances, repeating instruments, DAGs) is still checked. They are
+   * expected grouped by record, and taken a few hundred rows at a time (a record whose rows are
+   * not together may then be written, and logged, in more steps).
    */
   trusted?: boolean;
 }
