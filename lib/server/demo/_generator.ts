@@ -358,8 +358,8 @@ export function* demoRecordCells(
         row[p[HEIGHT]] = num(heightCm);
         let w = Math.round(clamp(weightKg + normal(0, 0.6), 35, 240) * 10) / 10;
         // Keep the BMI away from a rounding tie so every engine agrees on it.
-        while (tie(Number(w.toFixed(1)), heightCm)) w += 0.1;
-        const weight = w.toFixed(1);
+        let weight = w.toFixed(1);
+        while (tie(Number(weight), heightCm)) weight = (w += 0.1).toFixed(1);
         row[p[WEIGHT]] = weight;
         row[p[BMI]] = num(bmiOf(Number(weight), heightCm));
         const sbp = Math.round(clamp(baseSbp + normal(0, 8) - (arm === 2 ? e * 1.5 : 0), 85, 220));
