@@ -47,7 +47,7 @@ export class RowWriter {
   readonly #insertMany: StatementSync;
   /**
    * Rows to insert, flattened (record, event, instance, field, value), written in batches: the
-   * first {@linkcode RowWriter.#pendingLength} entries (one array, filled again after each batch).
+   * first `#pendingLength` entries (one array, filled again after each batch).
    */
   readonly #pending: (string | number)[] = new Array(INSERT_BATCH * 5).fill(0);
   #pendingLength = 0;
