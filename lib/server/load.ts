@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { demoProject, demoRecordRows } from "./demo/mod.ts";
+import { demoProject } from "./demo/mod.ts";
+import { demoRecordCells } from "./demo/_generator.ts";
 import { readProjectFolder } from "./folder/project_folder.ts";
 import { readProjectXml } from "./odm/project_xml.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";
@@ -114,8 +115,6 @@ export function loadProject(
       tokens: definition.tokens?.map((t) => ({ ...t, token: generateToken() })),
     };
   }
-  // (seed 1: the demo's default, as `readProjectSource` builds it)
-  const demoRows = demo ? demoRecordRows(options.demoRecords ?? 300, 1, {}, demoFiles) : [];
   const acceptInvalid = options.acceptInvalid ?? (typeof source === "string" && source !== "demo");
   if (options.token !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.token)) {
     throw new RangeError("Cannot load project: the token must be 32 hexadecimal characters");
@@ -137,12 +136,14 @@ export function loadProject(
     const firstUser = declared[0].username;
     if (demo) {
       const header = flatColumns(store.project(projectId));
-      const position = new Map(header.map((name, index) => [name, index]));
+      // The demo's rows come grouped by record; each is made as its cells under the header
+      // (seed 1: the demo's default, as `readProjectSource` uses).
+      const rows = demoRecordCells(options.demoRecords ?? 300, 1, {}, demoFiles, header);
       importRecordRows(
         store,
         projectId,
         header,
-        demoRows.map((row) => cellsOf(row, position, header.length)),
+        rows,
         {
           username: firstUser,
           seed: true,
@@ -182,21 +183,6 @@ function reportInvalid(
     `Loaded project '${title}' with ${invalid.length} value(s) that fail today's validation, ` +
       `kept as REDCap holds them:\n${lines.join("\n")}`,
   );
-}
-
-/** A generated row's cells under the header (`position`: column name → index). */
-function cellsOf(
-  row: Record<string, string>,
-  position: ReadonlyMap<string, number>,
-  width: number,
-): (string | undefined)[] {
-  // Only the row's own names are looked up: a row fills a fifth of the demo's columns.
-  const cells = new Array<string | undefined>(width);
-  for (const name in row) {
-    const index = position.get(name);
-    if (index !== undefined) cells[index] = row[name];
-  }
-  return cells;
 }
 
 /**

@@ -143,14 +143,14 @@ export class ImportRun {
   /** Checks a chunk of rows; returns the rows with their record, event and instance resolved. */
   check(chunk: ImportCells[]): RowInfo[] {
     const model = this.#model;
-    const index = this.#index;
-    const cell = (row: ImportCells, i: number | undefined) => i === undefined ? "" : row[i] ?? "";
+    const { id, event: eventAt, instance: instanceAt, dag: dagAt, instrument: instrumentAt } =
+      this.#index;
     const defaultEvent = model.events[0];
     const infos: RowInfo[] = [];
     for (const row of chunk) {
-      const record = cell(row, index.id).trim();
+      const record = (row[id] ?? "").trim();
       let event = defaultEvent;
-      const eventName = cell(row, index.event).trim();
+      const eventName = eventAt === undefined ? "" : (row[eventAt] ?? "").trim();
       if (model.longitudinal && eventName !== "") {
         const found = model.eventByName.get(eventName);
         if (!found) {
@@ -159,27 +159,28 @@ export class ImportRun {
         }
         event = found;
       }
-      const instanceText = cell(row, index.instance).trim();
+      const instanceText = instanceAt === undefined ? "" : (row[instanceAt] ?? "").trim();
       let instance = 1;
-      if (instanceText.toLowerCase() === "new") instance = NEW_INSTANCE;
-      else if (instanceText !== "") {
-        if (!/^\d+$/.test(instanceText) || Number(instanceText) < 1) {
+      if (instanceText !== "") {
+        // ("new" is never another length, whatever its case)
+        if (instanceText.length === 3 && instanceText.toLowerCase() === "new") {
+          instance = NEW_INSTANCE;
+        } else if (!/^\d+$/.test(instanceText) || Number(instanceText) < 1) {
           this.#badInstances.push(
             `The record name (${record}) has an invalid value for 'redcap_repeat_instance'. The ` +
               `value must either be a positive integer or the value 'new'. Value provided: ` +
               instanceText,
           );
           continue;
-        }
-        instance = Number(instanceText);
+        } else instance = Number(instanceText);
       }
-      const dagValue = cell(row, index.dag).trim();
+      const dagValue = dagAt === undefined ? "" : (row[dagAt] ?? "").trim();
       if (dagValue !== "" && !this.#dagNames.has(dagValue)) this.#badDags.add(dagValue);
       infos.push({
         row,
         record,
         event,
-        instrument: cell(row, index.instrument).trim(),
+        instrument: instrumentAt === undefined ? "" : (row[instrumentAt] ?? "").trim(),
         instance,
         instanceText,
         dagValue,

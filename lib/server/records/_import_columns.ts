@@ -52,7 +52,9 @@ export interface ImportOptions {
   /**
    * The rows are valid by construction (the demo's generator): their values are not checked
    * one by one against their fields' validation, choices and designation. The rows' structure
-   * (record names, events, instances, repeating instruments, DAGs) is still checked.
+   * (record names, events, instances, repeating instruments, DAGs) is still checked. They are
+   * expected grouped by record, and taken a few hundred rows at a time (a record whose rows are
+   * not together may then be written, and logged, in more steps).
    */
   trusted?: boolean;
 }
@@ -81,6 +83,8 @@ export interface Column {
   /** Field the value is stored under (the checkbox's base name for a checkbox column). */
   target: string;
   info: ColumnKind;
+  /** The start of a value's log text, `target = '` (the value and `'` follow). */
+  logged: string;
 }
 
 /** One import row's cells, in header order; `undefined` where the row lacks the column. */
@@ -117,6 +121,8 @@ export function classifyColumns(
 ) {
   const columns: Column[] = [];
   const unknown: string[] = [];
+  const add = (name: string, index: number, target: string, info: ColumnKind) =>
+    columns.push({ name, index, target, info, logged: `${target} = '` });
   for (const [name, index] of positions) {
     if (name === model.recordIdField || SPECIAL.has(name) || name === "redcap_survey_identifier") {
       continue;
@@ -126,22 +132,12 @@ export function classifyColumns(
       !model.fieldByName.has(name)
     ) {
       if (seed) {
-        columns.push({
-          name,
-          index,
-          target: name,
-          info: { kind: "timestamp", form: name.slice(0, -10) },
-        });
+        add(name, index, name, { kind: "timestamp", form: name.slice(0, -10) });
       }
       continue;
     }
     if (model.isFormStatus(name)) {
-      columns.push({
-        name,
-        index,
-        target: name,
-        info: { kind: "status", form: model.formOf(name)! },
-      });
+      add(name, index, name, { kind: "status", form: model.formOf(name)! });
       continue;
     }
     const field = model.fieldByName.get(name);
@@ -149,10 +145,10 @@ export function classifyColumns(
       const form = field.form_name;
       if (field.field_type === "descriptive" || field.field_type === "checkbox") unknown.push(name);
       else if (model.isCalculated(name)) {
-        if (seed) columns.push({ name, index, target: name, info: { kind: "calc", field, form } });
+        if (seed) add(name, index, name, { kind: "calc", field, form });
       } else if (field.field_type === "file" || field.field_type === "signature") {
-        if (seed) columns.push({ name, index, target: name, info: { kind: "file", field, form } });
-      } else columns.push({ name, index, target: name, info: { kind: "value", field, form } });
+        if (seed) add(name, index, name, { kind: "file", field, form });
+      } else add(name, index, name, { kind: "value", field, form });
       continue;
     }
     const split = name.indexOf("___");
@@ -161,16 +157,11 @@ export function classifyColumns(
       const option = model.checkboxColumns(base).find((c) => c.column === name);
       const baseField = model.fieldByName.get(base);
       if (option && baseField) {
-        columns.push({
-          name,
-          index,
-          target: base,
-          info: {
-            kind: "checkbox",
-            field: baseField,
-            form: baseField.form_name,
-            code: option.code,
-          },
+        add(name, index, base, {
+          kind: "checkbox",
+          field: baseField,
+          form: baseField.form_name,
+          code: option.code,
         });
         continue;
       }

@@ -10,7 +10,7 @@ import { RecordValues } from "../_filter_logic.ts";
 import { mimeTypeOf } from "../_mime_types.ts";
 import type { ProjectModel } from "../model.ts";
 import type { DataPoint } from "../project.ts";
-import { INSERT_BATCH, type RedcapStore } from "../store.ts";
+import { formatTimestamp, INSERT_BATCH, type RedcapStore } from "../store.ts";
 import { type Column, NEW_INSTANCE, type RowInfo, type Unit } from "./_import_columns.ts";
 
 /** A logged value: REDCap writes `field = 'value'` without escaping quotes in the value. */
@@ -36,10 +36,15 @@ export class RowWriter {
     dag: string;
     api: boolean;
   };
-  /** Rows to insert, flattened (record, event, instance, field, value), written in batches. */
-  #pending: (string | number)[] = [];
+  /**
+   * Rows to insert, flattened (record, event, instance, field, value), written in batches: the
+   * first `#pendingLength` entries (one array, filled again after each batch).
+   */
+  readonly #pending: (string | number)[] = new Array(INSERT_BATCH * 5).fill(0);
+  #pendingLength = 0;
   /** Log entries to insert, flattened (ts, user, action, record, event, details, description). */
-  #pendingLog: (string | number | null)[] = [];
+  readonly #pendingLog: (string | number | null)[] = new Array(LOG_BATCH * LOG_COLUMNS).fill(0);
+  #pendingLogLength = 0;
   readonly #logMany: StatementSync;
   readonly #calcs: CalculatedField[];
   readonly #now: Date;
@@ -47,6 +52,9 @@ export class RowWriter {
   readonly #formFields = new Map<string, string[]>();
   /** The columns that apply to an event and repeat context. */
   readonly #contextColumns = new Map<string, Column[]>();
+  /** The last log timestamp made, and the second (epoch) it is for. */
+  #stampSecond = NaN;
+  #stamp = "";
 
   constructor(
     store: RedcapStore,
@@ -110,11 +118,17 @@ export class RowWriter {
   /** Queues a data row; queued rows reach the store by {@linkcode INSERT_BATCH}. */
   #add(record: string, eventId: number, instance: number, field: string, value: string): void {
     const pending = this.#pending;
-    pending.push(record, eventId, instance, field, value);
-    if (pending.length === INSERT_BATCH * 5) {
+    let n = this.#pendingLength;
+    pending[n++] = record;
+    pending[n++] = eventId;
+    pending[n++] = instance;
+    pending[n++] = field;
+    pending[n++] = value;
+    if (n === INSERT_BATCH * 5) {
       this.#store.insertValues(this.#projectId, pending);
-      this.#pending = [];
+      n = 0;
     }
+    this.#pendingLength = n;
   }
 
   /** Queues a log entry (in order: entries reach the log in the order queued). */
@@ -126,18 +140,36 @@ export class RowWriter {
     description: string,
   ): void {
     const pending = this.#pendingLog;
-    pending.push(this.#store.timestamp(), this.#options.username, action, record, eventId);
-    pending.push(details, description);
-    if (pending.length === LOG_BATCH * LOG_COLUMNS) {
+    let n = this.#pendingLogLength;
+    pending[n++] = this.#timestamp();
+    pending[n++] = this.#options.username;
+    pending[n++] = action;
+    pending[n++] = record;
+    pending[n++] = eventId;
+    pending[n++] = details;
+    pending[n++] = description;
+    if (n === LOG_BATCH * LOG_COLUMNS) {
       this.#logMany.run(...pending);
-      this.#pendingLog = [];
+      n = 0;
     }
+    this.#pendingLogLength = n;
+  }
+
+  /** `store.timestamp()`, formatted once per second of the store's clock. */
+  #timestamp(): string {
+    const now = this.#store.now();
+    const second = Math.floor(now.getTime() / 1000);
+    if (second !== this.#stampSecond) {
+      this.#stampSecond = second;
+      this.#stamp = formatTimestamp(now);
+    }
+    return this.#stamp;
   }
 
   /** Writes the queued rows and log entries (before a delete, and at the end of each chunk). */
   #flush(): void {
     const log = this.#pendingLog;
-    for (let i = 0; i < log.length; i += LOG_COLUMNS) {
+    for (let i = 0; i < this.#pendingLogLength; i += LOG_COLUMNS) {
       this.#store.log({
         project_id: this.#projectId,
         ts: log[i] as string,
@@ -149,9 +181,9 @@ export class RowWriter {
         description: log[i + 6] as string,
       });
     }
-    this.#pendingLog = [];
-    this.#store.insertValues(this.#projectId, this.#pending);
-    this.#pending = [];
+    this.#pendingLogLength = 0;
+    this.#store.insertValues(this.#projectId, this.#pending, this.#pendingLength);
+    this.#pendingLength = 0;
   }
 
   /** Deletes the values of one field of one record-event-instance, after the queued inserts. */
@@ -312,14 +344,17 @@ export class RowWriter {
             changes.push(`${idField} = ${quote(record)}`);
           }
         }
-        const checkboxes = new Map<string, Map<string, string>>();
+        let checkboxes: Map<string, Map<string, string>> | undefined;
         const single = unit.rows.length === 1 ? unit.rows[0] : undefined;
         for (const column of this.#columnsOf(unit)) {
           const kind = column.info;
           // Merge duplicate rows: the last non-blank value wins.
           let value: string | undefined;
-          if (single) value = single.converted?.get(column.index) ?? single.row[column.index];
-          else {
+          if (single) {
+            value = single.converted === undefined
+              ? single.row[column.index]
+              : single.converted.get(column.index) ?? single.row[column.index];
+          } else {
             for (const info of unit.rows) {
               const v = info.converted?.get(column.index) ?? info.row[column.index];
               if (v === undefined) continue;
@@ -328,6 +363,7 @@ export class RowWriter {
           }
           if (value === undefined) continue;
           if (kind.kind === "checkbox") {
+            checkboxes ??= new Map();
             let codes = checkboxes.get(column.target);
             if (!codes) checkboxes.set(column.target, codes = new Map());
             codes.set(kind.code, value);
@@ -344,25 +380,34 @@ export class RowWriter {
             set(column.target, [String(docId)], `${column.target} = '${docId}'`);
             continue;
           }
-          set(column.target, [value], `${column.target} = ${quote(value)}`);
-        }
-        for (const [field, codes] of checkboxes) {
-          const key = `${eventId}|${instance}|${field}`;
-          const checked = new Set(old?.get(key) ?? []);
-          const detail: string[] = [];
-          for (const [code, value] of codes) {
-            if (value === "1" && !checked.has(code)) {
-              checked.add(code);
-              detail.push(`${field}(${code}) = checked`);
-            } else if (
-              (value === "0" || (value === "" && options.overwrite)) && checked.has(code)
-            ) {
-              checked.delete(code);
-              detail.push(`${field}(${code}) = unchecked`);
-            }
+          // `field = 'value'` (as quote() writes it), from the column's start of it.
+          const detail = column.logged + value + "'";
+          if (old || written) set(column.target, [value], detail);
+          else {
+            // A new record's value, as set() stores it, without the one-value array.
+            this.#add(record, eventId, instance, column.target, value);
+            changes.push(detail);
           }
-          if (detail.length > 0) {
-            set(field, this.#orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
+        }
+        if (checkboxes) {
+          for (const [field, codes] of checkboxes) {
+            const key = `${eventId}|${instance}|${field}`;
+            const checked = new Set(old?.get(key) ?? []);
+            const detail: string[] = [];
+            for (const [code, value] of codes) {
+              if (value === "1" && !checked.has(code)) {
+                checked.add(code);
+                detail.push(`${field}(${code}) = checked`);
+              } else if (
+                (value === "0" || (value === "" && options.overwrite)) && checked.has(code)
+              ) {
+                checked.delete(code);
+                detail.push(`${field}(${code}) = unchecked`);
+              }
+            }
+            if (detail.length > 0) {
+              set(field, this.#orderOf(field).filter((c) => checked.has(c)), detail.join(", "));
+            }
           }
         }
         if (changes.length > 0) {

@@ -82,6 +82,12 @@ export function importFlatRows(
 
 /** Rows validated and written per chunk (a chunk ends where a record does). */
 const CHUNK_ROWS = 2000;
+/**
+ * Rows per chunk of trusted rows (`ImportOptions.trusted`, the demo's, grouped by record): a
+ * smaller chunk's rows stay in the processor's caches between the check and the write, and fewer
+ * of them are alive when the garbage collector runs (about 5% less CPU for the demo's load).
+ */
+const TRUSTED_CHUNK_ROWS = 250;
 
 /**
  * Imports rows given as cells under one header, the way {@linkcode importFlatRows} imports
@@ -170,12 +176,13 @@ export function importRecordRows(
     if (!run.failed()) writer.write(infos);
   };
   const idIndex = positions.get(idField)!;
+  const chunkRows = options.trusted ? TRUSTED_CHUNK_ROWS : CHUNK_ROWS;
   store.transaction(() => {
     let chunk: ImportCells[] = [];
     let last: string | undefined;
     for (let next: IteratorResult<ImportCells> = first; !next.done; next = iterator.next()) {
       const record = (next.value[idIndex] ?? "").trim();
-      if (chunk.length >= CHUNK_ROWS && record !== last) {
+      if (chunk.length >= chunkRows && record !== last) {
         process(chunk);
         chunk = [];
       }
