@@ -222,21 +222,42 @@ export function exportRecordsRoute(ctx: ApiContext): Response {
  * string (V8 caps strings at about 512 MiB, which a 100,000-record JSON export exceeds) and
  * never sits in memory whole.
  *
- * Each pull works for at most {@linkcode PULL_BUDGET_MS} (or 1 MiB), then gives the event loop
- * a turn before the next: the body's writes to a socket mostly complete at once, so without
- * that turn the whole export ran as one chain of promise callbacks and every other request
- * waited for its end (13 s behind a 100,000-record export).
+ * Each pull works for at most {@linkcode PULL_BUDGET_MS} (or 1 MiB, and at least one part: the
+ * flat writer's parts are 2,000 rows, about 15 ms), then gives the event loop a turn before the
+ * next: the body's writes to a socket mostly complete at once, so without that turn the whole
+ * export ran as one chain of promise callbacks and every other request waited for its end (13 s
+ * behind a 100,000-record export).
+ *
+ * The turn is a `setTimeout(0)`, which waits at least 1 ms and fires on a 1 ms tick (about
+ * 2.2 ms in all): a fresh one after every step left the process idle for about 0.55 s of a 5 s
+ * export (264 steps at 100,000 records). So the timer of the next turn is started when a step
+ * begins: by the time the step is built it has expired, and the wait is only the event loop's
+ * turn (reading requests that arrived, writing the chunk: about 0.6 ms). One such turn does not
+ * take a new connection from accept to answer (it needs a few turns, one per step: about 60 ms),
+ * so a fresh timer, with its idle wait, still comes at least every {@linkcode IDLE_TURN_MS}. A
+ * timer is needed either way: `setImmediate`, a `MessageChannel` or an async op finished on
+ * another thread resume without Deno reading a request that arrived meanwhile
+ * (docs/server_speed.md).
  */
 function streamParts(parts: Iterator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let turn = nextTurn();
+  let idleTurnAt = performance.now();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      await nextTurn();
+      await turn.done;
+      if (performance.now() - idleTurnAt >= IDLE_TURN_MS) {
+        turn = nextTurn();
+        await turn.done;
+        idleTurnAt = performance.now();
+      }
+      turn = nextTurn();
       const deadline = performance.now() + PULL_BUDGET_MS;
       let batch = "";
       while (batch.length < 1 << 20 && (batch === "" || performance.now() < deadline)) {
         const next = parts.next();
         if (next.done) {
+          turn.cancel();
           if (batch !== "") controller.enqueue(encoder.encode(batch));
           controller.close();
           return;
@@ -245,13 +266,29 @@ function streamParts(parts: Iterator<string>): ReadableStream<Uint8Array> {
       }
       controller.enqueue(encoder.encode(batch));
     },
+    cancel() {
+      turn.cancel();
+    },
   });
 }
 
 /** Longest stretch an export's body is built without letting other requests in. */
 const PULL_BUDGET_MS = 10;
 
-/** Resolves in a later turn of the event loop (after pending I/O, such as new requests). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** Longest stretch between two turns that wait on a fresh timer (see {@linkcode streamParts}). */
+const IDLE_TURN_MS = 48;
+
+/** A later turn of the event loop, asked for now: `done` resolves after pending I/O. */
+interface Turn {
+  /** Resolves in a later turn of the event loop (after pending I/O, such as new requests). */
+  done: Promise<void>;
+  /** Stops the timer (the body has ended or was cancelled; `done` then never resolves). */
+  cancel(): void;
+}
+
+/** Starts a {@linkcode Turn}: a `setTimeout(0)`. */
+function nextTurn(): Turn {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<void>((resolve) => timer = setTimeout(resolve, 0));
+  return { done, cancel: () => clearTimeout(timer) };
 }
