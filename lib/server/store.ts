@@ -111,15 +111,37 @@ export function formatTimestamp(date: Date): string {
  * their prefix, then by their suffix.
  */
 export function compareRecordNames(a: string, b: string): number {
-  const na = /^\d/.test(a), nb = /^\d/.test(b);
-  if (na !== nb) return na ? -1 : 1;
-  if (na) {
-    const ia = parseFloat(a), ib = parseFloat(b);
-    if (ia !== ib) return ia - ib;
-    const sa = Number(a.split("-").pop()), sb = Number(b.split("-").pop());
+  return compareRecordKeys(recordSortKey(a), recordSortKey(b));
+}
+
+/** What {@linkcode compareRecordNames} compares, worked out once per name. */
+interface RecordSortKey {
+  name: string;
+  numeric: boolean;
+  /** The leading number (numeric names). */
+  value: number;
+  /** The number after the last `-` (NaN when that is not a number). */
+  suffix: number;
+}
+
+function recordSortKey(name: string): RecordSortKey {
+  const numeric = name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57;
+  return {
+    name,
+    numeric,
+    value: numeric ? parseFloat(name) : 0,
+    suffix: numeric ? Number(name.slice(name.lastIndexOf("-") + 1)) : NaN,
+  };
+}
+
+function compareRecordKeys(a: RecordSortKey, b: RecordSortKey): number {
+  if (a.numeric !== b.numeric) return a.numeric ? -1 : 1;
+  if (a.numeric) {
+    if (a.value !== b.value) return a.value - b.value;
+    const sa = a.suffix, sb = b.suffix;
     if (!Number.isNaN(sa) && !Number.isNaN(sb) && sa !== sb) return sa - sb;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The SQLite-backed store behind the local server. */
@@ -326,12 +348,17 @@ export class RedcapStore {
       ? this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?").all(projectId)
       : this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ? AND dag = ?")
         .all(projectId, options.dag);
-    const entries = rows.map((r) => ({
-      record: String(r.record),
-      arm_num: Number(r.arm_num),
-      dag: String(r.dag),
-    }));
-    return entries.sort((a, b) => compareRecordNames(a.record, b.record) || a.arm_num - b.arm_num);
+    // Each name's sort key worked out once, not in every comparison (100,000 records: about
+    // 1.7 M comparisons).
+    const entries = rows.map((r) => {
+      const record = String(r.record);
+      return {
+        key: recordSortKey(record),
+        entry: { record, arm_num: Number(r.arm_num), dag: String(r.dag) },
+      };
+    });
+    entries.sort((a, b) => compareRecordKeys(a.key, b.key) || a.entry.arm_num - b.entry.arm_num);
+    return entries.map((e) => e.entry);
   }
 
   /** The arms a record exists in (empty when it does not exist). */
