@@ -420,7 +420,8 @@ export class FlatWriter {
       this.#lines.push(this.#serialize(cells, repeating));
     }
     this.#rows += ordered.length;
-    if (this.#lines.length >= 2000) this.#flush();
+    // Parts of 500 rows (about 4 ms to build): a streamed body's step can stop within its budget.
+    if (this.#lines.length >= 500) this.#flush();
   }
 
   /** A CSV cell as PHP's fputcsv writes it (csvCell's rule, one regex test when plain). */
