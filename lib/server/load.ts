@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { demoProject } from "./demo/mod.ts";
-import { demoRecordCells } from "./demo/_generator.ts";
+import { demoProject, demoRecordCells } from "./demo/mod.ts";
 import { readProjectFolder } from "./folder/project_folder.ts";
 import { readProjectXml } from "./odm/project_xml.ts";
 import type { ProjectDefinition, StoredFile, UserRights } from "./project.ts";

@@ -21,6 +21,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ProjectModel } from "./model.ts";
 import { DataKeys, REC_ID, returnArrays } from "./_data_keys.ts";
 import { MIGRATE_DATA, SCHEMA } from "./_store_schema.ts";
+import { sortRecordEntries } from "./_record_order.ts";
 import type { DataPoint, ProjectDefinition, StoredRow, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
 
@@ -103,45 +104,6 @@ export function formatTimestamp(date: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ` +
     `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
-}
-
-/**
- * REDCap's record order: numeric names first by value, then the rest by text (its SQL orders
- * `record regexp '^[A-Z]', abs(record), ..., record`). DAG-prefixed names (`12-3`) sort by
- * their prefix, then by their suffix.
- */
-export function compareRecordNames(a: string, b: string): number {
-  return compareRecordKeys(recordSortKey(a), recordSortKey(b));
-}
-
-/** What {@linkcode compareRecordNames} compares, worked out once per name. */
-interface RecordSortKey {
-  name: string;
-  numeric: boolean;
-  /** The leading number (numeric names). */
-  value: number;
-  /** The number after the last `-` (NaN when that is not a number). */
-  suffix: number;
-}
-
-function recordSortKey(name: string): RecordSortKey {
-  const numeric = name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57;
-  return {
-    name,
-    numeric,
-    value: numeric ? parseFloat(name) : 0,
-    suffix: numeric ? Number(name.slice(name.lastIndexOf("-") + 1)) : NaN,
-  };
-}
-
-function compareRecordKeys(a: RecordSortKey, b: RecordSortKey): number {
-  if (a.numeric !== b.numeric) return a.numeric ? -1 : 1;
-  if (a.numeric) {
-    if (a.value !== b.value) return a.value - b.value;
-    const sa = a.suffix, sb = b.suffix;
-    if (!Number.isNaN(sa) && !Number.isNaN(sb) && sa !== sb) return sa - sb;
-  }
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The SQLite-backed store behind the local server. */
@@ -348,17 +310,13 @@ export class RedcapStore {
       ? this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?").all(projectId)
       : this.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ? AND dag = ?")
         .all(projectId, options.dag);
-    // Each name's sort key worked out once, not in every comparison (100,000 records: about
-    // 1.7 M comparisons).
-    const entries = rows.map((r) => {
-      const record = String(r.record);
-      return {
-        key: recordSortKey(record),
-        entry: { record, arm_num: Number(r.arm_num), dag: String(r.dag) },
-      };
-    });
-    entries.sort((a, b) => compareRecordKeys(a.key, b.key) || a.entry.arm_num - b.entry.arm_num);
-    return entries.map((e) => e.entry);
+    return sortRecordEntries(
+      rows.map((r) => ({
+        record: String(r.record),
+        arm_num: Number(r.arm_num),
+        dag: String(r.dag),
+      })),
+    );
   }
 
   /** The arms a record exists in (empty when it does not exist). */

@@ -1,22 +1,8 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { compareRecordNames, RedcapStore } from "../../lib/server/store.ts";
+import { RedcapStore } from "../../lib/server/store.ts";
 import { fullRights } from "../../lib/server/project.ts";
 import { tinyProject } from "./_fixtures.ts";
-
-Deno.test("compareRecordNames() sorts numeric names by value before text names", () => {
-  const names = ["b", "10", "2", "a", "1", "2-10", "2-9", "10.5"];
-  deepStrictEqual(names.sort(compareRecordNames), [
-    "1",
-    "2",
-    "2-9",
-    "2-10",
-    "10",
-    "10.5",
-    "a",
-    "b",
-  ]);
-});
 
 Deno.test("RedcapStore.transaction() rolls back every write when the function throws", () => {
   const store = RedcapStore.open();

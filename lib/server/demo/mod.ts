@@ -26,10 +26,10 @@ import {
   MISSING_DATA_CODES,
   SITES,
 } from "./_definition.ts";
-import { demoRecordRows } from "./_generator.ts";
+import { demoRecordCells, demoRecordRows } from "./_generator.ts";
 import { demoReports } from "./_reports.ts";
 
-export { demoRecordRows };
+export { demoRecordCells, demoRecordRows };
 
 /**
  * The demo's full-rights API token (user `demo_user`). Fixed, so notebooks and examples can use
