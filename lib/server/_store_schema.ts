@@ -48,10 +48,9 @@ CREATE VIEW IF NOT EXISTS data AS
 
 /**
  * Moves a database made before the integer keys (a `data` table with names) to the current
- * layout, in one transaction (keys given in the order records and fields were first stored).
+ * layout (keys given in the order records and fields were first stored); run in a transaction.
  */
 export const MIGRATE_DATA = `
-BEGIN IMMEDIATE;
 ALTER TABLE data RENAME TO data_by_name;
 DROP INDEX IF EXISTS data_key;
 DROP INDEX IF EXISTS data_record;
@@ -67,7 +66,6 @@ INSERT OR IGNORE INTO data_values (project_id, rec_id, event_id, instance, field
   JOIN record_keys k ON k.project_id = d.project_id AND k.record = d.record
   JOIN field_keys f ON f.project_id = d.project_id AND f.field_name = d.field_name;
 DROP TABLE data_by_name;
-COMMIT;
 `;
 
 /** Every table of the store (and the pragmas it runs with, but for its busy timeout). */

@@ -128,12 +128,17 @@ export class RedcapStore {
     const db = new DatabaseSync(path);
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
     db.exec(SCHEMA);
-    const data = db.prepare("SELECT type FROM sqlite_master WHERE name = 'data'").get();
-    if (data?.type === "table") {
+    // A file made before record data had integer keys: moved once, by whichever process opens
+    // it first (another one waits for the write lock, then finds it moved).
+    const oldLayout = () =>
+      db.prepare("SELECT type FROM sqlite_master WHERE name = 'data'").get()?.type === "table";
+    if (oldLayout()) {
+      db.exec("BEGIN IMMEDIATE");
       try {
-        db.exec(MIGRATE_DATA);
+        if (oldLayout()) db.exec(MIGRATE_DATA);
+        db.exec("COMMIT");
       } catch (error) {
-        if (db.isTransaction) db.exec("ROLLBACK");
+        db.exec("ROLLBACK");
         throw error;
       }
     }

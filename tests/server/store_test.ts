@@ -178,6 +178,10 @@ Deno.test("RedcapStore.open() moves a database made before the keys, with the sa
       [["data", "view"]],
     );
     store.close();
+    // Opened again (or by a second process that waited for the first): nothing left to move.
+    const again = RedcapStore.open(path);
+    deepStrictEqual(again.values(1, "7", 1, 1, "colors"), ["a", "b"]);
+    again.close();
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
