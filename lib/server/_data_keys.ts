@@ -9,11 +9,6 @@ import type { StatementSync } from "node:sqlite";
 /** A record's key as SQL, from the project id and record name given as two arguments. */
 export const REC_ID = "(SELECT rec_id FROM record_keys WHERE project_id = ? AND record = ?)";
 
-/** Makes a statement return rows as arrays (missing from node:sqlite's type declarations). */
-export function returnArrays(statement: StatementSync): void {
-  (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
-}
-
 /** Record and field keys of one store. */
 export class DataKeys {
   readonly #sql: (text: string) => StatementSync;

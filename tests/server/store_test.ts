@@ -275,3 +275,15 @@ Deno.test("RedcapStore keeps the data as it was when the process dies inside a t
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("RedcapStore.sql() keeps a statement that returns arrays apart from the same text's", () => {
+  const store = RedcapStore.open();
+  const id = store.createProject(tinyProject());
+  store.ensureRecord(id, "1", 1, "g");
+  const text = "SELECT record, arm_num, dag FROM records WHERE project_id = ?";
+  deepStrictEqual(store.sql(text, true).all(id), [["1", 1, "g"]]);
+  deepStrictEqual({ ...store.sql(text).all(id)[0] }, { record: "1", arm_num: 1, dag: "g" });
+  deepStrictEqual(store.records(id), [{ record: "1", arm_num: 1, dag: "g" }]);
+  deepStrictEqual(store.sql(text).all(id).length, 1);
+  strictEqual(Array.isArray(store.sql(text).all(id)[0]), false);
+});
