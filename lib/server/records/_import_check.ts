@@ -106,14 +106,13 @@ export class ImportRun {
     };
     this.#dagNames = new Set(model.dags.map((d) => d.unique_group_name));
     this.restrictDag = !this.#seed && options.dag !== undefined && options.dag !== "";
-    for (
-      const r of store.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?")
-        .iterate(projectId)
-    ) {
-      const name = String(r.record);
+    // Every record of the project, as arrays in one call (a project may hold 100,000).
+    const records = store.sql("SELECT record, arm_num, dag FROM records WHERE project_id = ?", true)
+      .all(projectId) as unknown as [string, number, string][];
+    for (const [name, arm, dag] of records) {
       const entry = this.existing.get(name);
-      if (entry) entry.arms.add(Number(r.arm_num));
-      else this.existing.set(name, { arms: new Set([Number(r.arm_num)]), dag: String(r.dag) });
+      if (entry) entry.arms.add(arm);
+      else this.existing.set(name, { arms: new Set([arm]), dag });
     }
     const unique = String(model.definition.info.secondary_unique_field ?? "").trim();
     const uniqueIndex = positions.get(unique);
