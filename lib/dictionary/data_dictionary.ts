@@ -269,7 +269,11 @@ export interface ColumnsOptions {
   surveyFields?: boolean;
 }
 
-const STRUCTURAL = new Set([
+/**
+ * The columns a record export puts beside the fields (REDCap's structural columns): event,
+ * repeat instrument and instance, data access group, survey identifier.
+ */
+export const STRUCTURAL_COLUMNS: ReadonlySet<string> = new Set([
   "redcap_event_name",
   "redcap_repeat_instrument",
   "redcap_repeat_instance",
@@ -457,7 +461,9 @@ export class DataDictionary {
         this.#columnInfo.set(column, { column, form: form.name, role: "timestamp" });
       }
     }
-    for (const column of STRUCTURAL) this.#columnInfo.set(column, { column, role: "structural" });
+    for (const column of STRUCTURAL_COLUMNS) {
+      this.#columnInfo.set(column, { column, role: "structural" });
+    }
   }
 
   /**

@@ -177,10 +177,14 @@ export function withDisplay<T extends pl.DataFrame>(df: T, display: (df: T) => H
   return df;
 }
 
+/** Warnings printed so far (each is printed once per process, as label comparisons are). */
+const printed = new Set<string>();
+
 /**
  * The warnings of a read, once each: a column that shadows a DataFrame member (`height`) and
- * filter logic comparing a coded field with a label. Printed (`console.warn`) and kept in
- * `notes`.
+ * filter logic comparing a coded field with a label. Kept in `notes` of every read, printed
+ * (`console.warn`) the first time only: a notebook that reads the same project five times
+ * shows it once.
  */
 export function withWarnings(
   result: ReadRecordsResult,
@@ -190,7 +194,11 @@ export function withWarnings(
     shadowedWarning(result.data),
     ...(options.filterLogic ? filterLogicWarnings(options.filterLogic, result.dictionary) : []),
   ].filter((w): w is string => w !== undefined);
-  for (const warning of warnings) console.warn(`Warning: ${warning}`);
+  for (const warning of warnings) {
+    if (printed.has(warning)) continue;
+    printed.add(warning);
+    console.warn(`Warning: ${warning}`);
+  }
   result.notes.push(...warnings);
   return result;
 }

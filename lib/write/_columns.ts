@@ -6,7 +6,7 @@
  */
 import type { DataDictionary, FieldInfo } from "../dictionary/data_dictionary.ts";
 import type { Report } from "./_issues.ts";
-import { STRUCTURAL } from "./_context.ts";
+import { STRUCTURAL_COLUMNS } from "../dictionary/data_dictionary.ts";
 
 /** What a data column holds. */
 export type Kind = "value" | "status" | "checkbox";
@@ -45,7 +45,7 @@ export function planColumns(
     }
     const info = dd.columnInfo(column);
     const field = info?.field ? dd.field(info.field) : undefined;
-    if (column === dd.recordIdField || STRUCTURAL.has(column) || !info || !field) continue;
+    if (column === dd.recordIdField || STRUCTURAL_COLUMNS.has(column) || !info || !field) continue;
     if (info.role === "timestamp") continue;
     const kind: Kind = info.role === "checkbox"
       ? "checkbox"
@@ -69,7 +69,7 @@ export function planColumns(
  * `redcap_*` or a survey timestamp.
  */
 export function isExtraColumn(column: string, dd: DataDictionary): boolean {
-  if (column === dd.recordIdField || STRUCTURAL.has(column)) return false;
+  if (column === dd.recordIdField || STRUCTURAL_COLUMNS.has(column)) return false;
   const info = dd.columnInfo(column);
   if (info?.role === "timestamp") return false;
   const field = info?.field ? dd.field(info.field) : undefined;

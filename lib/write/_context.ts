@@ -15,13 +15,6 @@ export const NOT_A_REPEATING_FORM =
   "currently does not match the unique form name of any Repeating Instruments.  " +
   "Please fix this in the data import file and try again.";
 export const MAX_INSTANCE = 32767;
-export const STRUCTURAL = new Set([
-  "redcap_event_name",
-  "redcap_repeat_instrument",
-  "redcap_repeat_instance",
-  "redcap_data_access_group",
-  "redcap_survey_identifier",
-]);
 
 /** Outside-context messages of REDCap, by kind. */
 export function outsideMessage(

@@ -641,3 +641,24 @@ Deno.test("readEavRecords() names the records a batch lacks (deleted or renamed 
     /batch 2 of 6 lacks 1 of its 5 records \("10"\)/,
   );
 });
+
+Deno.test("readRecords() prints a warning once per process and keeps it in every read's notes", async () => {
+  const client = createDemoClient();
+  const seen: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void seen.push(args.join(" "));
+  let first, second;
+  try {
+    first = await readRecords(client, { forms: ["vitals"] });
+    const before = seen.length;
+    second = await readRecords(client, { forms: ["vitals"] });
+    strictEqual(seen.length, before, "the second read prints nothing");
+  } finally {
+    console.warn = original;
+  }
+  // The demo's vitals have a `height` column, which shadows DataFrame.height.
+  ok(seen.length <= 1);
+  for (const result of [first, second]) {
+    ok(result.notes.some((note) => note.startsWith("Column height shadows")), result.notes.join());
+  }
+});

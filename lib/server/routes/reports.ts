@@ -20,17 +20,9 @@ import {
   Params,
   XML_DECLARATION,
 } from "../_http.ts";
+import { STRUCTURAL_COLUMNS } from "../../dictionary/data_dictionary.ts";
 import type { ReportDefinition } from "../project.ts";
 import { csvDelimiterOf, exportRecordsRoute } from "./records_export.ts";
-
-/** Columns a record export puts before the fields (REDCap's structural columns). */
-const STRUCTURAL = new Set([
-  "redcap_event_name",
-  "redcap_repeat_instrument",
-  "redcap_repeat_instance",
-  "redcap_data_access_group",
-  "redcap_survey_identifier",
-]);
 
 /** A `dateRangeBegin` after every change: selects no record. */
 const NEVER = "9999-12-31 00:00:00";
@@ -216,7 +208,7 @@ export async function exportReportRoute(ctx: ApiContext): Promise<Response> {
   };
   const rank = (column: string): number => {
     if (column === idField) return -2;
-    if (STRUCTURAL.has(column)) return -1;
+    if (STRUCTURAL_COLUMNS.has(column)) return -1;
     const field = fieldOf(column);
     if (position.has(field)) return position.get(field)!;
     // `{form}_timestamp` goes just before its form's first report field.
