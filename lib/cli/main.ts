@@ -17,6 +17,7 @@ import { readDictionary } from "../read/dictionary.ts";
 import { readInstruments } from "../read/read_records.ts";
 import { readReport } from "../read/read_report.ts";
 import { writeDataset, type WriteDatasetResult } from "../dataset/write.ts";
+import { ImportValidationError } from "../write/errors.ts";
 import { oneOf, parseArgs, UsageError } from "./_args.ts";
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
@@ -66,7 +67,7 @@ Options:
   --report ID                   A saved report instead of the instruments
   --hive                        Write under DIR/project=<project id>/ (hive partitioning)
   --help                        Show this help`,
-  import: `Usage: deno task cli import FILE [--dry-run] [--overwrite]
+  import: `Usage: deno task cli import FILE [--dry-run] [--overwrite] [--drop-extra-columns]
 
 Writes a CSV or Parquet file's records (one row per record-event-instance, raw codes or the
 typed frame a hand-off holds) back to REDCap through writeRecords.
@@ -74,6 +75,8 @@ typed frame a hand-off holds) back to REDCap through writeRecords.
 Options:
   --dry-run                     Compare with what is stored and print the change set; send nothing
   --overwrite                   Blank cells erase stored values (REDCap's overwriteBehavior)
+  --drop-extra-columns          Leave out (with a warning) columns that are not project fields,
+                                such as derived ones; without it they stop the import
   --help                        Show this help`,
   codebook: `Usage: deno task cli codebook [--out FILE]
 
@@ -180,7 +183,11 @@ export async function runExport(
 }
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {
-  const { options, positionals } = parseArgs("import", args, [], ["dry-run", "overwrite"]);
+  const { options, positionals } = parseArgs("import", args, [], [
+    "dry-run",
+    "overwrite",
+    "drop-extra-columns",
+  ]);
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
@@ -204,7 +211,18 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const result = await client.writeRecords(frame, {
     dryRun: options.has("dry-run"),
     overwriteBehavior: options.has("overwrite") ? "overwrite" : "normal",
+    extraColumns: options.has("drop-extra-columns") ? "drop" : "error",
+  }).catch((error) => {
+    if (!(error instanceof ImportValidationError)) throw error;
+    // Every problem, one line per kind (each names its columns and records), not only the
+    // summary line; and the command line's way to leave extra columns out.
+    io.stderr(`denocap import: ${error.message.replace(/ \(every one is in \.issues\)/, "")}`);
+    if (error.issues.some((issue) => issue.code === "unknown_field")) {
+      io.stderr("(columns that are no field of the project: --drop-extra-columns leaves them out)");
+    }
+    return undefined;
   });
+  if (!result) return EXIT_FAILED;
   for (const warning of result.warnings) io.stderr(`warning: ${warning.message}`);
   if (result.dryRun) {
     // The change set's summary, then its first changes as a table.

@@ -97,6 +97,37 @@ Deno.test("cli import: a dry run prints the change set, then the import writes",
   });
 });
 
+Deno.test("cli import: a column that is no field stops the import, or is dropped on request", async () => {
+  await withServer(async (env) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const client = new RedcapClient(env.REDCAP_API_URL, env.REDCAP_API_TOKEN);
+      const events = (await client.exportRecords({ records: ["1"], fields: ["record_id"] }))
+        .getColumn("redcap_event_name").toArray() as string[];
+      const baseline = events.find((e) => e.startsWith("baseline_"))!;
+      const file = `${dir}/derived.csv`;
+      await Deno.writeTextFile(
+        file,
+        `record_id,redcap_event_name,weight,weight_lb\n1,${baseline},98.5,217.2\n`,
+      );
+      const refused = await cli(["import", file], env);
+      strictEqual(refused.code === 0, false);
+      ok(/not a field of the project: weight_lb/.test(refused.stderr), refused.stderr);
+      ok(refused.stderr.includes("--drop-extra-columns"), refused.stderr);
+      const before = await client.exportRecords({ records: ["1"], fields: ["weight"] });
+      ok(!before.getColumn("weight").toArray().includes("98.5"), "nothing was sent");
+      const dropped = await cli(["import", file, "--drop-extra-columns"], env);
+      strictEqual(dropped.code, 0, dropped.stderr);
+      ok(/warning: .*weight_lb/.test(dropped.stderr), dropped.stderr);
+      strictEqual(dropped.stdout.trim(), "imported 1 records");
+      const after = await client.exportRecords({ records: ["1"], fields: ["weight"] });
+      ok(after.getColumn("weight").toArray().includes("98.5"));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
 Deno.test("cli codebook prints a table or writes a file", async () => {
   await withServer(async (env) => {
     const run = await cli(["codebook"], env);
