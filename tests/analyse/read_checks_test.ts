@@ -167,8 +167,10 @@ Deno.test({
       codes.map((c) => c === null ? null : names.get(String(c))),
     );
     const long = clientOf(`${projects}longitudinal/project.xml`).client;
-    const [, printed] = await warnings(() => readRecords(long));
-    strictEqual(printed.filter((p) => p.includes("shadow")).length, 1);
-    ok(printed.some((p) => p.includes("height") && p.includes("df.shape.height")));
+    const [longRead, printed] = await warnings(() => readRecords(long));
+    // In the read's notes; printed once per process (an earlier read may have printed it).
+    strictEqual(longRead.notes.filter((n) => n.includes("shadow")).length, 1);
+    ok(longRead.notes.some((n) => n.includes("height") && n.includes("df.shape.height")));
+    ok(printed.filter((p) => p.includes("shadow")).length <= 1);
   },
 });
