@@ -9,6 +9,18 @@ import type { StatementSync } from "node:sqlite";
 /** A record's key as SQL, from the project id and record name given as two arguments. */
 export const REC_ID = "(SELECT rec_id FROM record_keys WHERE project_id = ? AND record = ?)";
 
+/**
+ * The values of a list of records (project id, then the names as a JSON array), with `filters`
+ * on `event_id` and `field_id`. CROSS JOIN keeps the records first, each found by its name and
+ * its rows by its key: left to choose, SQLite searched the data by project alone and read every
+ * row of the project for each chunk (an update of 20,000 demo records took 20 instead of 6 s).
+ */
+export function recordsRowsSql(filters: string): string {
+  return "SELECT k.record, d.event_id, d.instance, d.field_id, d.value FROM record_keys k " +
+    "CROSS JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id " +
+    "WHERE k.project_id = ? AND k.record IN (SELECT value FROM json_each(?))" + filters;
+}
+
 /** Record and field keys of one store. */
 export class DataKeys {
   readonly #sql: (text: string) => StatementSync;

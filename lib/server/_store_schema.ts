@@ -42,8 +42,8 @@ CREATE VIEW IF NOT EXISTS data AS
   SELECT k.project_id AS project_id, k.record AS record, d.event_id AS event_id,
     d.instance AS instance, f.field_name AS field_name, d.value AS value
   FROM record_keys k
-  JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id
-  JOIN field_keys f ON f.field_id = d.field_id;
+  CROSS JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id
+  CROSS JOIN field_keys f ON f.field_id = d.field_id;
 `;
 
 /**

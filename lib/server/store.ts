@@ -19,7 +19,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ProjectModel } from "./model.ts";
-import { DataKeys, REC_ID } from "./_data_keys.ts";
+import { DataKeys, REC_ID, recordsRowsSql } from "./_data_keys.ts";
 import { MIGRATE_DATA, SCHEMA } from "./_store_schema.ts";
 import { sortRecordEntries } from "./_record_order.ts";
 import type { DataPoint, ProjectDefinition, StoredRow, UserRights } from "./project.ts";
@@ -433,12 +433,7 @@ export class RedcapStore {
     only?: { fields: readonly string[]; events?: readonly number[] },
   ): Generator<{ record: string; points: DataPoint[] }> {
     const { sql: filters, args } = this.#selection(projectId, only);
-    const statement = this.sql(
-      "SELECT k.record, d.event_id, d.instance, d.field_id, d.value FROM record_keys k " +
-        "JOIN data_values d ON d.project_id = k.project_id AND d.rec_id = k.rec_id " +
-        "WHERE k.project_id = ? AND k.record IN (SELECT value FROM json_each(?))" + filters,
-      true,
-    );
+    const statement = this.sql(recordsRowsSql(filters), true);
     // `all()`, not `iterate()`: node:sqlite's iterator costs a call into the runtime per row,
     // about five times the time of fetching a chunk's rows at once.
     for (let start = 0; start < records.length; start += chunkSize) {

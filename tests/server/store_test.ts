@@ -1,6 +1,7 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { RedcapStore } from "../../lib/server/store.ts";
+import { recordsRowsSql } from "../../lib/server/_data_keys.ts";
 import { fullRights } from "../../lib/server/project.ts";
 import { tinyProject } from "./_fixtures.ts";
 
@@ -106,6 +107,27 @@ Deno.test("RedcapStore keeps values under record and field keys, read by name th
   );
   deepStrictEqual(/SEARCH data_values USING PRIMARY KEY/.test(plan), true, plan);
   deepStrictEqual(/SCAN/.test(plan), false, plan);
+  // readRecords' chunk read and the view: the records first, then their rows by key (a plan
+  // that searched the data by project alone read every row of the project per chunk).
+  const steps = (sql: string, ...args: (string | number)[]) =>
+    planOf(store, sql, ...args).split("\n").filter((line) => line.startsWith("SEARCH"))
+      .map((line) => line.replace(/ USING .*\((project_id=\?( AND \w+=\?)?).*/, " $1"));
+  deepStrictEqual(steps(recordsRowsSql(""), id, '["1","2"]'), [
+    "SEARCH k project_id=? AND record=?",
+    "SEARCH d project_id=? AND rec_id=?",
+  ]);
+  deepStrictEqual(
+    steps(
+      "SELECT value FROM data WHERE project_id = ? AND record IN (SELECT value FROM json_each(?))",
+      id,
+      '["1"]',
+    ),
+    [
+      "SEARCH k project_id=? AND record=?",
+      "SEARCH d project_id=? AND rec_id=?",
+      "SEARCH f USING INTEGER PRIMARY KEY (rowid=?)",
+    ],
+  );
 });
 
 Deno.test("RedcapStore.renameRecord() and moveValues() move values under the new name", () => {
