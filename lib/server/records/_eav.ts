@@ -13,8 +13,8 @@
  *   `mugshot-1.jpg`).
  * - Rows are sorted by arm, event day offset, event name and (in projects with repeating data)
  *   instance, as REDCap's SQL sorts them. Within that REDCap keeps its storage order, which for
- *   data imported or saved form by form is dictionary order; our store's row order is the
- *   importer's (checkboxes written last), so we use dictionary order there. REDCap differs
+ *   data imported or saved form by form is dictionary order; our store reads values in key
+ *   order (checkbox codes sorted as text), so we use dictionary order there. REDCap differs
  *   where a calculated field was saved after the form (the corpus' `bmi` comes last). With
  *   `fields`, a record-event's rows follow the order of that parameter.
  * - EAV CSV is CSV-injection sanitised: a value starting with `=`, `-`, `+` or `@` gets a TAB
@@ -136,7 +136,7 @@ export class EavWriter {
       if (field) {
         // Sort key: event rank, then instance (projects with repeating data), then field order,
         // then a checkbox's codes in dictionary order: the order the importer stores them in
-        // (REDCap's storage order), which the store's index does not keep (it sorts by value).
+        // (REDCap's storage order), which the store does not keep (its key sorts them as text).
         keys.push(
           ((event.rank * 1e6 + (hasRepeating ? p.instance : 0)) * 1e5 + field.order) * 1e4 +
             (field.codes?.get(p.value) ?? 0),

@@ -289,7 +289,7 @@ export class FlatWriter {
     const csv = this.#format === "csv";
     const special = this.#special;
     const delimiter = this.#delimiter;
-    // Points come grouped by event (key order, or storage order): the last event's plan and
+    // Points come grouped by event (the store's key order): the last event's plan and
     // the last row are looked up again only when they change.
     let lastEventId = NaN;
     let lastEventPlan: EventPlan | undefined;
