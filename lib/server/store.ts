@@ -17,75 +17,16 @@
  *
  * @module
  */
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { ProjectModel } from "./model.ts";
 import { DataKeys, REC_ID, recordsRowsSql } from "./_data_keys.ts";
 import { MIGRATE_DATA, SCHEMA } from "./_store_schema.ts";
 import { sortRecordEntries } from "./_record_order.ts";
 import type { DataPoint, ProjectDefinition, StoredRow, UserRights } from "./project.ts";
 import { fullRights } from "./project.ts";
+import type { FileEntry, LogEntry, RecordEntry, StoreOptions, TokenGrant } from "./_store_types.ts";
 
-/** What a token gives access to. */
-export interface TokenGrant {
-  /** `undefined` for a super token. */
-  projectId?: number;
-  /** The user the token acts as. */
-  username: string;
-  /** The user's rights in the project (full rights for a super token). */
-  rights: UserRights;
-}
-
-/** One record of a project, with its arm and data access group. */
-export interface RecordEntry {
-  /** Record name. */
-  record: string;
-  /** Arm number the record belongs to (1 in classic projects). */
-  arm_num: number;
-  /** Unique group name, or `""`. */
-  dag: string;
-}
-
-/** One change-log entry (`content=log`). */
-export interface LogEntry {
-  /** Log entry id, increasing. */
-  log_id: number;
-  /** Project the entry belongs to. */
-  project_id: number;
-  /** Time of the change (`YYYY-MM-DD HH:MM:SS`, server time). */
-  ts: string;
-  /** User who made the change. */
-  username: string;
-  /** REDCap's log type: `INSERT`, `UPDATE`, `DELETE`, `DOC_UPLOAD`, `DOC_DELETE`, `EXPORT`, `MANAGE`. */
-  action: string;
-  /** Record changed; blank for project-level actions. */
-  record: string;
-  /** Event id of the change; `null` for project-level actions. */
-  event_id: number | null;
-  /** What changed (`field = 'value'` pairs for data changes). */
-  details: string;
-  /** Description shown in REDCap's Logging page (`Create record`, `Update record`, ...). */
-  description: string;
-}
-
-/** A stored file. */
-export interface FileEntry {
-  /** REDCap's document id (`doc_id`). */
-  doc_id: number;
-  /** File name. */
-  name: string;
-  /** MIME type. */
-  mime_type: string;
-  /** The bytes. */
-  content: Uint8Array;
-}
-
-/** Options for {@linkcode RedcapStore.open}. */
-export interface StoreOptions {
-  /** Clock used for log timestamps (tests fix it).
-   * @default {() => new Date()}
-   */
-  now?: () => Date;
-}
+export type { FileEntry, LogEntry, RecordEntry, StoreOptions, TokenGrant } from "./_store_types.ts";
 
 /**
  * How long a statement waits for another connection's write lock (SQLite `busy_timeout`)
@@ -98,6 +39,10 @@ export const BUSY_TIMEOUT_MS = 5_000;
  * SQLite for a hundred rows instead of a hundred calls (about twice as fast for a large import).
  */
 export const INSERT_BATCH = 100;
+
+/** Log entries written per statement by {@linkcode RedcapStore.appendLog} (a new record logs
+ * one per event), and the values of one. */
+export const LOG_BATCH = 50, LOG_COLUMNS = 7;
 
 /** Formats a date as REDCap's server time `YYYY-MM-DD HH:MM:SS` (local time). */
 export function formatTimestamp(date: Date): string {
@@ -571,18 +516,39 @@ export class RedcapStore {
       const field = rows[i + 3] as string;
       rows[i + 3] = ids.get(field) ?? this.#keys.field(projectId, field, true)!;
     }
-    const columns = "INSERT OR IGNORE INTO data_values " +
-      "(project_id, rec_id, event_id, instance, field_id, value) VALUES ";
-    const many = this.sql(columns + Array(INSERT_BATCH).fill(`(${projectId},?,?,?,?,?)`).join(","));
-    const batch = INSERT_BATCH * 5;
+    this.#insertRows(
+      "INSERT OR IGNORE INTO data_values (project_id, rec_id, event_id, instance, field_id, value)",
+      `(${projectId},?,?,?,?,?)`,
+      INSERT_BATCH,
+      rows,
+      length,
+    );
+  }
+
+  /**
+   * Runs `insert` (`INSERT INTO table (columns)`) for rows given flattened as the `?`s of
+   * `tuple`: `batch` rows per statement, the rest one by one; only the first `length` entries.
+   * A whole batch is passed as it is when it is all of `rows` (the import's queues).
+   */
+  #insertRows(
+    insert: string,
+    tuple: string,
+    batch: number,
+    rows: SQLInputValue[],
+    length: number,
+  ): void {
+    if (length === 0) return;
+    const width = tuple.split("?").length - 1;
+    const size = batch * width;
     let start = 0;
-    for (; start + batch <= length; start += batch) {
-      many.run(...(start === 0 && rows.length === batch ? rows : rows.slice(start, start + batch)));
+    if (length >= size) {
+      const many = this.sql(`${insert} VALUES ${Array(batch).fill(tuple).join(",")}`);
+      for (; start + size <= length; start += size) {
+        many.run(...(start === 0 && rows.length === size ? rows : rows.slice(start, start + size)));
+      }
     }
-    const one = this.sql(columns + `(${projectId},?,?,?,?,?)`);
-    for (; start < length; start += 5) {
-      one.run(rows[start], rows[start + 1], rows[start + 2], rows[start + 3], rows[start + 4]);
-    }
+    const one = this.sql(`${insert} VALUES ${tuple}`);
+    for (; start < length; start += width) one.run(...rows.slice(start, start + width));
   }
 
   /** Deletes every value of a record in one event (optionally one form's fields, one instance). */
@@ -735,18 +701,31 @@ export class RedcapStore {
 
   /** Appends a log entry. */
   log(entry: Omit<LogEntry, "log_id" | "ts"> & { ts?: string }): void {
-    this.sql(
-      "INSERT INTO log (project_id, ts, username, action, record, event_id, details, description) " +
-        "VALUES (?,?,?,?,?,?,?,?)",
-    ).run(
-      entry.project_id,
-      entry.ts ?? this.timestamp(),
-      entry.username,
-      entry.action,
-      entry.record,
-      entry.event_id,
-      entry.details,
-      entry.description,
+    const { username, action, record, event_id, details, description } = entry;
+    const ts = entry.ts ?? this.timestamp();
+    this.appendLog(entry.project_id, [
+      ts,
+      username,
+      action,
+      record,
+      event_id,
+      details,
+      description,
+    ]);
+  }
+
+  /**
+   * Appends log entries given flattened as `ts, username, action, record, event_id, details,
+   * description` ({@linkcode LOG_COLUMNS} values), {@linkcode LOG_BATCH} per statement; only
+   * the first `length` entries.
+   */
+  appendLog(projectId: number, entries: SQLInputValue[], length = entries.length): void {
+    this.#insertRows(
+      "INSERT INTO log (project_id, ts, username, action, record, event_id, details, description)",
+      `(${projectId},?,?,?,?,?,?,?)`,
+      LOG_BATCH,
+      entries,
+      length,
     );
   }
 

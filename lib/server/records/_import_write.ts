@@ -4,23 +4,24 @@
  *
  * @module
  */
-import type { StatementSync } from "node:sqlite";
 import { type CalculatedField, calculatedFields, recomputeRecord } from "../_calc.ts";
 import { RecordValues } from "../_filter_logic.ts";
 import { mimeTypeOf } from "../_mime_types.ts";
 import type { ProjectModel } from "../model.ts";
 import type { DataPoint } from "../project.ts";
-import { formatTimestamp, INSERT_BATCH, type RedcapStore } from "../store.ts";
+import {
+  formatTimestamp,
+  INSERT_BATCH,
+  LOG_BATCH,
+  LOG_COLUMNS,
+  type RedcapStore,
+} from "../store.ts";
 import { type Column, NEW_INSTANCE, type RowInfo, type Unit } from "./_import_columns.ts";
 
 /** A logged value: REDCap writes `field = 'value'` without escaping quotes in the value. */
 function quote(value: string): string {
   return `'${value}'`;
 }
-
-/** Log entries inserted per statement, as data rows are (a new record logs one per event). */
-const LOG_BATCH = 50;
-const LOG_COLUMNS = 7;
 
 /** Writes checked rows, a chunk at a time, and recomputes the records' calculations. */
 export class RowWriter {
@@ -45,7 +46,6 @@ export class RowWriter {
   /** Log entries to insert, flattened (ts, user, action, record, event, details, description). */
   readonly #pendingLog: (string | number | null)[] = new Array(LOG_BATCH * LOG_COLUMNS).fill(0);
   #pendingLogLength = 0;
-  readonly #logMany: StatementSync;
   readonly #calcs: CalculatedField[];
   readonly #now: Date;
   readonly #checkboxOrder = new Map<string, string[]>();
@@ -70,10 +70,6 @@ export class RowWriter {
     this.#columns = columns;
     this.#existing = existing;
     this.#options = options;
-    this.#logMany = store.sql(
-      "INSERT INTO log (project_id, ts, username, action, record, event_id, details, " +
-        "description) VALUES " + Array(LOG_BATCH).fill(`(${projectId},?,?,?,?,?,?,?)`).join(","),
-    );
     this.#calcs = options.seed ? [] : calculatedFields(model);
     this.#now = store.now();
   }
@@ -149,7 +145,7 @@ export class RowWriter {
     pending[n++] = details;
     pending[n++] = description;
     if (n === LOG_BATCH * LOG_COLUMNS) {
-      this.#logMany.run(...pending);
+      this.#store.appendLog(this.#projectId, pending);
       n = 0;
     }
     this.#pendingLogLength = n;
@@ -168,19 +164,7 @@ export class RowWriter {
 
   /** Writes the queued rows and log entries (before a delete, and at the end of each chunk). */
   #flush(): void {
-    const log = this.#pendingLog;
-    for (let i = 0; i < this.#pendingLogLength; i += LOG_COLUMNS) {
-      this.#store.log({
-        project_id: this.#projectId,
-        ts: log[i] as string,
-        username: log[i + 1] as string,
-        action: log[i + 2] as string,
-        record: log[i + 3] as string,
-        event_id: log[i + 4] as number | null,
-        details: log[i + 5] as string,
-        description: log[i + 6] as string,
-      });
-    }
+    this.#store.appendLog(this.#projectId, this.#pendingLog, this.#pendingLogLength);
     this.#pendingLogLength = 0;
     this.#store.insertValues(this.#projectId, this.#pending, this.#pendingLength);
     this.#pendingLength = 0;
