@@ -39,6 +39,19 @@ async function withServer(fn: (env: Record<string, string>, token: string) => Pr
   }
 }
 
+/** Record 1's baseline event (its arm is the demo's own pick). */
+async function baselineOfRecord1(client: RedcapClient): Promise<string> {
+  const events = (await client.exportRecords({ records: ["1"], fields: ["record_id"] }))
+    .getColumn("redcap_event_name").toArray() as string[];
+  return events.find((e) => e.startsWith("baseline_"))!;
+}
+
+/** Record 1's stored weights, as text. */
+async function weightsOfRecord1(client: RedcapClient): Promise<unknown[]> {
+  return (await client.exportRecords({ records: ["1"], fields: ["weight"] }))
+    .getColumn("weight").toArray();
+}
+
 Deno.test("cli export writes the labelled hand-off (hive partition) and a report", async () => {
   await withServer(async (env, token) => {
     const dir = await Deno.makeTempDir();
@@ -75,22 +88,18 @@ Deno.test("cli import: a dry run prints the change set, then the import writes",
     const dir = await Deno.makeTempDir();
     try {
       const client = new RedcapClient(env.REDCAP_API_URL, env.REDCAP_API_TOKEN);
-      const events = (await client.exportRecords({ records: ["1"], fields: ["record_id"] }))
-        .getColumn("redcap_event_name").toArray() as string[];
-      const baseline = events.find((e) => e.startsWith("baseline_"))!;
+      const baseline = await baselineOfRecord1(client);
       const file = `${dir}/weights.csv`;
       await Deno.writeTextFile(file, `record_id,redcap_event_name,weight\n1,${baseline},99.5\n`);
       const dry = await cli(["import", file, "--dry-run"], env);
       strictEqual(dry.code, 0, dry.stderr);
       ok(/1 record/.test(dry.stdout), dry.stdout);
       ok(/^1 +baseline_arm_\d +1 +weight +[\d.]+ +99\.5 +update$/m.test(dry.stdout), dry.stdout);
-      const before = await client.exportRecords({ records: ["1"], fields: ["weight"] });
-      ok(!before.getColumn("weight").toArray().includes("99.5"), "the dry run sent nothing");
+      ok(!(await weightsOfRecord1(client)).includes("99.5"), "the dry run sent nothing");
       const run = await cli(["import", file], env);
       strictEqual(run.code, 0, run.stderr);
       strictEqual(run.stdout.trim(), "imported 1 records");
-      const after = await client.exportRecords({ records: ["1"], fields: ["weight"] });
-      ok(after.getColumn("weight").toArray().includes("99.5"));
+      ok((await weightsOfRecord1(client)).includes("99.5"));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -102,9 +111,7 @@ Deno.test("cli import: a column that is no field stops the import, or is dropped
     const dir = await Deno.makeTempDir();
     try {
       const client = new RedcapClient(env.REDCAP_API_URL, env.REDCAP_API_TOKEN);
-      const events = (await client.exportRecords({ records: ["1"], fields: ["record_id"] }))
-        .getColumn("redcap_event_name").toArray() as string[];
-      const baseline = events.find((e) => e.startsWith("baseline_"))!;
+      const baseline = await baselineOfRecord1(client);
       const file = `${dir}/derived.csv`;
       await Deno.writeTextFile(
         file,
@@ -114,14 +121,12 @@ Deno.test("cli import: a column that is no field stops the import, or is dropped
       strictEqual(refused.code === 0, false);
       ok(/not a field of the project: weight_lb/.test(refused.stderr), refused.stderr);
       ok(refused.stderr.includes("--drop-extra-columns"), refused.stderr);
-      const before = await client.exportRecords({ records: ["1"], fields: ["weight"] });
-      ok(!before.getColumn("weight").toArray().includes("98.5"), "nothing was sent");
+      ok(!(await weightsOfRecord1(client)).includes("98.5"), "nothing was sent");
       const dropped = await cli(["import", file, "--drop-extra-columns"], env);
       strictEqual(dropped.code, 0, dropped.stderr);
       ok(/warning: .*weight_lb/.test(dropped.stderr), dropped.stderr);
       strictEqual(dropped.stdout.trim(), "imported 1 records");
-      const after = await client.exportRecords({ records: ["1"], fields: ["weight"] });
-      ok(after.getColumn("weight").toArray().includes("98.5"));
+      ok((await weightsOfRecord1(client)).includes("98.5"));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
